@@ -1,0 +1,1 @@
+package io.readout.jobs; public class ReadoutCli { public static void main(String[] a){} }
