@@ -15,6 +15,7 @@ import java.util.List;
  * plan does not carry them as one local relation.
  */
 public abstract class InMemorySource implements DatasetSource {
+    private static final long SLICE_BYTES = 512 * 1024;
 
     /** Builds the examples; pure and deterministic for the same inputs and seed. */
     public abstract List<Example> build();
@@ -26,11 +27,15 @@ public abstract class InMemorySource implements DatasetSource {
             throw new io.readout.common.BadInputException(name() + ": no examples were built");
         }
         List<Row> rows = new ArrayList<>(examples.size());
+        long bytes = 0;
         for (Example e : examples) {
             rows.add(e.toRow());
+            bytes += 64 + (e.isImage() ? e.image().length : 4L * e.vector().length);
         }
         boolean image = examples.get(0).isImage();
-        int slices = Math.max(1, Math.min(64, rows.size() / 2000 + 1));
+        // Slices of about half a megabyte keep every task well under Spark's recommended task size.
+        int slices = (int) Math.max(spark.sparkContext().defaultParallelism(),
+                Math.min(4096, bytes / SLICE_BYTES + 1));
         JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices);
         return spark.createDataFrame(rdd, image ? ExamplesSchema.IMAGE : ExamplesSchema.VECTOR);
     }

@@ -1,1 +1,103 @@
-package io.readout.jobs; public class ReadoutCli { public static void main(String[] a){} }
+package io.readout.jobs;
+
+import io.readout.common.BadInputException;
+import io.readout.jobs.cli.PrepareCommand;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code readout} command line. It parses and validates, then calls the job; every user
+ * error ends as one line on stderr and exit code 2, any other failure as exit code 1.
+ * {@link #execute} is the entry point tests call; only {@link #main} exits the JVM.
+ */
+@Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        version = "readout 0.1.0",
+        description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
+        subcommands = {PrepareCommand.class, CommandLine.HelpCommand.class},
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
+            "Run 'readout COMMAND --help' for a command's options."})
+public final class ReadoutCli implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int BAD_INPUT = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(ReadoutCli.class);
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (default: what spark-submit or -Dspark.master says, else local[*]).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting; repeatable.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    private PrintStream out = System.out;
+    private SparkSession session;
+
+    /** The session for a command: the active one if there is one, else a new one. */
+    public SparkSession spark(String command) {
+        if (session == null) {
+            session = SparkSessions.getOrCreate("readout " + command, master, conf);
+        }
+        return session;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return BAD_INPUT;
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        ReadoutCli cli = new ReadoutCli();
+        cli.out = out;
+        CommandLine cmd = new CommandLine(cli);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage().replace('\n', ' ')
+                    + " (see '" + name + " --help')");
+            return BAD_INPUT;
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            String name = commandLine.getCommandSpec().qualifiedName();
+            BadInputException bad = BadInputException.findIn(ex);
+            if (bad != null) {
+                err.println(name + ": " + bad.getMessage().replace('\n', ' '));
+                return BAD_INPUT;
+            }
+            LOG.error("{} failed", name, ex);
+            err.println(name + ": failed: " + ex);
+            return FAILURE;
+        });
+        return cmd.execute(args);
+    }
+
+
+    public static void main(String[] args) {
+        boolean hadSession = SparkSession.getActiveSession().isDefined();
+        int code = execute(args, System.out, System.err);
+        if (!hadSession) {
+            SparkSession.getActiveSession().foreach(s -> {
+                s.stop();
+                return null;
+            });
+        }
+        System.exit(code);
+    }
+}

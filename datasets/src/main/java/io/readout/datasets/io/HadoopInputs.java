@@ -111,6 +111,12 @@ public final class HadoopInputs {
         }
     }
 
+    /** How a path is shown to a user: a plain path for local files, the full URI otherwise. */
+    public static String display(Path p) {
+        java.net.URI uri = p.toUri();
+        return "file".equals(uri.getScheme()) ? uri.getPath() : p.toString();
+    }
+
     /** A child path, joined the Hadoop way. */
     public static String child(String dir, String name) {
         return new Path(new Path(dir), name).toString();

@@ -1,0 +1,95 @@
+package io.readout.jobs.prepare;
+
+import io.readout.common.BadInputException;
+import io.readout.datasets.DatasetSource;
+import io.readout.datasets.builders.ColoredSource;
+import io.readout.datasets.builders.DominoesSource;
+import io.readout.datasets.builders.IdxSource;
+import io.readout.datasets.builders.SyntheticSource;
+import io.readout.datasets.idx.LabelMap;
+import io.readout.datasets.io.HadoopInputs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which options each dataset takes, their defaults, and the {@link DatasetSource} that
+ * {@code prepare --dataset NAME} builds.
+ */
+public final class DatasetSources {
+    public static final List<String> NAMES = List.of(
+            "synthetic", "dominoes", "colored", "idx", "waterbirds", "celeba", "table");
+
+    public static final double DEFAULT_RHO = 0.95;
+    public static final double DEFAULT_VAL_FRACTION = 0.1;
+    public static final double DEFAULT_TEST_FRACTION = 0.2;
+    public static final int DEFAULT_VAL_PER_CLASS = 1000;
+    public static final String DEFAULT_IMAGE_SIZE = "64x64";
+
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "synthetic", Set.of("--rho", "--n-train", "--n-val", "--n-test", "--core-contrast", "--noise"),
+            "dominoes", Set.of("--mnist", "--fashion", "--rho", "--val-per-class"),
+            "colored", Set.of("--images", "--classes", "--label-map", "--rho", "--palette", "--val-fraction",
+                    "--test-fraction"),
+            "idx", Set.of("--images", "--classes", "--label-map", "--val-fraction", "--test-fraction"),
+            "waterbirds", Set.of("--root", "--image-size"),
+            "celeba", Set.of("--root", "--image-size", "--target-attr", "--spurious-attr"),
+            "table", Set.of("--input", "--format", "--id-col", "--label-col", "--split-col", "--attribute-col",
+                    "--group-col", "--feature-cols", "--image-col", "--image-size", "--num-classes"));
+
+    private static final Map<String, List<String>> REQUIRED = Map.of(
+            "dominoes", List.of("--mnist", "--fashion"),
+            "colored", List.of("--images"),
+            "idx", List.of("--images"),
+            "waterbirds", List.of("--root"),
+            "celeba", List.of("--root"),
+            "table", List.of("--input"));
+
+    private DatasetSources() {
+    }
+
+    /** Refuses options the dataset does not take and missing required ones. */
+    static void requireApplicable(String dataset, SourceOptions o) {
+        Map<String, Object> given = o.given();
+        for (String flag : given.keySet()) {
+            if (!OPTIONS.get(dataset).contains(flag)) {
+                throw new BadInputException(flag + " does not apply to --dataset " + dataset
+                        + " (it takes: " + String.join(", ", OPTIONS.get(dataset).stream().sorted().toList()) + ")");
+            }
+        }
+        for (String flag : REQUIRED.getOrDefault(dataset, List.of())) {
+            if (!given.containsKey(flag)) {
+                throw new BadInputException("--dataset " + dataset + " needs " + flag);
+            }
+        }
+        if ("table".equals(dataset) && o.featureCols() != null && !o.featureCols().isEmpty() && o.imageCol() != null) {
+            throw new BadInputException("--feature-cols and --image-col exclude each other: a table has vectors or images");
+        }
+    }
+
+    /** The source for a validated config. */
+    public static DatasetSource create(PrepareConfig c, HadoopInputs inputs) {
+        SourceOptions o = c.source();
+        double rho = o.rho() != null ? o.rho() : DEFAULT_RHO;
+        double valFraction = o.valFraction() != null ? o.valFraction() : DEFAULT_VAL_FRACTION;
+        double testFraction = o.testFraction() != null ? o.testFraction() : DEFAULT_TEST_FRACTION;
+        return switch (c.dataset()) {
+            case "synthetic" -> new SyntheticSource(
+                    o.nTrain() != null ? o.nTrain() : SyntheticSource.DEFAULT_N_TRAIN,
+                    o.nVal() != null ? o.nVal() : SyntheticSource.DEFAULT_N_VAL,
+                    o.nTest() != null ? o.nTest() : SyntheticSource.DEFAULT_N_TEST,
+                    rho,
+                    o.coreContrast() != null ? o.coreContrast() : SyntheticSource.DEFAULT_CORE_CONTRAST,
+                    o.noise() != null ? o.noise() : SyntheticSource.DEFAULT_NOISE,
+                    c.seed());
+            case "dominoes" -> new DominoesSource(inputs, o.mnist(), o.fashion(), rho,
+                    o.valPerClass() != null ? o.valPerClass() : DEFAULT_VAL_PER_CLASS, c.seed());
+            case "colored" -> new ColoredSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), rho,
+                    o.palette(), valFraction, testFraction, c.seed());
+            case "idx" -> new IdxSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), valFraction,
+                    testFraction, c.seed());
+            default -> ImageSources.create(c, inputs);
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package io.readout.jobs.prepare;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dataset-specific options of {@code prepare}, exactly as given: null where the user did not
+ * give the flag (defaults are applied by {@link DatasetSources}, so the saved config shows both).
+ */
+public record SourceOptions(
+        String mnist, String fashion, String images, String classes, String labelMap,
+        Double rho, List<String> palette, Double valFraction, Double testFraction, Integer valPerClass,
+        Integer nTrain, Integer nVal, Integer nTest, Double coreContrast, Double noise,
+        String root, String imageSize, String targetAttr, String spuriousAttr,
+        String input, String format, String idCol, String labelCol, String splitCol, String attributeCol,
+        String groupCol, List<String> featureCols, String imageCol, Integer numClasses) {
+
+    /** The flags that were given, by their command-line names, with their values. */
+    public Map<String, Object> given() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "--mnist", mnist);
+        put(m, "--fashion", fashion);
+        put(m, "--images", images);
+        put(m, "--classes", classes);
+        put(m, "--label-map", labelMap);
+        put(m, "--rho", rho);
+        put(m, "--palette", palette);
+        put(m, "--val-fraction", valFraction);
+        put(m, "--test-fraction", testFraction);
+        put(m, "--val-per-class", valPerClass);
+        put(m, "--n-train", nTrain);
+        put(m, "--n-val", nVal);
+        put(m, "--n-test", nTest);
+        put(m, "--core-contrast", coreContrast);
+        put(m, "--noise", noise);
+        put(m, "--root", root);
+        put(m, "--image-size", imageSize);
+        put(m, "--target-attr", targetAttr);
+        put(m, "--spurious-attr", spuriousAttr);
+        put(m, "--input", input);
+        put(m, "--format", format);
+        put(m, "--id-col", idCol);
+        put(m, "--label-col", labelCol);
+        put(m, "--split-col", splitCol);
+        put(m, "--attribute-col", attributeCol);
+        put(m, "--group-col", groupCol);
+        put(m, "--feature-cols", featureCols);
+        put(m, "--image-col", imageCol);
+        put(m, "--num-classes", numClasses);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String flag, Object value) {
+        if (value != null && !(value instanceof List<?> l && l.isEmpty())) {
+            m.put(flag, value);
+        }
+    }
+
+    /** No dataset-specific option given. */
+    public static SourceOptions none() {
+        return new SourceOptions(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}
