@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * error ends as one line on stderr and exit code 2, any other failure as exit code 1.
  * {@link #execute} is the entry point tests call; only {@link #main} exits the JVM.
  */
-@Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+@Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, CommandLine.HelpCommand.class},
@@ -39,6 +39,14 @@ public final class ReadoutCli implements Callable<Integer> {
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting; repeatable.")
     Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = {"-v", "--verbose"}, description = "Log readout's progress and resolved configs (INFO) on stderr.")
+    void verbose(boolean on) {
+        if (on) {
+            org.apache.logging.log4j.core.config.Configurator.setLevel("io.readout",
+                    org.apache.logging.log4j.Level.INFO);
+        }
+    }
 
     private PrintStream out = System.out;
     private SparkSession session;

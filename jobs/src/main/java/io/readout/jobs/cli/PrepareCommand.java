@@ -119,7 +119,8 @@ public final class PrepareCommand implements Callable<Integer> {
         PrepareConfig config = config();
         PrepareJob.Result result = PrepareJob.run(parent.spark("prepare"), config);
         parent.out().print(result.counts().format());
-        parent.out().println("wrote " + result.out());
+        parent.out().println("wrote " + io.readout.datasets.io.HadoopInputs.display(
+                new org.apache.hadoop.fs.Path(result.out())));
         return 0;
     }
 }

@@ -30,7 +30,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * {@code readout prepare}: turns a dataset into the examples table. Stages: build the examples
+ * {@code readout prepare}: turns a dataset into the examples table. The output folder holds
+ * {@code examples/} (Parquet, partitioned by split), {@code dataset.json} and {@code _SUCCESS}.
+ * Stages: build the examples
  * (on the executors where the source reads files) → check them (ids unique, labels and splits in
  * range, no empty split) → count per split and group → write Parquet partitioned by split,
  * {@code shards} files per split, rows sorted by id → {@code dataset.json} → commit by rename.
@@ -38,6 +40,8 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class PrepareJob {
     public static final String DATASET_JSON = "dataset.json";
+    /** The table sits in a subfolder so that Spark reading it never meets dataset.json. */
+    public static final String EXAMPLES_DIR = "examples";
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
     /** What was written: the committed folder and the counts. */
@@ -57,7 +61,7 @@ public final class PrepareJob {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 Counts counts = check(table, config.dataset());
-                write(table, config.shards(), output.tmp());
+                write(table, config.shards(), output.tmp() + "/" + EXAMPLES_DIR);
                 Map<String, Object> json = datasetJson(config, source, table, counts);
                 output.writeText(DATASET_JSON, Json.write(json));
                 output.commit();
@@ -106,7 +110,6 @@ public final class PrepareJob {
         table.repartition(shards, col(ExamplesSchema.ID))
                 .sortWithinPartitions(ExamplesSchema.ID)
                 .write()
-                .mode(org.apache.spark.sql.SaveMode.Overwrite) // the temporary folder exists, empty
                 .option("compression", "snappy")
                 .partitionBy(ExamplesSchema.SPLIT)
                 .parquet(dir);

@@ -1,0 +1,139 @@
+package io.readout.jobs.prepare;
+
+import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.TestData;
+import io.readout.jobs.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every bad input of the foundation issue through the command line: exit code 2, one line on
+ * stderr that names the input, and no output folder (nor temporary sibling) left behind.
+ */
+class PrepareBadInputIT extends SharedSparkSession {
+
+    @TempDir
+    Path tmp;
+
+    /** Runs prepare into tmp/out and checks the contract of a refused input; returns the one error line. */
+    private String refused(String... args) throws Exception {
+        Path out = tmp.resolve("out");
+        String[] full = new String[args.length + 4];
+        full[0] = "prepare";
+        System.arraycopy(args, 0, full, 1, args.length);
+        full[args.length + 1] = "--out";
+        full[args.length + 2] = out.toString();
+        full[args.length + 3] = "--shards=1";
+        CliRun run = CliRun.of(full);
+        assertEquals(2, run.code(), "exit code; stderr: " + run.err());
+        assertEquals(1, run.errLines().length, "one line on stderr: " + run.err());
+        assertTrue(run.errLines()[0].startsWith("readout prepare: "), run.err());
+        assertFalse(Files.exists(out), "no output folder left behind");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith(".out")).count(),
+                    "no temporary folder left behind");
+        }
+        return run.errLines()[0];
+    }
+
+    private Path idxFolder(String name) throws Exception {
+        Path dir = tmp.resolve(name);
+        TestData.idxFolder(dir, "train-", 40, 2, true);
+        TestData.idxFolder(dir, "t10k-", 12, 2, true);
+        return dir;
+    }
+
+    @Test
+    void missingPath() throws Exception {
+        assertEquals("readout prepare: --mnist /no/such/folder: no such file or directory",
+                refused("--dataset", "dominoes", "--mnist", "/no/such/folder", "--fashion", TestData.fashion()));
+    }
+
+    @Test
+    void idxWithAWrongMagicNumber() throws Exception {
+        Path dir = idxFolder("magic");
+        TestData.write(dir.resolve("t10k-images-idx3-ubyte.gz"), TestData.idxImages(2049, 12, 4, 4, new byte[192]), true);
+        assertEquals("readout prepare: " + dir.resolve("t10k-images-idx3-ubyte.gz")
+                        + ": not an IDX images file (magic number 2049, expected 2051)",
+                refused("--dataset", "idx", "--images", dir.toString()));
+    }
+
+    @Test
+    void idxWithATruncatedBody() throws Exception {
+        Path dir = idxFolder("truncated");
+        byte[] whole = TestData.idxImages(2051, 40, 4, 4, new byte[640]);
+        TestData.write(dir.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(whole, 300), true);
+        assertEquals("readout prepare: " + dir.resolve("train-images-idx3-ubyte.gz")
+                        + ": truncated: the header says 40 images of 4x4 (640 bytes) but the file ends after 284",
+                refused("--dataset", "colored", "--images", dir.toString()));
+    }
+
+    @Test
+    void imagesAndLabelsOfDifferentCounts() throws Exception {
+        Path dir = idxFolder("counts");
+        TestData.write(dir.resolve("train-labels-idx1-ubyte.gz"), TestData.idxLabels(2049, 39, new byte[39]), true);
+        assertEquals("readout prepare: images and labels differ in count: " + dir.resolve("train-images-idx3-ubyte.gz")
+                        + " has 40 images, " + dir.resolve("train-labels-idx1-ubyte.gz") + " has 39 labels",
+                refused("--dataset", "idx", "--images", dir.toString()));
+    }
+
+    @Test
+    void aLabelOutOfRange() throws Exception {
+        Path dir = idxFolder("labels");
+        assertEquals("readout prepare: " + dir.resolve("train-labels-idx1-ubyte.gz")
+                        + ": class 7 (kept by --classes/--label-map) is out of range: no label 7 in the file",
+                refused("--dataset", "idx", "--images", dir.toString(), "--classes", "0,7"));
+    }
+
+    @Test
+    void rhoOutsideTheUnitInterval() throws Exception {
+        assertEquals("readout prepare: --rho 1.5 is outside [0, 1]", refused("--dataset", "synthetic", "--rho", "1.5"));
+        assertEquals("readout prepare: --rho -0.2 is outside [0, 1]",
+                refused("--dataset", "dominoes", "--mnist", TestData.mnist(), "--fashion", TestData.fashion(),
+                        "--rho", "-0.2"));
+    }
+
+    @Test
+    void flagsThatDoNotApplyOrAreMissingOrMalformed() throws Exception {
+        assertTrue(refused("--dataset", "idx", "--images", "x", "--rho", "0.9")
+                .startsWith("readout prepare: --rho does not apply to --dataset idx"));
+        assertEquals("readout prepare: --dataset dominoes needs --fashion",
+                refused("--dataset", "dominoes", "--mnist", TestData.mnist()));
+        assertEquals("readout prepare: --dataset 'mnist' is not one of synthetic, dominoes, colored, idx, waterbirds, "
+                + "celeba, table", refused("--dataset", "mnist"));
+        assertTrue(refused("--dataset", "synthetic", "--rho", "high")
+                .startsWith("readout prepare: Invalid value for option '--rho': 'high' is not a double"));
+        assertTrue(refused("--dataset", "synthetic", "--bogus").startsWith("readout prepare: Unknown option: '--bogus'"));
+    }
+
+    @Test
+    void anOutputThatAlreadyHoldsACompleteTable() throws Exception {
+        Path out = tmp.resolve("done");
+        String[] args = {"prepare", "--dataset", "synthetic", "--n-train", "40", "--n-val", "8", "--n-test", "8",
+            "--out", out.toString()};
+        assertEquals(0, CliRun.of(args).code());
+        byte[] before = Files.readAllBytes(out.resolve("dataset.json"));
+        CliRun again = CliRun.of(args);
+        assertEquals(2, again.code());
+        assertEquals("readout prepare: --out " + out + ": already holds a complete output; pass --overwrite to replace it",
+                again.err().strip());
+        assertEquals(new String(before), Files.readString(out.resolve("dataset.json")), "the earlier table is intact");
+
+        String[] overwrite = java.util.Arrays.copyOf(args, args.length + 2);
+        overwrite[args.length] = "--overwrite";
+        overwrite[args.length + 1] = "--seed=4";
+        assertEquals(0, CliRun.of(overwrite).code());
+        assertTrue(Files.readString(out.resolve("dataset.json")).contains("\"seed\" : 4"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(1, left.count(), "only the output itself");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.readout.jobs.prepare;
+
+import io.readout.common.Json;
+import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.TestData;
+import io.readout.jobs.CliRun;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code readout prepare} end to end through the command line, on the real data and generated sets. */
+class PrepareIT extends SharedSparkSession {
+
+    static Map<String, Long> groupCounts(String dir) {
+        Map<String, Long> m = new HashMap<>();
+        for (Row r : spark.read().parquet(dir + "/examples").groupBy("split", "group").count().collectAsList()) {
+            m.put(r.getString(0) + "/" + (r.isNullAt(1) ? "-" : r.getInt(1)), r.getLong(2));
+        }
+        return m;
+    }
+
+    /** Per split, the part files in order, as digests of their bytes. */
+    static List<String> fileDigests(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String split : List.of("train", "val", "test")) {
+            try (Stream<Path> files = Files.list(dir.resolve("examples/split=" + split))) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                    byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+                    out.add(split + "/" + f.getFileName().toString().substring(0, 10) + " " + HexFormat.of().formatHex(d));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void dominoesMatchesTheBenchmarkSpecAndIsReproducible(@TempDir Path tmp) throws Exception {
+        String a = tmp.resolve("dom-a").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "dominoes", "--mnist", TestData.mnist(),
+                "--fashion", TestData.fashion(), "--out", a);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("train       1      0          1      250"), run.out());
+        assertEquals(Map.ofEntries(
+                Map.entry("train/0", 4750L), Map.entry("train/1", 250L), Map.entry("train/2", 250L), Map.entry("train/3", 4750L),
+                Map.entry("val/0", 500L), Map.entry("val/1", 500L), Map.entry("val/2", 500L), Map.entry("val/3", 500L),
+                Map.entry("test/0", 500L), Map.entry("test/1", 500L), Map.entry("test/2", 500L), Map.entry("test/3", 500L)),
+                groupCounts(a));
+
+        Dataset<Row> table = spark.read().parquet(a + "/examples");
+        ExamplesSchema.requireConforms(table.schema(), a);
+        Row first = table.orderBy("id").first();
+        assertEquals(56, (int) first.getAs("height"));
+        assertEquals(28, (int) first.getAs("width"));
+        assertEquals(1, (int) first.getAs("channels"));
+        assertEquals(56 * 28, ((byte[]) first.getAs("features")).length);
+        assertEquals(table.count(), table.select("id").distinct().count());
+        // Sharded: --shards 4 files per split.
+        try (Stream<Path> parts = Files.list(tmp.resolve("dom-a/examples/split=train"))) {
+            assertEquals(4, parts.filter(p -> p.getFileName().toString().startsWith("part-")).count());
+        }
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("dom-a/dataset.json")), "dataset.json");
+        assertEquals("dominoes", json.get("name"));
+        assertEquals(List.of(56, 28, 1), json.get("image_shape"));
+        assertTrue(Files.exists(tmp.resolve("dom-a/_SUCCESS")));
+
+        String b = tmp.resolve("dom-b").toString();
+        assertEquals(0, CliRun.of("prepare", "--dataset", "dominoes", "--mnist", TestData.mnist(),
+                "--fashion", TestData.fashion(), "--out", b).code());
+        assertEquals(fileDigests(tmp.resolve("dom-a")), fileDigests(tmp.resolve("dom-b")), "same seed, same bytes");
+        assertEquals(Files.readString(tmp.resolve("dom-a/dataset.json")).replace("dom-a", "dom-b"),
+                Files.readString(tmp.resolve("dom-b/dataset.json")));
+
+        String c = tmp.resolve("dom-c").toString();
+        assertEquals(0, CliRun.of("prepare", "--dataset", "dominoes", "--mnist", TestData.mnist(),
+                "--fashion", TestData.fashion(), "--out", c, "--seed", "1", "--rho", "0.99").code());
+        assertEquals(50L, groupCounts(c).get("train/1"));
+        assertNotEquals(spark.read().parquet(a + "/examples").where(col("split").equalTo("train")).orderBy("id").first().getString(0),
+                spark.read().parquet(c + "/examples").where(col("split").equalTo("train")).orderBy("id").first().getString(0));
+    }
+
+    @Test
+    void syntheticNeedsNoFiles(@TempDir Path tmp) throws Exception {
+        String out = tmp.resolve("syn").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "synthetic", "--out", out, "--shards", "2");
+        assertEquals(0, run.code(), run.err());
+        Map<String, Long> counts = groupCounts(out);
+        assertEquals(950L, counts.get("train/0"));
+        assertEquals(50L, counts.get("train/2"));
+        assertEquals(125L, counts.get("test/1"));
+        String again = tmp.resolve("syn2").toString();
+        assertEquals(0, CliRun.of("prepare", "--dataset", "synthetic", "--out", again, "--shards", "2").code());
+        assertEquals(fileDigests(tmp.resolve("syn")), fileDigests(tmp.resolve("syn2")));
+    }
+
+    @Test
+    void coloredIsThreeChannelsWithTheColourAsAttribute(@TempDir Path tmp) throws Exception {
+        String out = tmp.resolve("col").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "colored", "--images", TestData.mnist(), "--classes", "0,1",
+                "--rho", "0.9", "--palette", "ff0000,0000ff", "--out", out);
+        assertEquals(0, run.code(), run.err());
+        Dataset<Row> t = spark.read().parquet(out + "/examples");
+        assertEquals(1L, t.select("channels").distinct().count());
+        assertEquals(3, t.select("channels").first().getInt(0));
+        // Train: round(0.9 * n_c) of each class have their own colour.
+        for (int label = 0; label < 2; label++) {
+            long n = t.where(col("split").equalTo("train").and(col("label").equalTo(label))).count();
+            long agree = t.where(col("split").equalTo("train").and(col("label").equalTo(label))
+                    .and(col("attribute").equalTo(label))).count();
+            assertEquals(Math.round(0.9 * n), agree);
+        }
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("col/dataset.json")), "dataset.json");
+        assertEquals(List.of(28, 28, 3), json.get("image_shape"));
+    }
+
+    @Test
+    void idxKeepsTheChosenClasses(@TempDir Path tmp) {
+        String out = tmp.resolve("fm").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "idx", "--images", TestData.fashion(), "--classes", "3,4",
+                "--out", out);
+        assertEquals(0, run.code(), run.err());
+        assertEquals(Map.of("train/0", 5400L, "train/1", 5400L, "val/0", 600L, "val/1", 600L,
+                "test/0", 1000L, "test/1", 1000L), groupCounts(out));
+    }
+}
