@@ -1,0 +1,85 @@
+package io.readout.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code deploy/bin/readout} as a user runs it: a separate JVM started from the uber-jar that
+ * {@code mvn package} just built (so no rebuild may happen), with the JVM flags of jvm.options.
+ */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("bin", "readout").toAbsolutePath();
+
+    record Result(int code, String out, String err) {
+        List<String> errLines() {
+            return err.isBlank() ? List.of() : List.of(err.strip().split("\\R"));
+        }
+    }
+
+    static Result launch(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("MVN", "false"); // a rebuild here would mean the jar looked stale: fail instead
+        pb.environment().put("READOUT_JAVA_OPTS", "-Xmx2g");
+        Path out = Files.createTempFile("launcher", ".out");
+        Path err = Files.createTempFile("launcher", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher finished in time");
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    @Test
+    void helpListsEverySubcommand() throws Exception {
+        Result r = launch("--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Commands:"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+prepare\\s+Write a dataset.*")), r.out());
+        assertFalse(r.err().contains("building the uber-jar"), r.err());
+    }
+
+    @Test
+    void preparesTheEmbeddedDefaultOnLocalMaster(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("synthetic");
+        Result r = launch("prepare", "--dataset", "synthetic", "--n-train", "40", "--n-val", "8", "--n-test", "8",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train       1      0          1        1"), r.out());
+        assertTrue(r.out().contains("wrote " + out), r.out());
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+        assertTrue(Files.exists(out.resolve("dataset.json")));
+        assertTrue(Files.isDirectory(out.resolve("examples/split=train")));
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCodeTwo(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bad");
+        Result r = launch("prepare", "--dataset", "synthetic", "--rho", "2", "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of("readout prepare: --rho 2.0 is outside [0, 1]"), r.errLines());
+        assertFalse(Files.exists(out));
+
+        Result missing = launch("prepare", "--dataset", "idx", "--images", tmp.resolve("none").toString(),
+                "--out", out.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertEquals(List.of("readout prepare: --images " + tmp.resolve("none") + ": no such file or directory"),
+                missing.errLines());
+        assertFalse(Files.exists(out));
+    }
+}
