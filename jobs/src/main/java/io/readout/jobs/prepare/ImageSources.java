@@ -1,14 +1,44 @@
 package io.readout.jobs.prepare;
 
+import io.readout.common.BadInputException;
 import io.readout.datasets.DatasetSource;
+import io.readout.datasets.ImageShape;
+import io.readout.datasets.images.CelebaSource;
+import io.readout.datasets.images.WaterbirdsSource;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.datasets.table.TableColumns;
+import io.readout.datasets.table.TableSource;
 
-/** The sources read from image folders and user tables: waterbirds, celeba, table. */
+/** The sources read from released image folders and user tables: waterbirds, celeba, table. */
 final class ImageSources {
+    static final String DEFAULT_LABEL_COL = "label";
+    static final String DEFAULT_SPLIT_COL = "split";
+
     private ImageSources() {
     }
 
     static DatasetSource create(PrepareConfig c, HadoopInputs inputs) {
-        throw new IllegalStateException("PENDING-WIRING " + c.dataset());
+        SourceOptions o = c.source();
+        ImageShape size = ImageShape.parse(o.imageSize() != null ? o.imageSize() : DatasetSources.DEFAULT_IMAGE_SIZE,
+                3, "--image-size");
+        return switch (c.dataset()) {
+            case "waterbirds" -> new WaterbirdsSource(inputs, o.root(), size);
+            case "celeba" -> new CelebaSource(inputs, o.root(), o.targetAttr(), o.spuriousAttr(), size);
+            case "table" -> {
+                boolean features = o.featureCols() != null && !o.featureCols().isEmpty();
+                if (!features && o.imageCol() == null) {
+                    throw new BadInputException("--dataset table needs --feature-cols or --image-col");
+                }
+                if (features && o.imageSize() != null) {
+                    throw new BadInputException("--image-size applies to --image-col tables only");
+                }
+                yield new TableSource(inputs, o.input(), new TableColumns(o.format(),
+                        o.labelCol() != null ? o.labelCol() : DEFAULT_LABEL_COL,
+                        o.splitCol() != null ? o.splitCol() : DEFAULT_SPLIT_COL,
+                        o.attributeCol(), o.groupCol(), o.idCol(), o.featureCols(), o.imageCol(),
+                        features ? null : size, o.numClasses()));
+            }
+            default -> throw new IllegalArgumentException("not an image or table dataset: " + c.dataset());
+        };
     }
 }

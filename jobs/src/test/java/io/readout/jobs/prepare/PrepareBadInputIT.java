@@ -136,4 +136,79 @@ class PrepareBadInputIT extends SharedSparkSession {
             assertEquals(1, left.count(), "only the output itself");
         }
     }
+
+    private Path tableWith(String header, String... rows) throws Exception {
+        Path csv = tmp.resolve("in/t.csv");
+        Files.createDirectories(csv.getParent());
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(header));
+        lines.addAll(java.util.List.of(rows));
+        Files.write(csv, lines);
+        return csv;
+    }
+
+    private static final String[] GOOD_ROWS = {"a,1.0,0,train", "b,2.0,1,train", "c,3.0,0,val", "d,4.0,1,val",
+        "e,5.0,0,test", "f,6.0,1,test"};
+
+    private String refusedTable(Path csv) throws Exception {
+        return refused("--dataset", "table", "--input", csv.toString(), "--id-col", "id", "--feature-cols", "x");
+    }
+
+    @Test
+    void aCsvMissingANamedColumn() throws Exception {
+        Path csv = tableWith("id,x,label,part", GOOD_ROWS);
+        String line = refusedTable(csv);
+        assertTrue(line.startsWith("readout prepare: ") && line.contains("'split'") && line.contains("missing"), line);
+        assertTrue(line.contains(csv.getFileName().toString()), line);
+
+        Path root = ReleaseLayouts.waterbirds(tmp.resolve("wb"));
+        java.util.List<String> meta = Files.readAllLines(root.resolve("metadata.csv"));
+        meta.replaceAll(l -> l.substring(0, l.lastIndexOf(',')));
+        Files.write(root.resolve("metadata.csv"), meta);
+        String wb = refused("--dataset", "waterbirds", "--root", root.toString());
+        assertTrue(wb.contains("metadata.csv") && wb.contains("'place'") && wb.contains("missing"), wb);
+    }
+
+    @Test
+    void aLabelOrSplitValueOutOfRangeInATable() throws Exception {
+        String[] rows = GOOD_ROWS.clone();
+        rows[3] = "d,4.0,-1,val";
+        Path csv = tableWith("id,x,label,split", rows);
+        assertEquals("readout prepare: " + csv + ": row 4 (id d), column 'label': value '-1' is negative",
+                refusedTable(csv));
+
+        rows = GOOD_ROWS.clone();
+        rows[4] = "e,5.0,0,holdout";
+        String split = refusedTable(tableWith("id,x,label,split", rows));
+        assertTrue(split.contains("holdout") && split.contains("out of range"), split);
+    }
+
+    @Test
+    void aNonNumericOrNaNFeature() throws Exception {
+        String[] rows = GOOD_ROWS.clone();
+        rows[2] = "c,abc,0,val";
+        Path csv = tableWith("id,x,label,split", rows);
+        assertEquals("readout prepare: " + csv + ": row 3 (id c), column 'x': value 'abc' is not a number",
+                refusedTable(csv));
+
+        rows = GOOD_ROWS.clone();
+        rows[5] = "f,NaN,1,test";
+        String nan = refusedTable(tableWith("id,x,label,split", rows));
+        assertTrue(nan.contains("row 6 (id f), column 'x'") && nan.contains("NaN"), nan);
+    }
+
+    @Test
+    void anImageThatDoesNotDecode() throws Exception {
+        Path root = ReleaseLayouts.waterbirds(tmp.resolve("wb"));
+        Path broken = root.resolve("017.Cardinal/bird_7.jpg");
+        Files.writeString(broken, "this is not a JPEG");
+        String line = refused("--dataset", "waterbirds", "--root", root.toString(), "--image-size", "8x8");
+        assertTrue(line.contains("bird_7.jpg"), line);
+    }
+
+    @Test
+    void anEmptySplit() throws Exception {
+        String[] rows = {"a,1.0,0,train", "b,2.0,1,train", "e,5.0,0,test", "f,6.0,1,test"};
+        String line = refusedTable(tableWith("id,x,label,split", rows));
+        assertTrue(line.contains("'val'") && line.contains("no"), line);
+    }
 }

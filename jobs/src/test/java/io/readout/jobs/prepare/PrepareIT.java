@@ -138,4 +138,66 @@ class PrepareIT extends SharedSparkSession {
         assertEquals(Map.of("train/0", 5400L, "train/1", 5400L, "val/0", 600L, "val/1", 600L,
                 "test/0", 1000L, "test/1", 1000L), groupCounts(out));
     }
+
+    @Test
+    void waterbirdsFromTheReleasedLayout(@TempDir Path tmp) throws Exception {
+        Path root = ReleaseLayouts.waterbirds(tmp.resolve("waterbird_complete95_forest2water2"));
+        String out = tmp.resolve("wb").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "waterbirds", "--root", root.toString(), "--image-size", "8x6",
+                "--out", out, "--shards", "2");
+        assertEquals(0, run.code(), run.err());
+        Dataset<Row> t = spark.read().parquet(out + "/examples");
+        assertEquals(24L, t.count());
+        // i = 1..24: split (i/4)%3 -> train holds i in 1..3, 12..15, 24 -> 8 rows.
+        assertEquals(8L, t.where(col("split").equalTo("train")).count());
+        Row r = t.where(col("id").equalTo("wb-6")).first();
+        assertEquals(0, (int) r.getAs("label"));
+        assertEquals(1, (int) r.getAs("attribute"));
+        assertEquals(1, (int) r.getAs("group"));
+        assertEquals(8 * 6 * 3, ((byte[]) r.getAs("features")).length);
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("wb/dataset.json")), "dataset.json");
+        assertEquals("waterbirds", json.get("name"));
+    }
+
+    @Test
+    void celebaFromTheReleasedLayout(@TempDir Path tmp) throws Exception {
+        Path root = ReleaseLayouts.celeba(tmp.resolve("celeba"));
+        String out = tmp.resolve("cel").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "celeba", "--root", root.toString(), "--image-size", "10x8",
+                "--out", out);
+        assertEquals(0, run.code(), run.err());
+        Map<String, Long> counts = groupCounts(out);
+        // 24 images, groups 2*Blond + Male cycle with period 4, partitions (i/4)%3 -> 2 of each group per split.
+        for (String split : List.of("train", "val", "test")) {
+            for (int g = 0; g < 4; g++) {
+                assertEquals(2L, counts.get(split + "/" + g), split + "/" + g);
+            }
+        }
+        CliRun smiling = CliRun.of("prepare", "--dataset", "celeba", "--root", root.toString(), "--target-attr",
+                "Smiling", "--spurious-attr", "Bald", "--out", tmp.resolve("cel2").toString());
+        assertEquals(0, smiling.code(), smiling.err());
+        assertEquals(24L, spark.read().parquet(tmp.resolve("cel2/examples").toString())
+                .where(col("label").equalTo(1).and(col("attribute").equalTo(0))).count());
+    }
+
+    @Test
+    void aUsersCsvTable(@TempDir Path tmp) throws Exception {
+        Path csv = ReleaseLayouts.table(tmp.resolve("in/loans.csv"));
+        String out = tmp.resolve("tab").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "table", "--input", csv.toString(), "--id-col", "key",
+                "--label-col", "default", "--split-col", "part", "--attribute-col", "region",
+                "--feature-cols", "income,age", "--out", out);
+        assertEquals(0, run.code(), run.err());
+        Dataset<Row> t = spark.read().parquet(out + "/examples");
+        ExamplesSchema.requireConforms(t.schema(), out);
+        assertEquals(30L, t.count());
+        Row r = t.where(col("id").equalTo("r7")).first();
+        assertEquals(1, (int) r.getAs("label"));
+        assertEquals(1, (int) r.getAs("attribute"));
+        assertEquals(3, (int) r.getAs("group"));
+        assertEquals("val", r.getAs("split"));
+        assertEquals(List.of(1070f, 27f), r.getList(r.fieldIndex("features")));
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("tab/dataset.json")), "dataset.json");
+        assertEquals(2, json.get("num_features"));
+    }
 }
