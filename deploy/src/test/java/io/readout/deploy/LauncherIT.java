@@ -82,4 +82,23 @@ class LauncherIT {
                 missing.errLines());
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void anImageThatFailsOnAnExecutorIsStillOneLine(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("waterbirds");
+        Files.createDirectories(root.resolve("birds"));
+        List<String> meta = new ArrayList<>(List.of("img_id,img_filename,y,split,place"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(root.resolve("birds/" + i + ".jpg"), "not an image");
+            meta.add(i + ",birds/" + i + ".jpg,0," + i + ",0");
+        }
+        Files.write(root.resolve("metadata.csv"), meta);
+        Path out = tmp.resolve("out");
+        Result r = launch("prepare", "--dataset", "waterbirds", "--root", root.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.errLines().get(0).matches("readout prepare: image .*/birds/\\d\\.jpg \\(wb-\\d\\): cannot decode.*"),
+                r.err());
+        assertFalse(Files.exists(out));
+    }
 }

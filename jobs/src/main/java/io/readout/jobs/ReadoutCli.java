@@ -43,8 +43,11 @@ public final class ReadoutCli implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log readout's progress and resolved configs (INFO) on stderr.")
     void verbose(boolean on) {
         if (on) {
-            org.apache.logging.log4j.core.config.Configurator.setLevel("io.readout",
-                    org.apache.logging.log4j.Level.INFO);
+            org.apache.logging.log4j.core.config.Configurator.setLevel(Map.of(
+                    "io.readout", org.apache.logging.log4j.Level.INFO,
+                    "org.apache.spark.executor.Executor", org.apache.logging.log4j.Level.WARN,
+                    "org.apache.spark.scheduler.TaskSetManager", org.apache.logging.log4j.Level.WARN,
+                    "org.apache.spark.storage.BlockManager", org.apache.logging.log4j.Level.WARN));
         }
     }
 
