@@ -1,0 +1,50 @@
+package io.readout.common.nets;
+
+import io.readout.common.BadInputException;
+
+/**
+ * Everything a network factory needs: architecture, input (an image shape, or a feature count
+ * with height = width = channels = 0), classes, optimiser and seed.
+ *
+ * @param updater      {@code adam}, {@code sgd} or {@code nesterovs} (momentum 0.9)
+ * @param weightDecay  decoupled weight decay coefficient applied by the updater (0 for none)
+ */
+public record NetworkConfig(Architecture arch, int channels, int height, int width, int numFeatures, int numClasses,
+                            String updater, double learningRate, double weightDecay, long seed)
+        implements java.io.Serializable {
+
+    public NetworkConfig {
+        boolean image = channels > 0 && height > 0 && width > 0;
+        if (!image && numFeatures <= 0) {
+            throw new BadInputException("network input: give an image shape or a feature count");
+        }
+        if (numClasses < 2) {
+            throw new BadInputException("network output: at least 2 classes are needed, the data has " + numClasses);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new BadInputException("--lr " + learningRate + " must be a positive number");
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new BadInputException("--weight-decay " + weightDecay + " must be zero or positive");
+        }
+        if (!java.util.List.of("adam", "sgd", "nesterovs").contains(updater)) {
+            throw new BadInputException("--updater '" + updater + "' is not one of adam, sgd, nesterovs");
+        }
+    }
+
+    /** A CNN for CHW images. */
+    public static NetworkConfig image(Architecture arch, int channels, int height, int width, int numClasses,
+                                      String updater, double lr, double weightDecay, long seed) {
+        return new NetworkConfig(arch, channels, height, width, 0, numClasses, updater, lr, weightDecay, seed);
+    }
+
+    /** An MLP for feature vectors. */
+    public static NetworkConfig vector(Architecture arch, int numFeatures, int numClasses, String updater, double lr,
+                                       double weightDecay, long seed) {
+        return new NetworkConfig(arch, 0, 0, 0, numFeatures, numClasses, updater, lr, weightDecay, seed);
+    }
+
+    public boolean isImage() {
+        return numFeatures == 0;
+    }
+}

@@ -1,0 +1,96 @@
+package io.readout.common.nets;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The teacher and student networks as pure factories, used alike by local tests, Spark
+ * training and the forward passes. Every network is a {@link ComputationGraph} whose vertices
+ * have stable names, so aux heads attach by name: {@value #INPUT} → {@value #BLOCK1} (the first
+ * block's output: after its pooling for a CNN, the first hidden layer for an MLP) →
+ * {@value #BLOCK2} → {@value #DENSE} → {@value #OUTPUT} (softmax, cross-entropy).
+ */
+public final class Networks {
+    public static final String INPUT = "input";
+    public static final String CONV1 = "conv1";
+    public static final String BLOCK1 = "block1";
+    public static final String CONV2 = "conv2";
+    public static final String BLOCK2 = "block2";
+    public static final String DENSE = "dense";
+    public static final String OUTPUT = "output";
+
+    private Networks() {
+    }
+
+    /** A new, initialised network. */
+    public static ComputationGraph build(NetworkConfig c) {
+        ComputationGraph net = new ComputationGraph(configuration(c));
+        net.init();
+        return net;
+    }
+
+    /** The updater of a config (also used by heads that train alongside). */
+    public static IUpdater updater(String name, double lr) {
+        return switch (name) {
+            case "sgd" -> new Sgd(lr);
+            case "nesterovs" -> new Nesterovs(lr, 0.9);
+            default -> new Adam(lr);
+        };
+    }
+
+    public static ComputationGraphConfiguration configuration(NetworkConfig c) {
+        Architecture a = c.arch();
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .updater(updater(c.updater(), c.learningRate()))
+                .weightDecay(c.weightDecay(), true)
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs(INPUT);
+        if (c.isImage()) {
+            g.setInputTypes(InputType.convolutional(c.height(), c.width(), c.channels()))
+                    .addLayer(CONV1, conv(a.conv1()), INPUT)
+                    .addLayer(BLOCK1, pool(), CONV1)
+                    .addLayer(CONV2, conv(a.conv2()), BLOCK1)
+                    .addLayer(BLOCK2, pool(), CONV2)
+                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(Activation.RELU).build(), BLOCK2);
+        } else {
+            // The MLP: block1 and block2 are dense layers of 4·c1 and 4·c2 units, so the teacher/student width
+            // ratio is that of the CNNs.
+            g.setInputTypes(InputType.feedForward(c.numFeatures()))
+                    .addLayer(BLOCK1, new DenseLayer.Builder().nOut(4 * a.conv1()).activation(Activation.RELU).build(), INPUT)
+                    .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(Activation.RELU).build(), BLOCK1)
+                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(Activation.RELU).build(), BLOCK2);
+        }
+        g.addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(c.numClasses()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), DENSE)
+                .setOutputs(OUTPUT);
+        return g.build();
+    }
+
+    private static ConvolutionLayer conv(int channels) {
+        return new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(channels)
+                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.RELU).build();
+    }
+
+    private static SubsamplingLayer pool() {
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+    }
+}

@@ -1,0 +1,116 @@
+package io.readout.datasets;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.datasets.io.HadoopInputs;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * A prepared dataset folder as later stages read it: {@code examples/} (the table),
+ * {@code dataset.json} and {@code _SUCCESS}. A folder without {@code _SUCCESS} is not a dataset.
+ */
+public final class ExamplesTable implements java.io.Serializable {
+    public static final String EXAMPLES_DIR = "examples";
+    public static final String DATASET_JSON = "dataset.json";
+    public static final String SUCCESS = "_SUCCESS";
+
+    private final String dir;
+    private final int numClasses;
+    private final boolean image;
+    private final ImageShape shape;
+    private final int numFeatures;
+    private final String name;
+
+    private ExamplesTable(String dir, String name, int numClasses, boolean image, ImageShape shape, int numFeatures) {
+        this.dir = dir;
+        this.name = name;
+        this.numClasses = numClasses;
+        this.image = image;
+        this.shape = shape;
+        this.numFeatures = numFeatures;
+    }
+
+    /**
+     * Opens a prepared folder; {@code flag} names it in errors (e.g. {@code --data}).
+     */
+    @SuppressWarnings("unchecked")
+    public static ExamplesTable open(HadoopInputs inputs, String dir, String flag) {
+        inputs.requireDirectory(dir, flag);
+        if (!inputs.exists(HadoopInputs.child(dir, SUCCESS))) {
+            throw new BadInputException(flag + " " + dir + ": not a complete prepared dataset (no _SUCCESS); run readout prepare");
+        }
+        String jsonPath = HadoopInputs.child(dir, DATASET_JSON);
+        Map<String, Object> json = Json.readObject(new String(inputs.readAll(jsonPath, flag), StandardCharsets.UTF_8),
+                jsonPath);
+        try {
+            String name = (String) json.get("name");
+            int numClasses = ((Number) json.get("num_classes")).intValue();
+            boolean image = "image".equals(json.get("features"));
+            ImageShape shape = null;
+            int numFeatures = 0;
+            if (image) {
+                Object s = json.get("image_shape");
+                List<Number> hwc = s instanceof Map<?, ?> m
+                        ? List.of((Number) m.get("height"), (Number) m.get("width"), (Number) m.get("channels"))
+                        : (List<Number>) s;
+                shape = new ImageShape(hwc.get(0).intValue(), hwc.get(1).intValue(), hwc.get(2).intValue());
+            } else {
+                numFeatures = ((Number) json.get("num_features")).intValue();
+            }
+            return new ExamplesTable(dir, name, numClasses, image, shape, numFeatures);
+        } catch (RuntimeException e) {
+            throw new BadInputException(jsonPath + ": malformed dataset.json (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** All examples, checked against the contract. */
+    public Dataset<Row> read(SparkSession spark) {
+        String path = HadoopInputs.child(dir, EXAMPLES_DIR);
+        Dataset<Row> t = spark.read().parquet(path);
+        ExamplesSchema.requireConforms(t.schema(), path);
+        return t;
+    }
+
+    /** The examples of one split. */
+    public Dataset<Row> split(SparkSession spark, Split split) {
+        return read(spark).where(col(ExamplesSchema.SPLIT).equalTo(split.column()));
+    }
+
+    public String dir() {
+        return dir;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public boolean isImage() {
+        return image;
+    }
+
+    /** The image shape, or null for a vector dataset. */
+    public ImageShape shape() {
+        return shape;
+    }
+
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    /** The length of one example's flattened input. */
+    public int inputSize() {
+        return image ? shape.pixels() : numFeatures;
+    }
+}
