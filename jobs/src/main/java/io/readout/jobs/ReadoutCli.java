@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {PrepareCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PrepareCommand.class, io.readout.jobs.cli.TrainCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
@@ -91,6 +91,10 @@ public final class ReadoutCli implements Callable<Integer> {
             if (bad != null) {
                 err.println(name + ": " + bad.getMessage().replace('\n', ' '));
                 return BAD_INPUT;
+            }
+            if (ex instanceof io.readout.jobs.train.TrainingDivergedException) {
+                err.println(name + ": " + ex.getMessage());
+                return FAILURE;
             }
             LOG.error("{} failed", name, ex);
             err.println(name + ": failed: " + ex);

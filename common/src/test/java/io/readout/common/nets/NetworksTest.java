@@ -1,0 +1,95 @@
+package io.readout.common.nets;
+
+import io.readout.common.BadInputException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark networks, checked against parameter counts and activation shapes worked out by hand. */
+class NetworksTest {
+
+    private static long params(ComputationGraph net, String layer) {
+        return net.getLayer(layer).numParams();
+    }
+
+    @Test
+    void teacherOnDominoesHasTheSpecifiedLayers() {
+        ComputationGraph net = Networks.build(NetworkConfig.image(Architecture.TEACHER, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+        // conv 3x3 1->32: 9*1*32 + 32; conv 3x3 32->64: 9*32*64 + 64;
+        // after two 2x2 pools 56x28 -> 14x7, so dense 64*14*7 -> 128: 6272*128 + 128; output 128*2 + 2.
+        assertEquals(320, params(net, Networks.CONV1));
+        assertEquals(18_496, params(net, Networks.CONV2));
+        assertEquals(802_944, params(net, Networks.DENSE));
+        assertEquals(258, params(net, Networks.OUTPUT));
+        assertEquals(320 + 18_496 + 802_944 + 258, net.numParams());
+    }
+
+    @Test
+    void studentIsTheSameShapeWithEightSixteenAndThirtyTwo() {
+        ComputationGraph net = Networks.build(NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+        assertEquals(9 * 8 + 8, params(net, Networks.CONV1));
+        assertEquals(9 * 8 * 16 + 16, params(net, Networks.CONV2));
+        assertEquals(16 * 14 * 7 * 32 + 32, params(net, Networks.DENSE));
+        assertEquals(32 * 2 + 2, params(net, Networks.OUTPUT));
+    }
+
+    @Test
+    void block1IsTheFirstBlockAfterItsPooling() {
+        ComputationGraph net = Networks.build(NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 7));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 56, 28);
+        Map<String, INDArray> acts = net.feedForward(x, false);
+        // The aux heads of BENCHMARKS.md read 8 x 28 x 14 = 3,136 values per example for the student.
+        assertArrayEquals(new long[] {3, 8, 28, 14}, acts.get(Networks.BLOCK1).shape());
+        assertArrayEquals(new long[] {3, 16, 14, 7}, acts.get(Networks.BLOCK2).shape());
+        INDArray out = acts.get(Networks.OUTPUT);
+        assertArrayEquals(new long[] {3, 2}, out.shape());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1.0, out.getRow(i).sumNumber().doubleValue(), 1e-5);
+        }
+    }
+
+    @Test
+    void threeChannelInputsAndManyClasses() {
+        ComputationGraph net = Networks.build(NetworkConfig.image(Architecture.STUDENT, 3, 28, 28, 10, "sgd", 0.1, 0, 0));
+        assertEquals(9 * 3 * 8 + 8, params(net, Networks.CONV1));
+        assertArrayEquals(new long[] {2, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, 28, 28)).shape());
+    }
+
+    @Test
+    void mlpForFeatureVectors() {
+        ComputationGraph net = Networks.build(NetworkConfig.vector(Architecture.STUDENT, 5, 3, "adam", 1e-3, 1e-4, 0));
+        // block1: 5 -> 32; block2: 32 -> 64; dense: 64 -> 32; output: 32 -> 3.
+        assertEquals(5 * 32 + 32, params(net, Networks.BLOCK1));
+        assertEquals(32 * 64 + 64, params(net, Networks.BLOCK2));
+        assertEquals(64 * 32 + 32, params(net, Networks.DENSE));
+        assertEquals(32 * 3 + 3, params(net, Networks.OUTPUT));
+        assertArrayEquals(new long[] {4, 3}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 4, 5)).shape());
+    }
+
+    @Test
+    void theSeedFixesTheInitialParameters() {
+        NetworkConfig c = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 11);
+        assertEquals(Networks.build(c).params(), Networks.build(c).params());
+        NetworkConfig other = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 12);
+        assertTrue(!Networks.build(c).params().equals(Networks.build(other).params()));
+    }
+
+    @Test
+    void badSettingsAreOneLineErrors() {
+        assertEquals("--lr -1.0 must be a positive number", assertThrows(BadInputException.class,
+                () -> NetworkConfig.image(Architecture.STUDENT, 1, 8, 8, 2, "adam", -1, 0, 0)).getMessage());
+        assertEquals("--updater 'rmsprop' is not one of adam, sgd, nesterovs", assertThrows(BadInputException.class,
+                () -> NetworkConfig.image(Architecture.STUDENT, 1, 8, 8, 2, "rmsprop", 0.1, 0, 0)).getMessage());
+        assertEquals("--arch 'big' is not one of teacher, student",
+                assertThrows(BadInputException.class, () -> Architecture.parse("big")).getMessage());
+    }
+}

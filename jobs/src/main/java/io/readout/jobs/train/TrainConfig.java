@@ -1,0 +1,112 @@
+package io.readout.jobs.train;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.common.nets.Architecture;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration of {@link TrainJob}. Saved as the run's {@code config.json}; {@code --resume} reads
+ * it back, so a resumed run trains exactly as the first one did.
+ *
+ * @param workers            parameter-averaging workers (0: Spark's default parallelism)
+ * @param averagingFrequency minibatches each worker fits between two averaging rounds
+ * @param approach           how dl4j-spark hands data to workers: {@code export} or {@code direct}
+ * @param select             the validation value that picks {@code best.zip}
+ */
+public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
+                          String updater, double lr, double weightDecay, int workers, int averagingFrequency,
+                          String approach, int prefetch, long seed, String select, int evalBatch) {
+
+    public static final List<String> METHODS = List.of("erm");
+    public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
+    public static final List<String> APPROACHES = List.of("export", "direct");
+
+    /** Cross-field rules in one place; throws {@link BadInputException} naming the flag. */
+    public TrainConfig validate() {
+        if (!METHODS.contains(method)) {
+            throw new BadInputException("--method '" + method + "' is not one of " + String.join(", ", METHODS));
+        }
+        if (data == null || data.isBlank()) {
+            throw new BadInputException("--data is required");
+        }
+        if (out == null || out.isBlank()) {
+            throw new BadInputException("--out is required");
+        }
+        requirePositive(epochs, "--epochs");
+        requirePositive(batch, "--batch");
+        requirePositive(averagingFrequency, "--averaging-frequency");
+        requirePositive(evalBatch, "--eval-batch");
+        if (workers < 0) {
+            throw new BadInputException("--workers " + workers + " must be 0 (Spark's parallelism) or more");
+        }
+        if (prefetch < 0) {
+            throw new BadInputException("--prefetch " + prefetch + " must be 0 or more");
+        }
+        if (!SELECT.contains(select)) {
+            throw new BadInputException("--select '" + select + "' is not one of " + String.join(", ", SELECT));
+        }
+        if (!APPROACHES.contains(approach)) {
+            throw new BadInputException("--approach '" + approach + "' is not one of " + String.join(", ", APPROACHES));
+        }
+        return this;
+    }
+
+    private static void requirePositive(int v, String flag) {
+        if (v < 1) {
+            throw new BadInputException(flag + " " + v + " must be at least 1");
+        }
+    }
+
+    /** The config as config.json holds it. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method);
+        m.put("arch", arch.id());
+        m.put("data", data);
+        m.put("out", out);
+        m.put("epochs", epochs);
+        m.put("batch", batch);
+        m.put("updater", updater);
+        m.put("lr", lr);
+        m.put("weight_decay", weightDecay);
+        m.put("workers", workers);
+        m.put("averaging_frequency", averagingFrequency);
+        m.put("approach", approach);
+        m.put("prefetch", prefetch);
+        m.put("seed", seed);
+        m.put("select", select);
+        m.put("eval_batch", evalBatch);
+        return m;
+    }
+
+    /** Reads config.json back; {@code where} names the file in errors. */
+    public static TrainConfig fromJson(String json, String where) {
+        Map<String, Object> m = Json.readObject(json, where);
+        try {
+            return new TrainConfig((String) m.get("method"), Architecture.parse((String) m.get("arch")),
+                    (String) m.get("data"), (String) m.get("out"), num(m, "epochs").intValue(),
+                    num(m, "batch").intValue(), (String) m.get("updater"), num(m, "lr").doubleValue(),
+                    num(m, "weight_decay").doubleValue(), num(m, "workers").intValue(),
+                    num(m, "averaging_frequency").intValue(), (String) m.get("approach"),
+                    num(m, "prefetch").intValue(), num(m, "seed").longValue(), (String) m.get("select"),
+                    num(m, "eval_batch").intValue());
+        } catch (RuntimeException e) {
+            if (e instanceof BadInputException b) {
+                throw b;
+            }
+            throw new BadInputException(where + ": not a readout training config (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Number num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("'" + key + "' is missing or not a number");
+        }
+        return n;
+    }
+}

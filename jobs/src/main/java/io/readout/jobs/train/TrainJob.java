@@ -1,0 +1,299 @@
+package io.readout.jobs.train;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.common.Seeds;
+import io.readout.common.metrics.SplitMetrics;
+import io.readout.common.nets.NetworkConfig;
+import io.readout.common.nets.Networks;
+import io.readout.datasets.ExamplesTable;
+import io.readout.datasets.Split;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.evaluate.GroupEvaluation;
+import io.readout.jobs.evaluate.Predictions;
+import io.readout.jobs.run.RunDir;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code readout train}: trains a teacher or student with dl4j-spark's parameter averaging. Stages,
+ * per epoch: shuffle the training split with the seed and turn it into minibatches on the
+ * executors → fit (workers fit local minibatches, the driver averages parameters and updater
+ * state every {@code averagingFrequency} steps) → validation metrics through the predictions
+ * pass and the Spark SQL evaluation → one log line, {@code history.json}, a checkpoint, and
+ * {@code best.zip} when the selected validation value improved. At the end: {@code model.zip},
+ * {@code _SUCCESS}. Every random choice of an epoch derives from (seed, epoch), so a run resumed
+ * from the checkpoint of epoch k ends with the same parameters as one that was never stopped.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    static final String STATE = "state.json";
+    static final String EXPORT = "_export";
+    /** Complete checkpoints kept besides best.zip; older ones are removed. */
+    static final int KEEP_CHECKPOINTS = 2;
+
+    /** A finished (or, in tests, deliberately stopped) run. */
+    public record Result(RunDir run, List<Map<String, Object>> history, int bestEpoch, ComputationGraph model) {
+    }
+
+    /** Where a run starts: from scratch, or after the checkpoint of some epoch. */
+    private record Start(int epoch, ComputationGraph model, List<Map<String, Object>> history, int bestEpoch,
+                         double bestValue) {
+    }
+
+    private TrainJob() {
+    }
+
+    public static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out) {
+        return run(spark, config, resume, overwrite, out, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #run}, but stops after epoch {@code stopAfter} as if the process had died there (tests). */
+    static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out,
+                      int stopAfter) {
+        config.validate();
+        HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
+        ExamplesTable table = ExamplesTable.open(inputs, config.data(), "--data");
+        RunDir run = new RunDir(inputs.conf(), config.out());
+        Start start = prepareRunDir(run, config, table, resume, overwrite);
+        if (start == null) {
+            out.println("run " + HadoopInputs.display(new Path(run.dir())) + " is already complete");
+            return new Result(run, readHistory(run, RunDir.HISTORY), -1, run.loadModel(RunDir.MODEL));
+        }
+        LOG.info("train: {}", config.toJson());
+
+        int workers = config.workers() > 0 ? config.workers() : spark.sparkContext().defaultParallelism();
+        Dataset<Row> train = table.split(spark, Split.TRAIN).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> val = table.split(spark, Split.VAL).persist(StorageLevel.MEMORY_AND_DISK());
+        long trainCount = train.count();
+        if (trainCount == 0) {
+            throw new BadInputException("--data " + config.data() + ": the train split is empty");
+        }
+        ComputationGraph net = start.model();
+        List<Map<String, Object>> history = new ArrayList<>(start.history());
+        int bestEpoch = start.bestEpoch();
+        double bestValue = start.bestValue();
+        try {
+            for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double loss = fitEpoch(spark, config, table, train, net, workers, epoch, run);
+                double fitSeconds = (System.nanoTime() - t0) / 1e9;
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("epoch " + epoch + ": the training loss is " + loss
+                            + "; the last good checkpoint is kept in " + run.path(RunDir.CHECKPOINTS));
+                }
+                SplitMetrics v = validate(spark, net, table, val, config.evalBatch());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("epoch", epoch);
+                entry.put("loss", loss);
+                entry.put("val_accuracy", v.accuracy());
+                entry.put("val_wga", v.worstGroupAccuracy());
+                entry.put("val_group_mean", v.groupMeanAccuracy());
+                entry.put("seconds", seconds);
+                entry.put("fit_seconds", fitSeconds);
+                entry.put("examples_per_second", trainCount / fitSeconds);
+                history.add(entry);
+                double value = ((Number) entry.get(config.select())).doubleValue();
+                if (value > bestValue) {
+                    bestValue = value;
+                    bestEpoch = epoch;
+                    run.saveModel(RunDir.BEST, net);
+                }
+                checkpoint(run, epoch, net, history, bestEpoch, bestValue);
+                run.writeText(RunDir.HISTORY, Json.write(historyJson(history, bestEpoch, config.select())));
+                out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%n", epoch,
+                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, trainCount / fitSeconds);
+                if (epoch >= stopAfter) {
+                    return new Result(run, history, bestEpoch, net);
+                }
+            }
+        } finally {
+            train.unpersist();
+            val.unpersist();
+        }
+        run.saveModel(RunDir.MODEL, net);
+        run.writeText(RunDir.SUCCESS, "");
+        out.println("best epoch " + bestEpoch + " by " + config.select() + " (" + String.format("%.4f", bestValue)
+                + "); wrote " + HadoopInputs.display(new Path(run.dir())));
+        return new Result(run, history, bestEpoch, net);
+    }
+
+    /** One epoch of parameter-averaged training; returns the averaged training loss. */
+    private static double fitEpoch(SparkSession spark, TrainConfig config, ExamplesTable table, Dataset<Row> train,
+                                   ComputationGraph net, int workers, int epoch, RunDir run) {
+        JavaRDD<DataSet> batches = TrainingMasters.minibatchRdd(train, table, workers, config.batch(),
+                Seeds.derive(config.seed(), "train/shuffle/" + epoch));
+        String export = run.path(EXPORT + "/epoch=" + epoch);
+        ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.batch(),
+                config.averagingFrequency(), config.approach(), config.prefetch(),
+                Seeds.derive(config.seed(), "train/master/" + epoch), export));
+        try {
+            SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
+            sparkNet.fit(batches);
+            return sparkNet.getScore();
+        } finally {
+            delete(run, EXPORT);
+        }
+    }
+
+    private static SplitMetrics validate(SparkSession spark, ComputationGraph net, ExamplesTable table,
+                                         Dataset<Row> val, int evalBatch) {
+        Dataset<Row> predictions = Predictions.predict(spark, net, table, val, evalBatch);
+        return GroupEvaluation.evaluate(predictions).stream()
+                .filter(m -> m.split().equals(Split.VAL.column()))
+                .findFirst()
+                .orElseThrow(() -> new BadInputException("the val split is empty"));
+    }
+
+    /** Checks the run folder against the flags and finds where to start; null when the run is already complete. */
+    private static Start prepareRunDir(RunDir run, TrainConfig config, ExamplesTable table, boolean resume,
+                                       boolean overwrite) {
+        Path dir = new Path(run.dir());
+        try {
+            boolean exists = run.fs().exists(dir) && run.fs().listStatus(dir).length > 0;
+            if (exists && overwrite) {
+                run.fs().delete(dir, true);
+                exists = false;
+            }
+            if (exists && !resume) {
+                throw new BadInputException("--out " + config.out() + (run.isComplete()
+                        ? ": already holds a complete run; choose another folder, or --overwrite"
+                        : ": holds an interrupted run; pass --resume to continue it, or --overwrite"));
+            }
+            if (exists) {
+                if (!run.exists(RunDir.CONFIG)) {
+                    throw new BadInputException("--out " + config.out() + ": not a readout run (no config.json)");
+                }
+                TrainConfig stored = TrainConfig.fromJson(run.readText(RunDir.CONFIG), run.path(RunDir.CONFIG));
+                requireSameConfig(stored, config);
+                if (run.isComplete()) {
+                    return null;
+                }
+                Integer last = lastCheckpoint(run);
+                if (last != null) {
+                    String cp = checkpointDir(last);
+                    Map<String, Object> state = Json.readObject(run.readText(cp + "/" + STATE), cp + "/" + STATE);
+                    LOG.info("resuming {} after epoch {}", config.out(), last);
+                    return new Start(last, run.loadModel(cp + "/" + RunDir.MODEL),
+                            readHistory(run, cp + "/" + RunDir.HISTORY),
+                            ((Number) state.get("best_epoch")).intValue(),
+                            ((Number) state.get("best_value")).doubleValue());
+                }
+            }
+            run.writeText(RunDir.CONFIG, Json.write(config.toJson()));
+            NetworkConfig nc = table.isImage()
+                    ? NetworkConfig.image(config.arch(), table.shape().channels(), table.shape().height(),
+                            table.shape().width(), table.numClasses(), config.updater(), config.lr(),
+                            config.weightDecay(), config.seed())
+                    : NetworkConfig.vector(config.arch(), table.numFeatures(), table.numClasses(), config.updater(),
+                            config.lr(), config.weightDecay(), config.seed());
+            return new Start(0, Networks.build(nc), List.of(), 0, Double.NEGATIVE_INFINITY);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A resumed run trains as the first did: every flag must match config.json (the output folder aside). */
+    private static void requireSameConfig(TrainConfig stored, TrainConfig given) {
+        Map<String, Object> a = stored.toJson();
+        Map<String, Object> b = given.toJson();
+        for (String key : a.keySet()) {
+            if (!key.equals("out") && !String.valueOf(a.get(key)).equals(String.valueOf(b.get(key)))) {
+                throw new BadInputException("--resume: --" + key.replace('_', '-') + " is " + b.get(key)
+                        + " but the run was started with " + a.get(key) + " (see its config.json)");
+            }
+        }
+    }
+
+    private static void checkpoint(RunDir run, int epoch, ComputationGraph net, List<Map<String, Object>> history,
+                                   int bestEpoch, double bestValue) {
+        String cp = checkpointDir(epoch);
+        run.saveModel(cp + "/" + RunDir.MODEL, net);
+        run.writeText(cp + "/" + RunDir.HISTORY, Json.write(history));
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("epoch", epoch);
+        state.put("best_epoch", bestEpoch);
+        state.put("best_value", bestValue);
+        run.writeText(cp + "/" + STATE, Json.write(state));
+        run.writeText(cp + "/" + RunDir.SUCCESS, "");
+        for (int old = epoch - KEEP_CHECKPOINTS; old >= 1; old--) {
+            if (!run.exists(checkpointDir(old))) {
+                break;
+            }
+            delete(run, checkpointDir(old));
+        }
+    }
+
+    static String checkpointDir(int epoch) {
+        return RunDir.CHECKPOINTS + "/epoch=" + String.format("%04d", epoch);
+    }
+
+    /** The newest checkpoint with its _SUCCESS marker, or null. */
+    static Integer lastCheckpoint(RunDir run) throws IOException {
+        Path cps = new Path(run.path(RunDir.CHECKPOINTS));
+        if (!run.fs().exists(cps)) {
+            return null;
+        }
+        Integer last = null;
+        for (FileStatus s : run.fs().listStatus(cps)) {
+            String n = s.getPath().getName();
+            if (s.isDirectory() && n.matches("epoch=\\d{4}") && run.fs().exists(new Path(s.getPath(), RunDir.SUCCESS))) {
+                int e = Integer.parseInt(n.substring(6));
+                last = last == null ? e : Math.max(last, e);
+            }
+        }
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> readHistory(RunDir run, String name) {
+        if (!run.exists(name)) {
+            return List.of();
+        }
+        try {
+            Object parsed = Json.mapper().readValue(run.readText(name), Object.class);
+            if (parsed instanceof Map<?, ?> m) {
+                parsed = m.get("epochs");
+            }
+            return (List<Map<String, Object>>) parsed;
+        } catch (IOException e) {
+            throw new BadInputException(run.path(name) + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> historyJson(List<Map<String, Object>> history, int bestEpoch, String select) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("select", select);
+        m.put("best_epoch", bestEpoch);
+        m.put("epochs", history);
+        return m;
+    }
+
+    private static void delete(RunDir run, String name) {
+        try {
+            run.fs().delete(new Path(run.path(name)), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
