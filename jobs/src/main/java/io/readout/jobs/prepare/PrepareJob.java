@@ -39,9 +39,9 @@ import static org.apache.spark.sql.functions.when;
  * Same inputs and seed, same rows in the same files.
  */
 public final class PrepareJob {
-    public static final String DATASET_JSON = "dataset.json";
     /** The table sits in a subfolder so that Spark reading it never meets dataset.json. */
-    public static final String EXAMPLES_DIR = "examples";
+    public static final String EXAMPLES_DIR = io.readout.datasets.ExamplesTable.EXAMPLES_DIR;
+    public static final String DATASET_JSON = io.readout.datasets.ExamplesTable.DATASET_JSON;
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
     /** What was written: the committed folder and the counts. */
