@@ -1,6 +1,8 @@
 package io.readout.jobs;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.cli.EvaluateCommand;
+import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {PrepareCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PrepareCommand.class, PredictCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
