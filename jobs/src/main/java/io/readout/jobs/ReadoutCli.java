@@ -1,7 +1,10 @@
 package io.readout.jobs;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.cli.EvaluateCommand;
+import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
+import io.readout.jobs.cli.TrainCommand;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {PrepareCommand.class, io.readout.jobs.cli.TrainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PrepareCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
+            CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})

@@ -1,0 +1,42 @@
+package io.readout.jobs.evaluate;
+
+import io.readout.common.BadInputException;
+import io.readout.datasets.Split;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code readout evaluate}: the run whose model is evaluated ({@code model}: {@code final} or
+ * {@code best}), the prepared data, the split ({@code val}, {@code test}, or {@code all} for both)
+ * and the forward-pass batch size.
+ */
+public record EvaluateConfig(String run, String data, String split, String model, int batch) {
+    /** The splits a model is judged on; train accuracy is the training job's business. */
+    public static final List<Split> EVALUATED = List.of(Split.VAL, Split.TEST);
+
+    /** Checks every flag; returns this. */
+    public EvaluateConfig validate() {
+        splits();
+        PassInputs.modelFile(model);
+        if (batch <= 0) {
+            throw new BadInputException("--batch " + batch + " must be positive");
+        }
+        return this;
+    }
+
+    public List<Split> splits() {
+        return PassInputs.splits(split, EVALUATED);
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", run);
+        m.put("data", data);
+        m.put("split", split);
+        m.put("model", model);
+        m.put("batch", batch);
+        return m;
+    }
+}

@@ -1,0 +1,80 @@
+package io.readout.jobs.evaluate;
+
+import io.readout.common.BadInputException;
+import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
+import io.readout.datasets.Split;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.run.RunDir;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * What {@code predict} and {@code evaluate} share: the {@code --split} and {@code --model} choices,
+ * and opening a run's model with the data it is to run on, checked against each other before
+ * anything is computed or written.
+ */
+final class PassInputs {
+    static final String ALL = "all";
+    static final String FINAL = "final";
+    static final String BEST = "best";
+
+    /** The run, its model, the dataset and the rows of the chosen splits (lazy). */
+    record Opened(RunDir run, String modelPath, ComputationGraph model, ExamplesTable table, Dataset<Row> examples) {
+    }
+
+    private PassInputs() {
+    }
+
+    /**
+     * Parses {@code --split}: one of {@code allowed}, or {@code all} for all of them.
+     */
+    static List<Split> splits(String value, List<Split> allowed) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (ALL.equals(v)) {
+            return allowed;
+        }
+        for (Split s : allowed) {
+            if (s.column().equals(v)) {
+                return List.of(s);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        allowed.forEach(s -> names.add(s.column()));
+        names.add(ALL);
+        throw new BadInputException("--split '" + value + "' is not one of " + String.join(", ", names));
+    }
+
+    /** The file of {@code --model final|best} in a run directory. */
+    static String modelFile(String value) {
+        return switch (value == null ? "" : value.trim().toLowerCase(Locale.ROOT)) {
+            case FINAL -> RunDir.MODEL;
+            case BEST -> RunDir.BEST;
+            default -> throw new BadInputException("--model '" + value + "' is not one of final, best");
+        };
+    }
+
+    static Opened open(SparkSession spark, String runDir, String modelChoice, String dataDir, List<Split> splits) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        RunDir run = RunDir.open(conf, runDir, "--run");
+        String modelFile = modelFile(modelChoice);
+        ComputationGraph model = run.loadModel(modelFile);
+        ExamplesTable table = ExamplesTable.open(new HadoopInputs(conf), dataDir, "--data");
+        String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
+        ModelCompatibility.require(model, table, modelPath, "--data " + dataDir);
+        List<String> names = new ArrayList<>();
+        splits.forEach(s -> names.add(s.column()));
+        Dataset<Row> examples = table.read(spark).where(col(ExamplesSchema.SPLIT).isin(names.toArray()));
+        return new Opened(run, modelPath, model, table, examples);
+    }
+}
