@@ -50,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--approach", defaultValue = TrainingMasters.DEFAULT_APPROACH, paramLabel = "A",
             description = "How data reaches the workers: export or direct (default: ${DEFAULT-VALUE}).")
     String approach;
-    @Option(names = "--prefetch", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH, paramLabel = "N",
+    @Option(names = "--prefetch", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH_BATCHES, paramLabel = "N",
             description = "Minibatches each worker prefetches (default: ${DEFAULT-VALUE}).")
     int prefetch;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")

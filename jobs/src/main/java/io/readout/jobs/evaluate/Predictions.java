@@ -74,7 +74,7 @@ public final class Predictions {
         }
         ModelCompatibility.require(model, table, "model", "--data " + table.dir());
         Broadcast<byte[]> modelBytes = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .broadcast(RunDir.toBytes(model));
+                .broadcast(RunDir.toBytes(model, false));
         return examples
                 .select(col(ExamplesSchema.ID), col(ExamplesSchema.SPLIT), col(ExamplesSchema.LABEL),
                         col(ExamplesSchema.GROUP), col(ExamplesSchema.ATTRIBUTE), col(ExamplesSchema.FEATURES))

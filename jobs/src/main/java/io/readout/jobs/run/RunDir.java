@@ -94,9 +94,14 @@ public final class RunDir {
 
     /** A model as ModelSerializer's zip bytes (with its updater). */
     public static byte[] toBytes(ComputationGraph model) {
+        return toBytes(model, true);
+    }
+
+    /** A model as ModelSerializer's zip bytes; forward-only passes broadcast it without the updater (a third the size with Adam). */
+    public static byte[] toBytes(ComputationGraph model, boolean withUpdater) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(model, bytes, true);
+            ModelSerializer.writeModel(model, bytes, withUpdater);
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -15,6 +15,7 @@ import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -82,6 +83,10 @@ public final class TrainJob {
         LOG.info("train: {}", config.toJson());
 
         int workers = config.workers() > 0 ? config.workers() : spark.sparkContext().defaultParallelism();
+        if (spark.sparkContext().isLocal()) {
+            // local[n]: all tasks share this JVM; one native thread each, so the cores are not oversubscribed.
+            TrainingMasters.limitNativeThreads(TrainingMasters.DEFAULT_THREADS_PER_WORKER);
+        }
         Dataset<Row> train = table.split(spark, Split.TRAIN).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> val = table.split(spark, Split.VAL).persist(StorageLevel.MEMORY_AND_DISK());
         long trainCount = train.count();
@@ -152,6 +157,7 @@ public final class TrainJob {
             sparkNet.fit(batches);
             return sparkNet.getScore();
         } finally {
+            TrainingMasters.deleteExports(JavaSparkContext.fromSparkContext(spark.sparkContext()), master);
             delete(run, EXPORT);
         }
     }

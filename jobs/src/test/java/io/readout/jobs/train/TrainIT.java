@@ -37,7 +37,7 @@ class TrainIT extends SharedSparkSession {
     }
 
     static TrainConfig config(String out, int epochs) {
-        return new TrainConfig("erm", Architecture.STUDENT, data, out, epochs, 32, "adam", 1e-2, 0, 2, 2, "export", 0,
+        return new TrainConfig("erm", Architecture.STUDENT, data, out, epochs, 32, "adam", 1e-2, 0, 2, 2, "direct", 0,
                 7, "val_accuracy", 64).validate();
     }
 
@@ -49,7 +49,8 @@ class TrainIT extends SharedSparkSession {
     void writesTheRunDirectoryOfTheContract() throws Exception {
         String out = tmp.resolve("run").toString();
         CliRun run = CliRun.of("train", "--method", "erm", "--arch", "student", "--data", data, "--out", out,
-                "--epochs", "3", "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2");
+                "--epochs", "3", "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2",
+                "--approach", "export");
         assertEquals(0, run.code(), run.err());
         assertEquals(3, run.out().lines().filter(l -> l.startsWith("epoch ")).count(), run.out());
         Path dir = Path.of(out);
@@ -88,12 +89,13 @@ class TrainIT extends SharedSparkSession {
         assertEquals(2, config.get("averaging_frequency"));
 
         CliRun again = CliRun.of("train", "--arch", "student", "--data", data, "--out", out, "--epochs", "3",
-                "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2");
+                "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2", "--approach", "export");
         assertEquals(2, again.code());
         assertEquals("readout train: --out " + out + ": already holds a complete run; choose another folder, or --overwrite",
                 again.err().strip());
         CliRun resumeComplete = CliRun.of("train", "--arch", "student", "--data", data, "--out", out, "--epochs", "3",
-                "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2", "--resume");
+                "--batch", "32", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2", "--approach", "export",
+                "--resume");
         assertEquals(0, resumeComplete.code(), resumeComplete.err());
         assertTrue(resumeComplete.out().contains("already complete"));
     }
