@@ -1,6 +1,7 @@
 package io.readout.jobs;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
-            CommandLine.HelpCommand.class},
+            BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
@@ -60,8 +61,16 @@ public final class ReadoutCli implements Callable<Integer> {
 
     /** The session for a command: the active one if there is one, else a new one. */
     public SparkSession spark(String command) {
+        return spark(command, null);
+    }
+
+    /**
+     * The session for a command that has its own default master (a local benchmark): {@code --master}
+     * wins, then {@code defaultMaster}, then what spark-submit or the system properties say.
+     */
+    public SparkSession spark(String command, String defaultMaster) {
         if (session == null) {
-            session = SparkSessions.getOrCreate("readout " + command, master, conf);
+            session = SparkSessions.getOrCreate("readout " + command, master != null ? master : defaultMaster, conf);
         }
         return session;
     }

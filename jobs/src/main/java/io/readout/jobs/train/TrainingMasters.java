@@ -1,0 +1,278 @@
+package io.readout.jobs.train;
+
+import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
+import io.readout.datasets.Minibatches;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.impl.common.SplitPartitionsFunction;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.rand;
+
+/**
+ * The one place that builds dl4j-spark's {@link ParameterAveragingTrainingMaster}, and the
+ * minibatch RDD it trains on.
+ *
+ * <p>How dl4j-spark 1.0.0-M2 runs one {@code fit(JavaRDD<DataSet>)} (read from its source; the
+ * ITs in {@code io.readout.jobs.train} check it parameter for parameter): it counts the DataSets
+ * (N), splits them into averaging rounds by dealing each partition's DataSets in order, a seeded
+ * random permutation per group of {@code rounds} consecutive DataSets, one DataSet to each round
+ * (seed: {@code rngSeed}'s {@code Random.nextLong()} of this fit plus the partition index). The
+ * rounds run one after another; in a round each partition is one worker, which starts from the
+ * driver's parameters and updater state, fits at most {@code averagingFrequency} of its DataSets in
+ * order (a partition dealt more is cut there), and the driver then takes the mean of the workers'
+ * parameters and updater states. dl4j-spark makes {@code floor(N / (workers · averagingFrequency))}
+ * rounds, so the remainder is dealt on top and not fitted; here it is {@code ceil} ({@link
+ * ReadoutTrainingMaster#getSplitRDDs}), so every DataSet is fitted.
+ *
+ * <p>Settings: {@code saveUpdater(true)} always (it defaults to false in M2, and Adam's moments
+ * would restart every round); workers resume the driver's iteration count ({@link ResumeCounts}); no repartitioning by dl4j-spark when the RDD already has one
+ * partition per worker ({@link #minibatchRdd} makes sure of that, and each round keeps the
+ * partitions); no training statistics.
+ */
+public final class TrainingMasters {
+    // The defaults below were chosen by `readout bench training` on 2 cores, student CNN on dominoes
+    // (3,000 examples, batch 64, 2 workers, medians of 2 runs; single process 714 examples/s on 1
+    // thread, 906 on 2): docs/BENCHMARKS.md, "Spark parameter averaging vs single process".
+
+    /**
+     * Minibatches per worker between averaging rounds: 10 (1,089 examples/s; K=1 743, K=5 1,101,
+     * K=20 1,054). K=5..20 are within 4 %; 10 means fewer rounds on small datasets than 5 and fewer
+     * local steps (closer to sequential training) than 20.
+     */
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
+    /**
+     * Direct: 1,089 examples/s against 951 for export, which writes and re-reads every minibatch at
+     * each fit (teacher: 321 against 310).
+     */
+    public static final String DEFAULT_APPROACH = AveragingConfig.DIRECT;
+    /** None: prefetching 2 minibatches gave 1,075 examples/s against 1,089, and costs a thread per worker. */
+    public static final int DEFAULT_PREFETCH_BATCHES = 0;
+    /**
+     * ND4J threads per Spark task: one core per task. Two threads per task on 2 cores (oversubscribed)
+     * gave 792 examples/s against 1,089.
+     */
+    public static final int DEFAULT_THREADS_PER_WORKER = 1;
+    /**
+     * How direct mode keeps the minibatch RDD while its rounds are cut out of it: as objects. Every
+     * round reads every partition in full, so serialised storage (dl4j-spark's default) deserialises
+     * each minibatch once per round: 1,018 examples/s against 1,089.
+     */
+    static final StorageLevel DIRECT_STORAGE_LEVEL = StorageLevel.MEMORY_ONLY();
+
+    /** The column of {@link #minibatchRdd}'s per-call shuffle. */
+    static final String SHUFFLE_KEY = "_shuffle";
+
+    private TrainingMasters() {
+    }
+
+    /** The training master of a config. */
+    public static ParameterAveragingTrainingMaster build(AveragingConfig c) {
+        return build(c, DIRECT_STORAGE_LEVEL);
+    }
+
+    static ParameterAveragingTrainingMaster build(AveragingConfig c, StorageLevel directStorage) {
+        ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(c.workers(),
+                c.batchSizePerWorker())
+                .batchSizePerWorker(c.batchSizePerWorker())
+                .averagingFrequency(c.averagingFrequency())
+                .workerPrefetchNumBatches(c.prefetchBatches())
+                .saveUpdater(true)
+                // A no-op when each round has one partition per worker (what minibatchRdd gives); a balanced
+                // repartition otherwise (e.g. export mode's path files read back in more splits).
+                .repartionData(Repartition.NumPartitionsWorkersDiffers)
+                .repartitionStrategy(RepartitionStrategy.Balanced)
+                .storageLevel(directStorage)
+                .rngSeed(c.rngSeed())
+                .collectTrainingStats(false)
+                .rddTrainingApproach(c.isExport() ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct);
+        if (c.exportDir() != null) {
+            b.exportDirectory(c.exportDir());
+        }
+        return new ReadoutTrainingMaster(b);
+    }
+
+    /**
+     * Deletes what export mode wrote for this master (all its fits), so nothing piles up under
+     * {@code hadoop.tmp.dir} or the export folder. Call after each fit; a no-op in direct mode.
+     */
+    public static void deleteExports(JavaSparkContext sc, ParameterAveragingTrainingMaster master) {
+        master.deleteTempFiles(sc);
+        if (master instanceof ReadoutTrainingMaster owned && owned.folder() != null) {
+            Path folder = new Path(owned.folder());
+            try {
+                FileSystem fs = folder.getFileSystem(sc.hadoopConfiguration());
+                if (fs.exists(folder) && !fs.delete(folder, true)) {
+                    throw new IOException("cannot delete " + folder);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("deleting exported minibatches", e);
+            }
+        }
+    }
+
+    /**
+     * The examples as minibatches of {@code batchSize}, in exactly {@code workers} partitions of
+     * near-equal size (round-robin), each in an order drawn from {@code shuffleSeed}. Rows never reach
+     * the driver: the shuffle is a Spark repartition, and each partition becomes DataSets on its
+     * executor. A partition's last minibatch may be smaller.
+     */
+    public static JavaRDD<DataSet> minibatchRdd(Dataset<Row> examples, ExamplesTable table, int workers,
+                                                int batchSize, long shuffleSeed) {
+        Dataset<Row> shuffled = examples
+                .select(col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES))
+                .withColumn(SHUFFLE_KEY, rand(shuffleSeed))
+                .repartition(workers)
+                .sortWithinPartitions(SHUFFLE_KEY);
+        return shuffled.javaRDD().mapPartitions(rows -> {
+            Iterator<List<Row>> batches = Minibatches.batches(rows, batchSize);
+            return new Iterator<DataSet>() {
+                @Override
+                public boolean hasNext() {
+                    return batches.hasNext();
+                }
+
+                @Override
+                public DataSet next() {
+                    return Minibatches.dataSet(batches.next(), table);
+                }
+            };
+        });
+    }
+
+    /**
+     * Limits the native (libnd4j and OpenBLAS) threads of this JVM's ND4J operations. In
+     * {@code local[n]} all tasks share one JVM, so this is how each task gets one core; on a cluster
+     * set {@code spark.executorEnv.OMP_NUM_THREADS} and {@code SD_MAX_THREADS} / {@code SD_MASTER_THREADS}.
+     */
+    public static void limitNativeThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    /**
+     * dl4j-spark's master with two repairs: its export folder is known
+     * ({@code <exportDirectory>/<trainingMasterUID>/}, for {@link #deleteExports}), and each round's
+     * workers resume the driver's iteration and epoch counts ({@link ResumeCounts}).
+     */
+    private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
+        ReadoutTrainingMaster(Builder builder) {
+            super(builder);
+        }
+
+        /**
+         * The rounds of one fit: {@code ceil(N / (workers · averagingFrequency))} of them, where dl4j-spark
+         * takes the floor and then leaves unfitted whatever a worker is dealt beyond K (up to a sixth of
+         * an epoch at K=10 on 3,000 examples). Dealt exactly as dl4j-spark deals (SplitPartitionsFunction,
+         * one seed drawn per fit), so a round gives each of {@code workers} balanced partitions at most K.
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int total, int examplesPerObject) {
+            int perRound = getNumDataSetObjectsPerSplit(examplesPerObject);
+            long seed = rng.nextLong();
+            if (total <= perRound) {
+                return new JavaRDD[] {data};
+            }
+            int rounds = (total + perRound - 1) / perRound;
+            JavaRDD<T>[] splits = new JavaRDD[rounds];
+            for (int i = 0; i < rounds; i++) {
+                splits[i] = data.mapPartitionsWithIndex(new SplitPartitionsFunction<>(i, rounds, seed), true);
+            }
+            return splits;
+        }
+
+        @Override
+        public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
+            ComputationGraphConfiguration driver = graph.getNetwork().getConfiguration();
+            Collection<TrainingHook> given = trainingHookList;
+            List<TrainingHook> hooks = new ArrayList<>();
+            hooks.add(new ResumeCounts(driver.getIterationCount(), driver.getEpochCount()));
+            if (given != null) {
+                hooks.addAll(given);
+            }
+            trainingHookList = hooks;
+            try {
+                return super.getWorkerInstance(graph);
+            } finally {
+                trainingHookList = given;
+            }
+        }
+
+        /** Null until the first export. */
+        String folder() {
+            return exportDirectory == null ? null
+                    : exportDirectory + (exportDirectory.endsWith("/") ? "" : "/") + trainingMasterUID;
+        }
+    }
+
+    /**
+     * Sets a worker's iteration and epoch counts to the driver's before its first minibatch. dl4j-spark
+     * M2 builds each round's worker network from {@code ComputationGraphConfiguration.clone()}, which
+     * drops both counts, so every round would restart at iteration 0: Adam's bias correction then
+     * treats its carried-over moments as first-step estimates (steps about 0.3x as large once the
+     * moments have settled) and iteration-based schedules restart. With this hook, one worker with
+     * averaging frequency 1 equals a plain fit (SparkVsSingleMachineIT).
+     */
+    static final class ResumeCounts implements TrainingHook {
+        private final int iterations;
+        private final int epochs;
+
+        ResumeCounts(int iterations, int epochs) {
+            this.iterations = iterations;
+            this.epochs = epochs;
+        }
+
+        private void resume(Model model) {
+            if (model instanceof ComputationGraph g && g.getConfiguration().getIterationCount() < iterations) {
+                g.getConfiguration().setIterationCount(iterations);
+                g.getConfiguration().setEpochCount(epochs);
+            }
+        }
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            resume(model);
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            resume(model);
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
+    }
+}

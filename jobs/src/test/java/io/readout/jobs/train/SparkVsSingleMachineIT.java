@@ -1,0 +1,171 @@
+package io.readout.jobs.train;
+
+import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NetworkConfig;
+import io.readout.common.nets.Networks;
+import io.readout.datasets.ExamplesTable;
+import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.Split;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.CliRun;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Parameter averaging through Spark computes exactly what plain {@link ComputationGraph#fit} does
+ * on the same minibatches (the idea of DL4J's {@code TestCompareParameterAveragingSparkVsSingleMachine}):
+ * the student CNN on 1x16x16 synthetic images, data through {@link TrainingMasters#minibatchRdd},
+ * master from {@link TrainingMasters#build}. The expected parameters come from
+ * {@link LocalParameterAveraging}, which redoes dl4j-spark's assignment of minibatches to rounds and
+ * workers in one process. Parameters must agree within {@value #TOLERANCE} (max absolute difference).
+ */
+class SparkVsSingleMachineIT extends SharedSparkSession {
+    private static final double TOLERANCE = 1e-5;
+    /** Training must move some parameter by at least this, or the comparison proves nothing. */
+    private static final double MIN_CHANGE = 1e-3;
+    private static final long SEED = 7L;
+    private static final int TRAIN_EXAMPLES = 192;
+
+    @TempDir
+    static Path data;
+    private static ExamplesTable table;
+    private static Dataset<Row> train;
+
+    @BeforeAll
+    static void prepare() {
+        String dir = data.resolve("synthetic").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "synthetic", "--out", dir, "--n-train", "" + TRAIN_EXAMPLES,
+                "--n-val", "16", "--n-test", "16", "--shards", "1", "--seed", "3");
+        assertEquals(0, run.code(), run.err());
+        table = ExamplesTable.open(new HadoopInputs(spark.sparkContext().hadoopConfiguration()), dir, "--data");
+        train = table.split(spark, Split.TRAIN).cache();
+        assertEquals(TRAIN_EXAMPLES, train.count());
+    }
+
+    /** One worker, averaging every minibatch: SGD, two fits (epochs) of 6 minibatches in a seeded order. */
+    @Test
+    void oneWorkerWithSgdMatchesPlainFit() {
+        assertSparkMatchesLocal("sgd", 0.1, 1, 32, 1, AveragingConfig.DIRECT, 2);
+    }
+
+    /** The same with Adam: its moments must travel with the parameters (saveUpdater) to match. */
+    @Test
+    void oneWorkerWithAdamMatchesPlainFit() {
+        assertSparkMatchesLocal("adam", 1e-3, 1, 32, 1, AveragingConfig.DIRECT, 2);
+    }
+
+    /**
+     * Two workers, one averaging round (6 minibatches each, averaging frequency 6): the result is the
+     * mean of what each worker reaches alone from the same start; export mode too, which must leave
+     * nothing behind after {@link TrainingMasters#deleteExports}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {AveragingConfig.DIRECT, AveragingConfig.EXPORT})
+    void twoWorkersOneRoundIsTheMeanOfLocalFits(String approach) {
+        assertSparkMatchesLocal("sgd", 0.1, 2, 16, 6, approach, 1);
+    }
+
+    /**
+     * Two workers, averaging every 4 minibatches, 6 minibatches each: dl4j-spark alone would make one
+     * round and leave 2 minibatches per worker unfitted; TrainingMasters makes two rounds of 3.
+     */
+    @Test
+    void twoWorkersFitEveryMinibatchWhenRoundsDoNotDivide() {
+        assertSparkMatchesLocal("sgd", 0.1, 2, 16, 4, AveragingConfig.DIRECT, 1);
+    }
+
+    /** Two workers, averaging every 2 minibatches: 3 rounds per fit, two fits, Adam state averaged too. */
+    @Test
+    void twoWorkersSeveralRoundsWithAdam() {
+        assertSparkMatchesLocal("adam", 1e-3, 2, 16, 2, AveragingConfig.DIRECT, 2);
+    }
+
+    private void assertSparkMatchesLocal(String updater, double lr, int workers, int batch, int averagingFrequency,
+                                         String approach, int fits) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        NetworkConfig config = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, table.numClasses(), updater, lr, 0,
+                SEED);
+        Path exportDir = data.resolve("export-" + updater + "-" + workers + "-" + approach);
+        AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, 0, SEED,
+                exportDir.toUri().toString());
+        ParameterAveragingTrainingMaster master = TrainingMasters.build(averaging);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, Networks.build(config), master);
+        ComputationGraph start = sparkNet.getNetwork().clone();
+        LocalParameterAveraging local = new LocalParameterAveraging(start, workers, averagingFrequency, SEED);
+
+        for (int fit = 0; fit < fits; fit++) {
+            JavaRDD<DataSet> rdd = TrainingMasters.minibatchRdd(train, table, workers, batch, 100 + fit).cache();
+            List<List<DataSet>> partitions = rdd.glom().collect();
+            assertFullMinibatches(partitions, workers, batch);
+            local.fit(partitions);
+            sparkNet.fit(rdd);
+            if (averaging.isExport()) {
+                assertTrue(files(exportDir) > 0, "nothing exported under " + exportDir);
+                TrainingMasters.deleteExports(sc, master);
+                assertEquals(0, files(exportDir), "exported minibatches left under " + exportDir);
+            }
+            rdd.unpersist();
+        }
+
+        INDArray expected = local.network().params();
+        INDArray actual = sparkNet.getNetwork().params();
+        double change = maxAbsDiff(start.params(), expected);
+        double diff = maxAbsDiff(expected, actual);
+        System.out.printf("%s, %d worker(s), K=%d, %s: parameters moved %.4f, Spark vs local max |diff| %.2e%n",
+                updater, workers, averagingFrequency, approach, change, diff);
+        assertTrue(change >= MIN_CHANGE, "training moved the parameters by only " + change);
+        assertTrue(diff <= TOLERANCE, "Spark and local parameters differ by " + diff + " > " + TOLERANCE);
+        if (workers == 1) {
+            double plain = maxAbsDiff(local.sequentialFit().params(), actual);
+            assertTrue(plain <= TOLERANCE, "Spark and a plain sequential fit differ by " + plain);
+        }
+    }
+
+    /** The oracle assumes worker minibatches are never re-batched: all full, one partition per worker. */
+    private static void assertFullMinibatches(List<List<DataSet>> partitions, int workers, int batch) {
+        assertEquals(workers, partitions.size(), "partitions");
+        for (List<DataSet> p : partitions) {
+            assertEquals(TRAIN_EXAMPLES / workers / batch, p.size(), "minibatches in a partition");
+            for (DataSet d : p) {
+                assertEquals(batch, d.numExamples(), "examples in a minibatch");
+            }
+        }
+    }
+
+    private static double maxAbsDiff(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+
+    private static long files(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
