@@ -29,10 +29,14 @@ class LauncherIT {
     }
 
     static Result launch(String... args) throws IOException, InterruptedException {
+        return launchWith("false", args); // a rebuild here would mean the jar looked stale: fail instead
+    }
+
+    static Result launchWith(String mvn, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("MVN", "false"); // a rebuild here would mean the jar looked stale: fail instead
+        pb.environment().put("MVN", mvn);
         pb.environment().put("READOUT_JAVA_OPTS", "-Xmx2g");
         Path out = Files.createTempFile("launcher", ".out");
         Path err = Files.createTempFile("launcher", ".err");
@@ -100,5 +104,32 @@ class LauncherIT {
         assertTrue(r.errLines().get(0).matches("readout prepare: image .*/birds/\\d\\.jpg \\(wb-\\d\\): cannot decode.*"),
                 r.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aSourceNewerThanTheJarTriggersARebuild(@TempDir Path tmp) throws Exception {
+        Path jar = Path.of("target", "readout.jar").toAbsolutePath();
+        Path source = Path.of("..", "jobs", "src", "main", "java", "io", "readout", "jobs", "ReadoutCli.java")
+                .toAbsolutePath().normalize();
+        java.nio.file.attribute.FileTime jarTime = Files.getLastModifiedTime(jar);
+        java.nio.file.attribute.FileTime sourceTime = Files.getLastModifiedTime(source);
+        Path marker = tmp.resolve("built");
+        // Stands in for Maven: records its arguments and refreshes the jar, as a real build would.
+        Path fakeMvn = tmp.resolve("fake-mvn");
+        Files.writeString(fakeMvn, "#!/bin/sh\necho \"$@\" > " + marker + "\ntouch " + jar + "\n");
+        assertTrue(fakeMvn.toFile().setExecutable(true));
+        try {
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(jarTime.toMillis() + 5_000));
+            Result r = launchWith(fakeMvn.toString(), "--version");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("building the uber-jar"), r.err());
+            assertTrue(Files.readString(marker).contains("package -pl deploy -am"), Files.readString(marker));
+        } finally {
+            Files.setLastModifiedTime(source, sourceTime);
+        }
+        Files.delete(marker);
+        Result fresh = launchWith(fakeMvn.toString(), "--version");
+        assertEquals(0, fresh.code(), fresh.err());
+        assertFalse(Files.exists(marker), "no rebuild when the jar is newer than every source");
     }
 }

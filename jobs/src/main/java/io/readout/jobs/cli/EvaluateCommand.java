@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /** {@code readout evaluate}: parses and validates the flags, then runs {@link EvaluateJob} and prints its table. */
-@Command(name = "evaluate", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Worst-group, group-mean, average and bias-conflicting accuracy of a run's model; "
                 + "writes RUN/metrics/<split>.json and RUN/metrics/<split>_groups.parquet.",
         footer = {"", "Example:",

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /** {@code readout predict}: parses and validates the flags, then runs {@link PredictJob}. */
-@Command(name = "predict", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Write a run's predictions (id, split, label, group, attribute, pred, confidence, probs) as Parquet.",
         footer = {"", "Example:",
             "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test --out /tmp/runs/erm/predictions"})

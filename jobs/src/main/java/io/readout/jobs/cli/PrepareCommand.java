@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code readout prepare}: parses and validates the flags, then runs {@link PrepareJob}. */
-@Command(name = "prepare", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Write a dataset as the examples table (Parquet, partitioned by split) with dataset.json.",
         footer = {"", "Datasets and their options:",
             "  synthetic   generated from --seed: --n-train --n-val --n-test --rho --core-contrast --noise",

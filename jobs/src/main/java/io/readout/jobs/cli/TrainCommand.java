@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /** {@code readout train}: parses and validates the flags, then runs {@link TrainJob}. */
-@Command(name = "train", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Train a teacher or student with Spark parameter averaging; writes a run directory.",
         footer = {"", "Example:",
             "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",
