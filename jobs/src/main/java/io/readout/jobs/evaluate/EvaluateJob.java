@@ -42,14 +42,29 @@ public final class EvaluateJob {
     private EvaluateJob() {
     }
 
-    /** {@code metrics/<split>.json} */
+    /** {@code metrics/<split>.json} for the final model. */
     public static String metricsJson(Split split) {
-        return RunDir.METRICS + "/" + split.column() + ".json";
+        return metricsJson(split, "final");
     }
 
-    /** {@code metrics/<split>_groups.parquet} */
+    /** {@code metrics/<split>.json} for the final model, {@code metrics/best/<split>.json} for best.zip. */
+    public static String metricsJson(Split split, String model) {
+        return metricsDir(model) + "/" + split.column() + ".json";
+    }
+
+    /** {@code metrics/<split>_groups.parquet} for the final model. */
     public static String groupsParquet(Split split) {
-        return RunDir.METRICS + "/" + split.column() + "_groups.parquet";
+        return groupsParquet(split, "final");
+    }
+
+    /** {@code metrics/<split>_groups.parquet}, or under {@code metrics/best/} for best.zip. */
+    public static String groupsParquet(Split split, String model) {
+        return metricsDir(model) + "/" + split.column() + "_groups.parquet";
+    }
+
+    /** The selected model's figures never overwrite the final model's, which the contract names. */
+    private static String metricsDir(String model) {
+        return "best".equals(model) ? RunDir.METRICS + "/best" : RunDir.METRICS;
     }
 
     public static Result run(SparkSession spark, EvaluateConfig config) {
@@ -69,10 +84,10 @@ public final class EvaluateJob {
             List<String> written = new ArrayList<>();
             for (SplitMetrics m : metrics) {
                 Split s = Split.parse(m.split(), "predictions");
-                written.add(writeGroups(spark, in.run(), s,
+                written.add(writeGroups(spark, in.run(), s, config.model(),
                         predictions.where(col(ExamplesSchema.SPLIT).equalTo(s.column()))));
-                in.run().writeText(metricsJson(s), Json.write(m.toJson()));
-                written.add(HadoopInputs.display(new Path(in.run().path(metricsJson(s)))));
+                in.run().writeText(metricsJson(s, config.model()), Json.write(m.toJson()));
+                written.add(HadoopInputs.display(new Path(in.run().path(metricsJson(s, config.model())))));
                 LOG.info("evaluate: {} accuracy {} worst-group {} (group {})", s.column(), m.accuracy(),
                         m.worstGroupAccuracy(), m.worstGroup());
             }
@@ -82,9 +97,10 @@ public final class EvaluateJob {
         }
     }
 
-    private static String writeGroups(SparkSession spark, RunDir run, Split split, Dataset<Row> predictions) {
+    private static String writeGroups(SparkSession spark, RunDir run, Split split, String model,
+                                      Dataset<Row> predictions) {
         try (AtomicOutput output = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-                run.path(groupsParquet(split)), true, "--run")) {
+                run.path(groupsParquet(split, model)), true, "--run")) {
             GroupEvaluation.groupTable(predictions).coalesce(1)
                     .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(output.tmp());
             output.commit();

@@ -215,4 +215,26 @@ class EvaluationIT extends SharedSparkSession {
             assertEquals(4, files.filter(p -> !p.getFileName().toString().endsWith(".crc")).count());
         }
     }
+
+    @Test
+    void theSelectedModelsFiguresGoUnderBestAndLeaveTheFinalOnesAlone() throws Exception {
+        Path run = EvalFixture.runWith(tmp.resolve("run-best"), model);
+        ComputationGraph untrained = io.readout.common.nets.Networks.build(io.readout.common.nets.NetworkConfig.image(
+                io.readout.common.nets.Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 99));
+        new io.readout.jobs.run.RunDir(new org.apache.hadoop.conf.Configuration(), run.toString())
+                .saveModel(io.readout.jobs.run.RunDir.BEST, untrained);
+        assertEquals(0, CliRun.of("evaluate", "--run", run.toString(), "--data", EvalFixture.data().toString(),
+                "--split", "test").code());
+        String finalJson = Files.readString(run.resolve("metrics/test.json"));
+        CliRun best = CliRun.of("evaluate", "--run", run.toString(), "--data", EvalFixture.data().toString(),
+                "--split", "test", "--model", "best");
+        assertEquals(0, best.code(), best.err());
+        assertEquals(finalJson, Files.readString(run.resolve("metrics/test.json")), "final model's figures untouched");
+        assertTrue(Files.exists(run.resolve("metrics/best/test.json")));
+        assertTrue(Files.exists(run.resolve("metrics/best/test_groups.parquet/_SUCCESS")));
+        SplitMetrics expected = GroupEvaluation.evaluate(Predictions.predict(spark, untrained, table,
+                table.read(spark).where("split = 'test'"), Predictions.DEFAULT_BATCH)).get(0);
+        assertSameMetrics(expected, SplitMetrics.fromJson(Json.readObject(
+                Files.readString(run.resolve("metrics/best/test.json")), "best/test.json")));
+    }
 }
