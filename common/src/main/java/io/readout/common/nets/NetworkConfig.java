@@ -8,10 +8,13 @@ import io.readout.common.BadInputException;
  *
  * @param updater      {@code adam}, {@code sgd} or {@code nesterovs} (momentum 0.9)
  * @param weightDecay  decoupled weight decay coefficient applied by the updater (0 for none)
+ * @param activation   of the hidden layers: {@code relu} (the benchmarks'), {@code leakyrelu}, {@code elu} or {@code tanh}
  */
 public record NetworkConfig(Architecture arch, int channels, int height, int width, int numFeatures, int numClasses,
-                            String updater, double learningRate, double weightDecay, long seed)
+                            String updater, double learningRate, double weightDecay, long seed, String activation)
         implements java.io.Serializable {
+    public static final String DEFAULT_ACTIVATION = "relu";
+    public static final java.util.List<String> ACTIVATIONS = java.util.List.of("relu", "leakyrelu", "elu", "tanh");
 
     public NetworkConfig {
         boolean image = channels > 0 && height > 0 && width > 0;
@@ -27,6 +30,9 @@ public record NetworkConfig(Architecture arch, int channels, int height, int wid
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new BadInputException("--weight-decay " + weightDecay + " must be zero or positive");
         }
+        if (!ACTIVATIONS.contains(activation)) {
+            throw new BadInputException("--activation '" + activation + "' is not one of " + String.join(", ", ACTIVATIONS));
+        }
         if (!java.util.List.of("adam", "sgd", "nesterovs").contains(updater)) {
             throw new BadInputException("--updater '" + updater + "' is not one of adam, sgd, nesterovs");
         }
@@ -35,13 +41,21 @@ public record NetworkConfig(Architecture arch, int channels, int height, int wid
     /** A CNN for CHW images. */
     public static NetworkConfig image(Architecture arch, int channels, int height, int width, int numClasses,
                                       String updater, double lr, double weightDecay, long seed) {
-        return new NetworkConfig(arch, channels, height, width, 0, numClasses, updater, lr, weightDecay, seed);
+        return new NetworkConfig(arch, channels, height, width, 0, numClasses, updater, lr, weightDecay, seed,
+                DEFAULT_ACTIVATION);
     }
 
     /** An MLP for feature vectors. */
     public static NetworkConfig vector(Architecture arch, int numFeatures, int numClasses, String updater, double lr,
                                        double weightDecay, long seed) {
-        return new NetworkConfig(arch, 0, 0, 0, numFeatures, numClasses, updater, lr, weightDecay, seed);
+        return new NetworkConfig(arch, 0, 0, 0, numFeatures, numClasses, updater, lr, weightDecay, seed,
+                DEFAULT_ACTIVATION);
+    }
+
+    /** The same network with another hidden-layer activation. */
+    public NetworkConfig withActivation(String name) {
+        return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
+                weightDecay, seed, name);
     }
 
     public boolean isImage() {

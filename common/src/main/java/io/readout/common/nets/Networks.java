@@ -55,29 +55,30 @@ public final class Networks {
 
     public static ComputationGraphConfiguration configuration(NetworkConfig c) {
         Architecture a = c.arch();
+        Activation act = activation(c.activation());
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .updater(updater(c.updater(), c.learningRate()))
                 .weightDecay(c.weightDecay(), true)
-                .weightInit(WeightInit.RELU)
+                .weightInit("tanh".equals(c.activation()) ? WeightInit.XAVIER : WeightInit.RELU)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()
                 .addInputs(INPUT);
         if (c.isImage()) {
             g.setInputTypes(InputType.convolutional(c.height(), c.width(), c.channels()))
-                    .addLayer(CONV1, conv(a.conv1()), INPUT)
+                    .addLayer(CONV1, conv(a.conv1(), act), INPUT)
                     .addLayer(BLOCK1, pool(), CONV1)
-                    .addLayer(CONV2, conv(a.conv2()), BLOCK1)
+                    .addLayer(CONV2, conv(a.conv2(), act), BLOCK1)
                     .addLayer(BLOCK2, pool(), CONV2)
-                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(Activation.RELU).build(), BLOCK2);
+                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         } else {
             // The MLP: block1 and block2 are dense layers of 4·c1 and 4·c2 units, so the teacher/student width
             // ratio is that of the CNNs.
             g.setInputTypes(InputType.feedForward(c.numFeatures()))
-                    .addLayer(BLOCK1, new DenseLayer.Builder().nOut(4 * a.conv1()).activation(Activation.RELU).build(), INPUT)
-                    .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(Activation.RELU).build(), BLOCK1)
-                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(Activation.RELU).build(), BLOCK2);
+                    .addLayer(BLOCK1, new DenseLayer.Builder().nOut(4 * a.conv1()).activation(act).build(), INPUT)
+                    .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(act).build(), BLOCK1)
+                    .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         }
         g.addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(c.numClasses()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), DENSE)
@@ -85,9 +86,19 @@ public final class Networks {
         return g.build();
     }
 
-    private static ConvolutionLayer conv(int channels) {
+    private static ConvolutionLayer conv(int channels, Activation act) {
         return new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(channels)
-                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.RELU).build();
+                .convolutionMode(ConvolutionMode.Truncate).activation(act).build();
+    }
+
+    /** The hidden-layer activation of a config's name. */
+    static Activation activation(String name) {
+        return switch (name) {
+            case "leakyrelu" -> Activation.LEAKYRELU;
+            case "elu" -> Activation.ELU;
+            case "tanh" -> Activation.TANH;
+            default -> Activation.RELU;
+        };
     }
 
     private static SubsamplingLayer pool() {

@@ -92,4 +92,18 @@ class NetworksTest {
         assertEquals("--arch 'big' is not one of teacher, student",
                 assertThrows(BadInputException.class, () -> Architecture.parse("big")).getMessage());
     }
+
+    @Test
+    void theActivationComesFromTheConfig() {
+        NetworkConfig c = NetworkConfig.image(Architecture.STUDENT, 1, 8, 8, 2, "adam", 1e-3, 0, 0).withActivation("tanh");
+        ComputationGraph net = Networks.build(c);
+        String conv1 = net.getLayer(Networks.CONV1).conf().getLayer().toString();
+        assertTrue(conv1.contains("activationFn=tanh"), conv1);
+        assertTrue(net.getLayer(Networks.DENSE).conf().getLayer().toString().contains("activationFn=tanh"));
+        // Tanh activations stay in (-1, 1), ReLU's do not go below 0.
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8).subi(0.5).muli(20);
+        assertTrue(net.feedForward(x, false).get(Networks.CONV1).minNumber().doubleValue() < 0);
+        assertEquals("--activation 'swish' is not one of relu, leakyrelu, elu, tanh",
+                assertThrows(BadInputException.class, () -> c.withActivation("swish")).getMessage());
+    }
 }

@@ -41,6 +41,9 @@ public final class TrainCommand implements Callable<Integer> {
     String updater;
     @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "X", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "F",
+            description = "Hidden-layer activation: relu, leakyrelu, elu or tanh (default: ${DEFAULT-VALUE}).")
+    String activation;
     @Option(names = "--workers", defaultValue = "0", paramLabel = "W",
             description = "Parameter-averaging workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
@@ -68,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     TrainConfig config() {
         return new TrainConfig(method, Architecture.parse(arch), data, out, epochs, batch, updater, lr, weightDecay,
-                workers, averagingFrequency, approach, prefetch, seed, select, evalBatch).validate();
+                activation, workers, averagingFrequency, approach, prefetch, seed, select, evalBatch).validate();
     }
 
     @Override

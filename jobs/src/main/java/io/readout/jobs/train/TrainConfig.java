@@ -3,6 +3,7 @@ package io.readout.jobs.train;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NetworkConfig;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.Map;
  * @param select             the validation value that picks {@code best.zip}
  */
 public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
-                          String updater, double lr, double weightDecay, int workers, int averagingFrequency,
+                          String updater, double lr, double weightDecay, String activation, int workers,
+                          int averagingFrequency,
                           String approach, int prefetch, long seed, String select, int evalBatch) {
 
     public static final List<String> METHODS = List.of("erm");
@@ -45,6 +47,10 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         }
         if (prefetch < 0) {
             throw new BadInputException("--prefetch " + prefetch + " must be 0 or more");
+        }
+        if (!NetworkConfig.ACTIVATIONS.contains(activation)) {
+            throw new BadInputException("--activation '" + activation + "' is not one of "
+                    + String.join(", ", NetworkConfig.ACTIVATIONS));
         }
         if (!SELECT.contains(select)) {
             throw new BadInputException("--select '" + select + "' is not one of " + String.join(", ", SELECT));
@@ -73,6 +79,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         m.put("updater", updater);
         m.put("lr", lr);
         m.put("weight_decay", weightDecay);
+        m.put("activation", activation);
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
         m.put("approach", approach);
@@ -90,7 +97,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
             return new TrainConfig((String) m.get("method"), Architecture.parse((String) m.get("arch")),
                     (String) m.get("data"), (String) m.get("out"), num(m, "epochs").intValue(),
                     num(m, "batch").intValue(), (String) m.get("updater"), num(m, "lr").doubleValue(),
-                    num(m, "weight_decay").doubleValue(), num(m, "workers").intValue(),
+                    num(m, "weight_decay").doubleValue(),
+                    m.get("activation") instanceof String a ? a : NetworkConfig.DEFAULT_ACTIVATION,
+                    num(m, "workers").intValue(),
                     num(m, "averaging_frequency").intValue(), (String) m.get("approach"),
                     num(m, "prefetch").intValue(), num(m, "seed").longValue(), (String) m.get("select"),
                     num(m, "eval_batch").intValue());

@@ -213,7 +213,8 @@ public final class TrainJob {
                             config.weightDecay(), config.seed())
                     : NetworkConfig.vector(config.arch(), table.numFeatures(), table.numClasses(), config.updater(),
                             config.lr(), config.weightDecay(), config.seed());
-            return new Start(0, Networks.build(nc), List.of(), 0, Double.NEGATIVE_INFINITY);
+            return new Start(0, Networks.build(nc.withActivation(config.activation())), List.of(), 0,
+                    Double.NEGATIVE_INFINITY);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,7 +37,7 @@ class TrainIT extends SharedSparkSession {
     }
 
     static TrainConfig config(String out, int epochs) {
-        return new TrainConfig("erm", Architecture.STUDENT, data, out, epochs, 32, "adam", 1e-2, 0, 2, 2, "direct", 0,
+        return new TrainConfig("erm", Architecture.STUDENT, data, out, epochs, 32, "adam", 1e-2, 0, "relu", 2, 2, "direct", 0,
                 7, "val_accuracy", 64).validate();
     }
 
@@ -148,5 +148,33 @@ class TrainIT extends SharedSparkSession {
         assertTrue(select.err().startsWith("readout train: --select 'test_accuracy' is not one of"), select.err());
         assertFalse(Files.exists(tmp.resolve("x")));
         assertFalse(Files.exists(tmp.resolve("z")));
+    }
+
+    @Test
+    void theMlpTrainsOnATableOfFeatures() throws Exception {
+        // label = [x1 + 0.5 x2 > 0]: learnable by an MLP; attribute = [x2 > 0].
+        java.util.Random r = new java.util.Random(3);
+        List<String> lines = new java.util.ArrayList<>(List.of("x1,x2,label,attr,split"));
+        String[] splits = {"train", "train", "train", "val", "test"};
+        for (int i = 0; i < 600; i++) {
+            double x1 = 2 * r.nextDouble() - 1;
+            double x2 = 2 * r.nextDouble() - 1;
+            lines.add(x1 + "," + x2 + "," + (x1 + 0.5 * x2 > 0 ? 1 : 0) + "," + (x2 > 0 ? 1 : 0) + "," + splits[i % 5]);
+        }
+        Path csv = tmp.resolve("tabular/points.csv");
+        Files.createDirectories(csv.getParent());
+        Files.write(csv, lines);
+        String table = tmp.resolve("tabular-prepared").toString();
+        assertEquals(0, CliRun.of("prepare", "--dataset", "table", "--input", csv.toString(), "--label-col", "label",
+                "--attribute-col", "attr", "--feature-cols", "x1,x2", "--out", table).code());
+        String out = tmp.resolve("mlp").toString();
+        CliRun train = CliRun.of("train", "--arch", "student", "--data", table, "--out", out, "--epochs", "6",
+                "--batch", "16", "--lr", "0.01", "--workers", "2", "--averaging-frequency", "2");
+        assertEquals(0, train.code(), train.err());
+        CliRun eval = CliRun.of("evaluate", "--run", out, "--data", table, "--split", "test");
+        assertEquals(0, eval.code(), eval.err());
+        Map<String, Object> test = Json.readObject(Files.readString(Path.of(out, "metrics/test.json")), "test.json");
+        assertTrue(((Number) test.get("accuracy")).doubleValue() > 0.85, "test accuracy " + test.get("accuracy"));
+        assertEquals(120, ((Number) test.get("n")).intValue());
     }
 }
