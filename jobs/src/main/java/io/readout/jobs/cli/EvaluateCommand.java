@@ -2,7 +2,6 @@ package io.readout.jobs.cli;
 
 import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
-import io.readout.jobs.evaluate.Predictions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -19,26 +18,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     private io.readout.jobs.ReadoutCli parent;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run folder holding model.zip (and best.zip).")
-    String run;
-
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Prepared dataset folder (readout prepare --out).")
-    String data;
+    @picocli.CommandLine.Mixin
+    ModelPassOptions pass = new ModelPassOptions();
 
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "val, test or all (both).")
     String split;
 
-    @Option(names = "--model", paramLabel = "WHICH", defaultValue = "final",
-            description = "final (model.zip) or best (best.zip, the validation-selected epoch) (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + Predictions.DEFAULT_BATCH,
-            description = "Examples per forward pass on an executor (default: ${DEFAULT-VALUE}).")
-    int batch;
-
     @Override
     public Integer call() {
-        EvaluateConfig config = new EvaluateConfig(run, data, split, model, batch).validate();
+        EvaluateConfig config = new EvaluateConfig(pass.run, pass.data, split, pass.model, pass.batch).validate();
         EvaluateJob.Result result = EvaluateJob.run(parent.spark("evaluate"), config);
         parent.out().print(EvaluateJob.format(result.metrics()));
         for (String path : result.written()) {

@@ -2,7 +2,6 @@ package io.readout.jobs.cli;
 
 import io.readout.jobs.evaluate.PredictConfig;
 import io.readout.jobs.evaluate.PredictJob;
-import io.readout.jobs.evaluate.Predictions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -18,11 +17,8 @@ public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     private io.readout.jobs.ReadoutCli parent;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run folder holding model.zip (and best.zip).")
-    String run;
-
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Prepared dataset folder (readout prepare --out).")
-    String data;
+    @picocli.CommandLine.Mixin
+    ModelPassOptions pass = new ModelPassOptions();
 
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "train, val, test or all.")
     String split;
@@ -30,20 +26,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (any Hadoop file system URI).")
     String out;
 
-    @Option(names = "--model", paramLabel = "WHICH", defaultValue = "final",
-            description = "final (model.zip) or best (best.zip, the validation-selected epoch) (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + Predictions.DEFAULT_BATCH,
-            description = "Examples per forward pass on an executor (default: ${DEFAULT-VALUE}).")
-    int batch;
-
     @Option(names = "--overwrite", description = "Replace an output folder that already holds complete predictions.")
     boolean overwrite;
 
     @Override
     public Integer call() {
-        PredictConfig config = new PredictConfig(run, data, split, out, model, batch, overwrite).validate();
+        PredictConfig config = new PredictConfig(pass.run, pass.data, split, out, pass.model, pass.batch, overwrite).validate();
         PredictJob.Result result = PredictJob.run(parent.spark("predict"), config);
         parent.out().println("wrote " + result.rows() + " predictions to " + result.out());
         return 0;
