@@ -54,7 +54,13 @@ class LauncherIT {
         Result r = launch("--help");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Commands:"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+prepare\\s+Write a dataset.*")), r.out());
+        List<String> lines = r.out().lines().toList();
+        List<String> commands = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
+                .takeWhile(l -> !l.isBlank()).toList();
+        // One line each: a name and its description, no wrapped continuation lines.
+        assertEquals(List.of("prepare", "train", "predict", "evaluate", "bench", "help"),
+                commands.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
+        assertTrue(commands.stream().allMatch(l -> l.matches("  [a-z]+\\s+\\S.*")), r.out());
         assertFalse(r.err().contains("building the uber-jar"), r.err());
     }
 

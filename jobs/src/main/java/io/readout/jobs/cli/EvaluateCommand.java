@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout evaluate}: parses and validates the flags, then runs {@link EvaluateJob} and prints its table. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Worst-group, group-mean, average and bias-conflicting accuracy of a run's model; "
-                + "writes RUN/metrics/<split>.json and RUN/metrics/<split>_groups.parquet.",
+        description = {"Worst-group and per-group accuracy of a run's model, in Spark SQL.",
+            "Writes RUN/metrics/<split>.json and RUN/metrics/<split>_groups.parquet."},
         footer = {"", "Example:",
             "  readout evaluate --run /tmp/runs/erm --data /tmp/dom --split test"})
 public final class EvaluateCommand implements Callable<Integer> {

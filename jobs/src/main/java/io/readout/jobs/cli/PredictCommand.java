@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout predict}: parses and validates the flags, then runs {@link PredictJob}. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Write a run's predictions (id, split, label, group, attribute, pred, confidence, probs) as Parquet.",
+        description = {"Write a run's predictions on a prepared dataset as Parquet.",
+            "Columns: id, split, label, group, attribute, pred, confidence, probs."},
         footer = {"", "Example:",
             "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test --out /tmp/runs/erm/predictions"})
 public final class PredictCommand implements Callable<Integer> {

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout prepare}: parses and validates the flags, then runs {@link PrepareJob}. */
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Write a dataset as the examples table (Parquet, partitioned by split) with dataset.json.",
+        description = {"Write a dataset as the examples table (Parquet + dataset.json).",
+            "The table is partitioned by split and sharded into --shards files per split."},
         footer = {"", "Datasets and their options:",
             "  synthetic   generated from --seed: --n-train --n-val --n-test --rho --core-contrast --noise",
             "  dominoes    --mnist DIR --fashion DIR [--rho --val-per-class]",

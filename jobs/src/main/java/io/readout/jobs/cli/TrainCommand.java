@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout train}: parses and validates the flags, then runs {@link TrainJob}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Train a teacher or student with Spark parameter averaging; writes a run directory.",
+        description = {"Train a teacher or student with Spark parameter averaging.",
+            "Writes a run directory: config, history, checkpoints, best and final model."},
         footer = {"", "Example:",
             "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",
             "", "The run directory holds config.json, history.json, checkpoints/, best.zip, model.zip and _SUCCESS."})
