@@ -38,7 +38,14 @@ public final class RunDir {
 
     public RunDir(Configuration conf, String dir) {
         this.conf = conf;
-        this.dir = new Path(dir);
+        Path p = new Path(dir);
+        try {
+            // Qualified (scheme and absolute path), so what the jobs print names the folder unambiguously.
+            p = p.getFileSystem(conf).makeQualified(p);
+        } catch (IOException e) {
+            throw new BadInputException(dir + ": cannot open its file system: " + e.getMessage(), e);
+        }
+        this.dir = p;
     }
 
     /** An existing run; {@code flag} names it in errors. */
