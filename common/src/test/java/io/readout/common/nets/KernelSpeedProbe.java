@@ -1,0 +1,157 @@
+package io.readout.common.nets;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Throwaway speed probe for issue 4 (not part of the build's tests: it skips unless
+ * -Dreadout.probe=true). Trains Networks.build(teacher|student) on random 56x28x1 minibatches of 64
+ * with 1 and 2 native threads, interleaved, and prints examples/s (median of repeats).
+ */
+class KernelSpeedProbe {
+    @Test
+    void probe() {
+        Assumptions.assumeTrue(Boolean.getBoolean("readout.probe"), "speed probe: run with -Dreadout.probe=true");
+        int repeats = Integer.getInteger("readout.probe.repeats", 3);
+        String nets = System.getProperty("readout.probe.nets", "student,teacher");
+        System.out.println("PROBE build: " + Nd4j.getExecutioner().getEnvironmentInformation());
+        System.out.println("PROBE javacpp.platform.extension=" + System.getProperty("javacpp.platform.extension")
+                + ", helpers.disable=" + System.getProperty("org.eclipse.deeplearning4j.helpers.disable")
+                + ", helpersAllowed=" + Nd4j.getEnvironment().helpersAllowed() + ", isUseMKLDNN=" + useMkldnn());
+        for (String n : nets.split(",")) {
+            Architecture arch = Architecture.valueOf(n.toUpperCase());
+            int timedBatches = arch == Architecture.TEACHER ? 10 : 30;
+            ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+            Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
+            if (Boolean.getBoolean("readout.probe.inject")) {
+                inject(net);
+            }
+            Object poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
+            System.out.println("PROBE " + n + " conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
+                    + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
+            Nd4j.getRandom().setSeed(1);
+            List<DataSet> batches = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                var x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28);
+                var y = Nd4j.zeros(DataType.FLOAT, 64, 2);
+                for (int r = 0; r < 64; r++) {
+                    y.putScalar(r, (r + i) % 2, 1f);
+                }
+                batches.add(new DataSet(x, y));
+            }
+            if (Boolean.getBoolean("readout.probe.inject")) { // same seed and data with and without the helpers
+                ComputationGraph plain = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+                ComputationGraph helped = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+                inject(helped);
+                helped.setParams(plain.params().dup());
+                double init = plain.params().sub(helped.params()).amaxNumber().doubleValue();
+                var x0 = batches.get(0).getFeatures();
+                double out = plain.outputSingle(x0).sub(helped.outputSingle(x0)).amaxNumber().doubleValue();
+                plain.setInputs(x0);
+                plain.setLabels(batches.get(0).getLabels());
+                plain.computeGradientAndScore();
+                helped.setInputs(x0);
+                helped.setLabels(batches.get(0).getLabels());
+                helped.computeGradientAndScore();
+                var g1 = plain.gradient().gradient();
+                var g2 = helped.gradient().gradient();
+                System.out.printf("PROBE %s check: init diff %.3g, max |output diff| %.3g, max |grad diff| %.3g (max |grad| %.3g), scores %.6f / %.6f%n",
+                        n, init, out, g1.sub(g2).amaxNumber().doubleValue(), g1.amaxNumber().doubleValue(), plain.score(), helped.score());
+            }
+            for (int t : new int[] {1, 2}) { // warm-up both thread counts
+                limit(t);
+                fit(net, batches, 4);
+            }
+            helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
+            poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
+            System.out.println("PROBE " + n + " after fit: conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
+                    + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
+            double[][] rates = new double[2][repeats];
+            double[][] cores = new double[2][repeats];
+            for (int r = 0; r < repeats; r++) {
+                for (int t = 1; t <= 2; t++) {
+                    limit(t);
+                    long t0 = System.nanoTime();
+                    double c0 = cpuSeconds();
+                    fit(net, batches, timedBatches);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    rates[t - 1][r] = timedBatches * 64 / s;
+                    cores[t - 1][r] = (cpuSeconds() - c0) / s;
+                }
+            }
+            for (int t = 1; t <= 2; t++) {
+                double[] v = rates[t - 1].clone();
+                Arrays.sort(v);
+                System.out.printf("PROBE %s threads=%d median=%.0f ex/s runs=%s process CPU/wall=%s%n", n, t, v[v.length / 2],
+                        Arrays.toString(Arrays.stream(rates[t - 1]).mapToLong(Math::round).toArray()),
+                        Arrays.toString(Arrays.stream(cores[t - 1]).map(c -> Math.round(c * 100) / 100.0).toArray()));
+            }
+        }
+    }
+
+    /**
+     * DL4J M2.1's BaseMKLDNNHelper looks for org.nd4j.nativeblas.Nd4jCpu$Environment, which M2.1 moved to
+     * org.nd4j.linalg.cpu.nativecpu.bindings: its check fails, and no oneDNN helper is ever created. This sets
+     * the helpers directly (probe only).
+     */
+    private static void inject(ComputationGraph net) {
+        try {
+            for (var layer : net.getLayers()) {
+                if (layer instanceof ConvolutionLayer) {
+                    var f = ConvolutionLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(layer, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(DataType.FLOAT));
+                } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) {
+                    var f = org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(layer, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper(DataType.FLOAT));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** User + system CPU time of this process (all threads, native ones included), from /proc/self/stat. */
+    private static double cpuSeconds() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static Object useMkldnn() {
+        try {
+            Class<?> env = Class.forName("org.nd4j.nativeblas.Nd4jCpu$Environment");
+            Object e = env.getMethod("getInstance").invoke(null);
+            return env.getMethod("isUseMKLDNN").invoke(e);
+        } catch (ReflectiveOperationException e) {
+            return e.toString();
+        }
+    }
+
+    private static void fit(ComputationGraph net, List<DataSet> batches, int n) {
+        for (int i = 0; i < n; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+    }
+
+    /** As TrainingMasters.limitNativeThreads (jobs module). */
+    private static void limit(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+}
