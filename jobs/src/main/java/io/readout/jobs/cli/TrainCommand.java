@@ -48,16 +48,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", paramLabel = "W",
             description = "Parameter-averaging workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
-    @Option(names = "--averaging-frequency", defaultValue = "" + TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
-            paramLabel = "K", description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")
-    int averagingFrequency;
-    @Option(names = "--approach", defaultValue = TrainingMasters.DEFAULT_APPROACH, paramLabel = "A",
-            description = "How data reaches the workers: export or direct (default: ${DEFAULT-VALUE}).")
-    String approach;
-    @Option(names = "--prefetch", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH_BATCHES, paramLabel = "N",
-            description = "Minibatches each worker prefetches (default: ${DEFAULT-VALUE}).")
-    int prefetch;
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    @picocli.CommandLine.Mixin
+    AveragingOptions averaging = new AveragingOptions();    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--select", defaultValue = "val_accuracy", paramLabel = "M",
             description = "Validation value that picks best.zip: val_accuracy, val_wga or val_group_mean (default: ${DEFAULT-VALUE}).")
@@ -72,7 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     TrainConfig config() {
         return new TrainConfig(method, Architecture.parse(arch), data, out, epochs, batch, updater, lr, weightDecay,
-                activation, workers, averagingFrequency, approach, prefetch, seed, select, evalBatch).validate();
+                activation, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, seed, select,
+                evalBatch).validate();
     }
 
     @Override

@@ -40,18 +40,8 @@ public final class TrainingBenchCommand implements Callable<Integer> {
             description = "Spark workers, and local[N] when no --master (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--averaging-frequency", paramLabel = "K",
-            defaultValue = "" + TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
-            description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")
-    int averagingFrequency;
-
-    @Option(names = "--approach", paramLabel = "A", defaultValue = TrainingMasters.DEFAULT_APPROACH,
-            description = "export or direct (default: ${DEFAULT-VALUE}).")
-    String approach;
-
-    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH_BATCHES,
-            description = "Minibatches each worker prefetches (default: ${DEFAULT-VALUE}).")
-    int prefetch;
+    @picocli.CommandLine.Mixin
+    AveragingOptions averaging = new AveragingOptions();
 
     @Option(names = "--threads-per-worker", paramLabel = "N",
             defaultValue = "" + TrainingMasters.DEFAULT_THREADS_PER_WORKER,
@@ -81,8 +71,9 @@ public final class TrainingBenchCommand implements Callable<Integer> {
     String out;
 
     TrainingBenchConfig config() {
-        AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, prefetch, seed, null);
-        return new TrainingBenchConfig(data, Architecture.parse(arch), epochs, averaging, singleThreads,
+        AveragingConfig averagingConfig = new AveragingConfig(workers, batch, this.averaging.averagingFrequency,
+                this.averaging.approach, this.averaging.prefetch, seed, null);
+        return new TrainingBenchConfig(data, Architecture.parse(arch), epochs, averagingConfig, singleThreads,
                 threadsPerWorker, maxExamples, repeats, storage, out, seed).validate();
     }
 

@@ -1,0 +1,19 @@
+package io.readout.jobs.cli;
+
+import io.readout.jobs.train.TrainingMasters;
+import picocli.CommandLine.Option;
+
+/** How dl4j-spark's parameter averaging runs: the flags {@code train} and {@code bench training} share. */
+final class AveragingOptions {
+    @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "" + TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
+            description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
+    @Option(names = "--approach", paramLabel = "A", defaultValue = TrainingMasters.DEFAULT_APPROACH,
+            description = "How data reaches the workers: export or direct (default: ${DEFAULT-VALUE}).")
+    String approach;
+
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH_BATCHES,
+            description = "Minibatches each worker prefetches (default: ${DEFAULT-VALUE}).")
+    int prefetch;
+}
