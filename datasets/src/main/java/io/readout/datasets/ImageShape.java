@@ -11,6 +11,11 @@ public record ImageShape(int height, int width, int channels) implements java.io
         }
     }
 
+    /** As dataset.json records it: {@code [height, width, channels]}. */
+    public java.util.List<Integer> toJson() {
+        return java.util.List.of(height, width, channels);
+    }
+
     public int pixels() {
         return height * width * channels;
     }

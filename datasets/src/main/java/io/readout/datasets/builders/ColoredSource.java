@@ -167,7 +167,7 @@ public final class ColoredSource extends InMemorySource {
         d.put("seed", seed);
         d.put("attribute", "palette colour index");
         if (shape != null) {
-            d.put("image_shape", List.of(shape.height(), shape.width(), shape.channels()));
+            d.put("image_shape", shape.toJson());
         }
         return d;
     }

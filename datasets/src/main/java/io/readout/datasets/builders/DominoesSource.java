@@ -164,7 +164,7 @@ public final class DominoesSource extends InMemorySource {
         d.put("seed", seed);
         d.put("label_names", List.of("Dress", "Coat"));
         d.put("attribute_names", List.of("digit 0", "digit 1"));
-        d.put("image_shape", List.of(SHAPE.height(), SHAPE.width(), SHAPE.channels()));
+        d.put("image_shape", SHAPE.toJson());
         return d;
     }
 }

@@ -65,7 +65,7 @@ public final class IdxSource extends InMemorySource {
         d.put("seed", seed);
         d.put("groups", "label (no spurious attribute)");
         if (shape != null) {
-            d.put("image_shape", List.of(shape.height(), shape.width(), shape.channels()));
+            d.put("image_shape", shape.toJson());
         }
         return d;
     }

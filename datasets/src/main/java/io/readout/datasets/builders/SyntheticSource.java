@@ -131,7 +131,7 @@ public final class SyntheticSource extends InMemorySource {
         d.put("seed", seed);
         d.put("label_names", List.of("horizontal stripes", "vertical stripes"));
         d.put("attribute_names", List.of("dark corner", "bright corner"));
-        d.put("image_shape", List.of(SHAPE.height(), SHAPE.width(), SHAPE.channels()));
+        d.put("image_shape", SHAPE.toJson());
         return d;
     }
 }
