@@ -37,11 +37,11 @@ public final class Networks {
     private Networks() {
     }
 
-    /** A new, initialised network. */
+    /** A new, initialised network, on the fastest kernels this JVM has ({@link NativeKernels#engage}). */
     public static ComputationGraph build(NetworkConfig c) {
         ComputationGraph net = new ComputationGraph(configuration(c));
         net.init();
-        return net;
+        return NativeKernels.engage(net);
     }
 
     /** The updater of a config (also used by heads that train alongside). */

@@ -33,7 +33,7 @@ class KernelSpeedProbe {
             ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
             Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
             if (Boolean.getBoolean("readout.probe.inject")) {
-                inject(net);
+                NativeKernels.engage(net);
             }
             Object poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
             System.out.println("PROBE " + n + " conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
@@ -51,7 +51,7 @@ class KernelSpeedProbe {
             if (Boolean.getBoolean("readout.probe.inject")) { // same seed and data with and without the helpers
                 ComputationGraph plain = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
                 ComputationGraph helped = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
-                inject(helped);
+                NativeKernels.engage(helped);
                 helped.setParams(plain.params().dup());
                 double init = plain.params().sub(helped.params()).amaxNumber().doubleValue();
                 var x0 = batches.get(0).getFeatures();
@@ -98,29 +98,6 @@ class KernelSpeedProbe {
         }
     }
 
-    /**
-     * DL4J M2.1's BaseMKLDNNHelper looks for org.nd4j.nativeblas.Nd4jCpu$Environment, which M2.1 moved to
-     * org.nd4j.linalg.cpu.nativecpu.bindings: its check fails, and no oneDNN helper is ever created. This sets
-     * the helpers directly (probe only).
-     */
-    private static void inject(ComputationGraph net) {
-        try {
-            for (var layer : net.getLayers()) {
-                if (layer instanceof ConvolutionLayer) {
-                    var f = ConvolutionLayer.class.getDeclaredField("helper");
-                    f.setAccessible(true);
-                    f.set(layer, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(DataType.FLOAT));
-                } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) {
-                    var f = org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class.getDeclaredField("helper");
-                    f.setAccessible(true);
-                    f.set(layer, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper(DataType.FLOAT));
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** User + system CPU time of this process (all threads, native ones included), from /proc/self/stat. */
     private static double cpuSeconds() {
         try {
@@ -148,10 +125,14 @@ class KernelSpeedProbe {
         }
     }
 
-    /** As TrainingMasters.limitNativeThreads (jobs module). */
+    /** As a Spark task does; {@code -Dreadout.probe.omp=false} leaves OpenMP's team size alone. */
     private static void limit(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        if (Boolean.parseBoolean(System.getProperty("readout.probe.omp", "true"))) {
+            NativeKernels.limitThreads(threads);
+        } else {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+        }
     }
 }

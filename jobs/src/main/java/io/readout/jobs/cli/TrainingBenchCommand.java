@@ -72,7 +72,7 @@ public final class TrainingBenchCommand implements Callable<Integer> {
 
     TrainingBenchConfig config() {
         AveragingConfig averagingConfig = new AveragingConfig(workers, batch, this.averaging.averagingFrequency,
-                this.averaging.approach, this.averaging.prefetch, seed, null);
+                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, seed, null);
         return new TrainingBenchConfig(data, Architecture.parse(arch), epochs, averagingConfig, singleThreads,
                 threadsPerWorker, maxExamples, repeats, storage, out, seed).validate();
     }

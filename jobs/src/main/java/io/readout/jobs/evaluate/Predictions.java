@@ -1,10 +1,13 @@
 package io.readout.jobs.evaluate;
 
 import io.readout.common.BadInputException;
+import io.readout.common.nets.NativeKernels;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.train.TrainingMasters;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,7 +36,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The predictions pass (DESIGN.md, "Separate passes"): a forward-only pass of a model over rows of
  * the examples table, on the executors. The model travels as a broadcast of its ModelSerializer
- * bytes and is restored once per executor JVM and broadcast; each partition is cut into
+ * bytes and is restored once per executor JVM and broadcast (each task thread runs its own clone);
+ * each partition is cut into
  * minibatches. Input: a model, the table it was opened from, and any subset of its rows.
  * Output: one row per example, lazily, in the examples' partitioning and order:
  * {@code id, split, label, group, attribute} (copied), {@code pred} (argmax of the softmax, the
@@ -111,7 +115,7 @@ public final class Predictions {
                     while (!current.hasNext() && batches.hasNext()) {
                         if (model == null) {
                             // Only partitions with rows need the model.
-                            model = ExecutorModels.get(modelBytes);
+                            model = ExecutorModels.forThisThread(modelBytes);
                         }
                         current = predictBatch(model, batches.next()).iterator();
                     }
@@ -131,13 +135,11 @@ public final class Predictions {
         private List<Row> predictBatch(ComputationGraph model, List<Row> batch) {
             INDArray features = Minibatches.features(batch, table);
             float[][] probs;
-            // A DL4J network keeps per-call state (layer inputs, workspaces): one forward pass at a time
-            // per instance. ND4J already spreads a single pass over the cores.
-            synchronized (model) {
-                INDArray out = model.outputSingle(false, features);
-                probs = out.toFloatMatrix();
-                release(out);
-            }
+            // The model is this task thread's own copy: a DL4J network keeps per-call state (layer inputs,
+            // workspaces), and each task runs on its own share of the cores.
+            INDArray out = model.outputSingle(false, features);
+            probs = out.toFloatMatrix();
+            release(out);
             release(features);
             List<Row> result = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
@@ -162,19 +164,28 @@ public final class Predictions {
     }
 
     /**
-     * The broadcast models restored in this JVM, by broadcast id. A training run predicts after every
-     * epoch with a new broadcast, so only the most recent few are kept; a model evicted while still in
-     * use is simply restored again.
+     * The broadcast models restored in this JVM, by broadcast id, and each task thread's copy of them.
+     * A model is restored once per JVM and broadcast; each task thread runs its own clone (a network
+     * is not safe for concurrent forward passes), with its native threads limited to the task's cores
+     * ({@code spark.task.cpus}), so concurrent tasks neither queue on one network nor oversubscribe the
+     * cores. A training run predicts after every epoch with a new broadcast, so only the most recent
+     * few are kept; a model evicted while still in use is simply restored again.
      */
     private static final class ExecutorModels {
         private static final int KEPT = 2;
         private static final AtomicLong RESTORES = new AtomicLong();
-        private static final Map<Long, ComputationGraph> MODELS = new LinkedHashMap<>(4, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, ComputationGraph> eldest) {
-                return size() > KEPT;
-            }
-        };
+        private static final Map<Long, ComputationGraph> MODELS = lru();
+        private static final ThreadLocal<Map<Long, ComputationGraph>> COPIES = ThreadLocal.withInitial(ExecutorModels::lru);
+        private static final ThreadLocal<Integer> THREADS = new ThreadLocal<>();
+
+        private static Map<Long, ComputationGraph> lru() {
+            return new LinkedHashMap<>(4, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, ComputationGraph> eldest) {
+                    return size() > KEPT;
+                }
+            };
+        }
 
         /** Restores under the lock, so tasks starting together on one executor restore once. */
         static synchronized ComputationGraph get(Broadcast<byte[]> modelBytes) {
@@ -185,6 +196,26 @@ public final class Predictions {
                 MODELS.put(modelBytes.id(), model);
             }
             return model;
+        }
+
+        /** This task thread's copy of the broadcast model, its native threads limited to the task's cores. */
+        static ComputationGraph forThisThread(Broadcast<byte[]> modelBytes) {
+            TaskContext task = TaskContext.get();
+            int threads = task == null ? TrainingMasters.DEFAULT_THREADS_PER_WORKER : task.cpus();
+            if (!Integer.valueOf(threads).equals(THREADS.get())) {
+                NativeKernels.limitThreads(threads);
+                THREADS.set(threads);
+            }
+            Map<Long, ComputationGraph> copies = COPIES.get();
+            ComputationGraph copy = copies.get(modelBytes.id());
+            if (copy == null) {
+                ComputationGraph shared = get(modelBytes);
+                synchronized (shared) {
+                    copy = NativeKernels.engage(shared.clone());
+                }
+                copies.put(modelBytes.id(), copy);
+            }
+            return copy;
         }
     }
 }

@@ -6,6 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.ByteArrayInputStream;
@@ -83,7 +84,7 @@ public final class RunDir {
                         + " a complete run?)");
             }
             try (InputStream in = fs().open(p)) {
-                return ModelSerializer.restoreComputationGraph(in, true);
+                return NativeKernels.engage(ModelSerializer.restoreComputationGraph(in, true));
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof BadInputException b) {
@@ -118,7 +119,7 @@ public final class RunDir {
     /** A model from ModelSerializer's zip bytes. */
     public static ComputationGraph fromBytes(byte[] zip, boolean withUpdater) {
         try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), withUpdater);
+            return NativeKernels.engage(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), withUpdater));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,6 +14,9 @@ import java.util.List;
  * @param approach           {@code export} (minibatches written to files, then fitted from paths) or
  *                           {@code direct} (fitted from the cached RDD)
  * @param prefetchBatches    minibatches a worker loads asynchronously ahead of the one it fits (0: none)
+ * @param threadsPerTask     native threads of each worker task (libnd4j, OpenBLAS, and the OpenMP team
+ *                           oneDNN uses): the task's cores, {@code spark.task.cpus}, so the cores are not
+ *                           oversubscribed
  * @param rngSeed            seed of dl4j-spark's split of each fit's data into averaging rounds
  * @param exportDir          export mode: the folder under which minibatches are written (any Hadoop file
  *                           system URI that every executor can read); null for dl4j-spark's default,
@@ -21,7 +24,7 @@ import java.util.List;
  *                           {@link TrainingMasters#deleteExports} removes.
  */
 public record AveragingConfig(int workers, int batchSizePerWorker, int averagingFrequency, String approach,
-                              int prefetchBatches, long rngSeed, String exportDir) implements java.io.Serializable {
+                              int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir) implements java.io.Serializable {
     public static final String EXPORT = "export";
     public static final String DIRECT = "direct";
     public static final List<String> APPROACHES = List.of(EXPORT, DIRECT);
@@ -39,6 +42,9 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
         if (!APPROACHES.contains(approach)) {
             throw new BadInputException("--approach '" + approach + "' is not one of " + String.join(", ", APPROACHES));
         }
+        if (threadsPerTask < 1) {
+            throw new BadInputException("threads per task " + threadsPerTask + " must be at least 1");
+        }
         if (prefetchBatches < 0) {
             throw new BadInputException("--prefetch " + prefetchBatches + " must be zero or positive");
         }
@@ -47,7 +53,8 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
     /** The defaults of {@link TrainingMasters} for a worker count, batch size and seed. */
     public static AveragingConfig defaults(int workers, int batchSizePerWorker, long rngSeed) {
         return new AveragingConfig(workers, batchSizePerWorker, TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
-                TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES, rngSeed, null);
+                TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES,
+                TrainingMasters.DEFAULT_THREADS_PER_WORKER, rngSeed, null);
     }
 
     public boolean isExport() {

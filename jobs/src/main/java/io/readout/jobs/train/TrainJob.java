@@ -83,9 +83,10 @@ public final class TrainJob {
         LOG.info("train: {}", config.toJson());
 
         int workers = config.workers() > 0 ? config.workers() : spark.sparkContext().defaultParallelism();
+        int threadsPerTask = TrainingMasters.threadsPerTask(spark.sparkContext());
         if (spark.sparkContext().isLocal()) {
-            // local[n]: all tasks share this JVM; one native thread each, so the cores are not oversubscribed.
-            TrainingMasters.limitNativeThreads(TrainingMasters.DEFAULT_THREADS_PER_WORKER);
+            // local[n]: all tasks share this JVM; their threads are limited per task (TrainingMasters.TaskKernels).
+            TrainingMasters.limitNativeThreads(threadsPerTask);
         }
         Dataset<Row> train = table.split(spark, Split.TRAIN).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> val = table.split(spark, Split.VAL).persist(StorageLevel.MEMORY_AND_DISK());
@@ -151,7 +152,8 @@ public final class TrainJob {
         String export = run.path(EXPORT + "/epoch=" + epoch);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.batch(),
                 config.averagingFrequency(), config.approach(), config.prefetch(),
-                Seeds.derive(config.seed(), "train/master/" + epoch), export));
+                TrainingMasters.threadsPerTask(spark.sparkContext()), Seeds.derive(config.seed(), "train/master/" + epoch),
+                export));
         try {
             SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
             sparkNet.fit(batches);

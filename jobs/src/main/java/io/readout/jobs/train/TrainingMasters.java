@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
+import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.common.SplitPartitionsFunction;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -115,7 +116,7 @@ public final class TrainingMasters {
         if (c.exportDir() != null) {
             b.exportDirectory(c.exportDir());
         }
-        return new ReadoutTrainingMaster(b);
+        return new ReadoutTrainingMaster(b, c.threadsPerTask());
     }
 
     /**
@@ -167,14 +168,18 @@ public final class TrainingMasters {
     }
 
     /**
-     * Limits the native (libnd4j and OpenBLAS) threads of this JVM's ND4J operations. In
-     * {@code local[n]} all tasks share one JVM, so this is how each task gets one core; on a cluster
-     * set {@code spark.executorEnv.OMP_NUM_THREADS} and {@code SD_MAX_THREADS} / {@code SD_MASTER_THREADS}.
+     * Limits the native threads of ND4J operations: libnd4j's and OpenBLAS's (JVM-wide) and the
+     * OpenMP team oneDNN uses for calls from the calling thread ({@link NativeKernels#limitThreads}).
+     * Workers call it on their own task threads ({@link TaskKernels}); in {@code local[n]} all tasks share
+     * one JVM, so one thread per task keeps the cores from being oversubscribed.
      */
     public static void limitNativeThreads(int threads) {
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        NativeKernels.limitThreads(threads);
+    }
+
+    /** The native threads a Spark task of this session may use: {@code spark.task.cpus} (default 1). */
+    public static int threadsPerTask(org.apache.spark.SparkContext sc) {
+        return sc.getConf().getInt("spark.task.cpus", DEFAULT_THREADS_PER_WORKER);
     }
 
     /**
@@ -183,8 +188,11 @@ public final class TrainingMasters {
      * workers resume the driver's iteration and epoch counts ({@link ResumeCounts}).
      */
     private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
-        ReadoutTrainingMaster(Builder builder) {
+        private final int threadsPerTask;
+
+        ReadoutTrainingMaster(Builder builder, int threadsPerTask) {
             super(builder);
+            this.threadsPerTask = threadsPerTask;
         }
 
         /**
@@ -214,6 +222,7 @@ public final class TrainingMasters {
             ComputationGraphConfiguration driver = graph.getNetwork().getConfiguration();
             Collection<TrainingHook> given = trainingHookList;
             List<TrainingHook> hooks = new ArrayList<>();
+            hooks.add(new TaskKernels(threadsPerTask));
             hooks.add(new ResumeCounts(driver.getIterationCount(), driver.getEpochCount()));
             if (given != null) {
                 hooks.addAll(given);
@@ -230,6 +239,50 @@ public final class TrainingMasters {
         String folder() {
             return exportDirectory == null ? null
                     : exportDirectory + (exportDirectory.endsWith("/") ? "" : "/") + trainingMasterUID;
+        }
+    }
+
+    /**
+     * Puts a worker's network on the fastest kernels and its task thread on its share of the cores,
+     * before each minibatch. dl4j-spark builds each round's worker network from the configuration and
+     * the broadcast parameters, without the oneDNN helpers that {@link NativeKernels#engage} attaches
+     * (about 5x slower convolutions otherwise), and runs it on a Spark task thread whose OpenMP team
+     * size is the machine's core count until this thread sets it.
+     */
+    static final class TaskKernels implements TrainingHook {
+        private static final ThreadLocal<Integer> LIMITED = new ThreadLocal<>();
+        private final int threads;
+
+        TaskKernels(int threads) {
+            this.threads = threads;
+        }
+
+        private void prepare(Model model) {
+            if (!Integer.valueOf(threads).equals(LIMITED.get())) {
+                NativeKernels.limitThreads(threads);
+                LIMITED.set(threads);
+            }
+            if (model instanceof ComputationGraph g) {
+                NativeKernels.engage(g);
+            }
+        }
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            prepare(model);
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            prepare(model);
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 

@@ -1,5 +1,6 @@
 package io.readout.jobs.train;
 
+import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -38,9 +39,9 @@ final class LocalParameterAveraging {
     private final int averagingFrequency;
 
     LocalParameterAveraging(ComputationGraph start, int workers, int averagingFrequency, long rngSeed) {
-        this.driver = start.clone();
+        this.driver = NativeKernels.engage(start.clone());
         this.driver.getConfiguration().setIterationCount(start.getConfiguration().getIterationCount());
-        this.sequential = start.clone();
+        this.sequential = NativeKernels.engage(start.clone());
         this.master = new Random(rngSeed);
         this.workers = workers;
         this.averagingFrequency = averagingFrequency;
@@ -114,7 +115,7 @@ final class LocalParameterAveraging {
     }
 
     private ComputationGraph fitLocally(List<DataSet> batches) {
-        ComputationGraph worker = driver.clone();
+        ComputationGraph worker = NativeKernels.engage(driver.clone());
         worker.getConfiguration().setIterationCount(driver.getConfiguration().getIterationCount());
         if (driver.getUpdater().getStateViewArray() != null) {
             worker.getUpdater().getStateViewArray().assign(driver.getUpdater().getStateViewArray());

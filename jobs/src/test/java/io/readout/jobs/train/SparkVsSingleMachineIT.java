@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NativeKernels;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesTable;
@@ -12,7 +13,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,12 +113,17 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         NetworkConfig config = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, table.numClasses(), updater, lr, 0,
                 SEED);
         Path exportDir = data.resolve("export-" + updater + "-" + workers + "-" + approach);
-        AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, 0, SEED,
+        AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, 0, 1, SEED,
                 exportDir.toUri().toString());
         ParameterAveragingTrainingMaster master = TrainingMasters.build(averaging);
+        LongAccumulator workerMinibatches = sc.sc().longAccumulator();
+        LongAccumulator onFastKernels = sc.sc().longAccumulator();
+        master.addHook(new RecordKernels(workerMinibatches, onFastKernels));
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, Networks.build(config), master);
         ComputationGraph start = sparkNet.getNetwork().clone();
         LocalParameterAveraging local = new LocalParameterAveraging(start, workers, averagingFrequency, SEED);
+        // The oracle on as many native threads as each Spark task: oneDNN's reductions depend on the thread count.
+        TrainingMasters.limitNativeThreads(averaging.threadsPerTask());
 
         for (int fit = 0; fit < fits; fit++) {
             JavaRDD<DataSet> rdd = TrainingMasters.minibatchRdd(train, table, workers, batch, 100 + fit).cache();
@@ -135,11 +145,50 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         double diff = maxAbsDiff(expected, actual);
         System.out.printf("%s, %d worker(s), K=%d, %s: parameters moved %.4f, Spark vs local max |diff| %.2e%n",
                 updater, workers, averagingFrequency, approach, change, diff);
+        assertTrue(workerMinibatches.value() > 0);
+        assertEquals(NativeKernels.oneDnnEnabled() ? workerMinibatches.value() : 0L, onFastKernels.value(),
+                "worker minibatches fitted on oneDNN helpers (" + NativeKernels.describe() + ")");
         assertTrue(change >= MIN_CHANGE, "training moved the parameters by only " + change);
         assertTrue(diff <= TOLERANCE, "Spark and local parameters differ by " + diff + " > " + TOLERANCE);
         if (workers == 1) {
             double plain = maxAbsDiff(local.sequentialFit().params(), actual);
             assertTrue(plain <= TOLERANCE, "Spark and a plain sequential fit differ by " + plain);
+        }
+    }
+
+    /** Counts worker minibatches, and those whose network had the oneDNN helpers when it fitted them. */
+    private static final class RecordKernels implements TrainingHook {
+        private final LongAccumulator minibatches;
+        private final LongAccumulator engaged;
+
+        RecordKernels(LongAccumulator minibatches, LongAccumulator engaged) {
+            this.minibatches = minibatches;
+            this.engaged = engaged;
+        }
+
+        private void record(Model model) {
+            minibatches.add(1);
+            if (NativeKernels.engaged((ComputationGraph) model)) {
+                engaged.add(1);
+            }
+        }
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            record(model);
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            record(model); // what dl4j-spark calls for a ComputationGraph
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 

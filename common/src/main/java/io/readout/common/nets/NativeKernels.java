@@ -1,0 +1,123 @@
+package io.readout.common.nets;
+
+import org.bytedeco.javacpp.Loader;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.lang.reflect.Field;
+
+/**
+ * Which native kernels the networks' layers run on, and how many threads they use.
+ *
+ * <p>DL4J 1.0.0-M2.1 never attaches its oneDNN layer helpers by itself (its check looks for a class
+ * that M2.1 moved, and the helpers are off unless a system property says otherwise), so on the
+ * oneDNN build of nd4j-native convolutions still run as libnd4j's im2col + gemm, about 5× slower
+ * (docs/BENCHMARKS.md, "CPU kernels"). {@link #engage} attaches the helpers to the convolution and
+ * pooling layers of a network when, and only when, the loaded libnd4j is a oneDNN build and
+ * {@value #PROPERTY} is not {@code false}. Helpers are transient: every network that is built,
+ * restored or rebuilt by a Spark worker goes through {@link #engage} before it runs.
+ */
+public final class NativeKernels {
+    /** System property: {@code false} keeps DL4J's built-in kernels even on a oneDNN build. */
+    public static final String PROPERTY = "readout.onednn";
+
+    private static volatile Boolean oneDnnLoaded;
+
+    private NativeKernels() {
+    }
+
+    /** True when the loaded libnd4j is a oneDNN build (nd4j-native classifier {@code *-onednn*}). */
+    public static boolean oneDnnLoaded() {
+        Boolean loaded = oneDnnLoaded;
+        if (loaded == null) {
+            String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+            loaded = "CPU".equalsIgnoreCase(backend) && Loader.getLoadedLibraries().values().stream()
+                    .anyMatch(path -> path != null && path.contains("-onednn") && path.contains("nd4jcpu"));
+            oneDnnLoaded = loaded;
+        }
+        return loaded;
+    }
+
+    /** Whether {@link #engage} attaches oneDNN helpers in this JVM. */
+    public static boolean oneDnnEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) && oneDnnLoaded();
+    }
+
+    /** What the layers run on, for logs and benchmark records. */
+    public static String describe() {
+        String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+        if (!"CPU".equalsIgnoreCase(backend)) {
+            return backend;
+        }
+        return oneDnnLoaded() ? (oneDnnEnabled() ? "cpu-onednn" : "cpu-onednn (helpers off by -D" + PROPERTY + "=false)")
+                : "cpu";
+    }
+
+    /**
+     * Attaches oneDNN helpers to the convolution and pooling layers that have none, when
+     * {@link #oneDnnEnabled()}; otherwise leaves the network as it is. Idempotent and cheap.
+     */
+    public static ComputationGraph engage(ComputationGraph net) {
+        if (net.getLayers() == null || !oneDnnEnabled()) {
+            return net;
+        }
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) {
+                set(CONV_HELPER, conv, new MKLDNNConvHelper(net.params().dataType()));
+            } else if (layer instanceof SubsamplingLayer pool && pool.getHelper() == null) {
+                set(POOL_HELPER, pool, new MKLDNNSubsamplingHelper(net.params().dataType()));
+            }
+        }
+        return net;
+    }
+
+    /** True when every convolution and pooling layer of {@code net} has a helper. */
+    public static boolean engaged(ComputationGraph net) {
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null
+                    || layer instanceof SubsamplingLayer pool && pool.getHelper() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Limits the calling thread's native parallelism: libnd4j's own pool (master threads), OpenBLAS, and the OpenMP
+     * team size that oneDNN uses for regions entered from this thread ({@code omp_set_num_threads} is
+     * per calling thread, so each Spark task thread calls this itself).
+     */
+    public static void limitThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads); // a no-op in libnd4j M2.1 ("not possible at this moment"), kept for later versions
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    private static final Field CONV_HELPER = helperField(ConvolutionLayer.class);
+    private static final Field POOL_HELPER = helperField(SubsamplingLayer.class);
+
+    private static Field helperField(Class<?> layer) {
+        try {
+            Field f = layer.getDeclaredField("helper");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J layer " + layer.getName() + " has no helper field", e);
+        }
+    }
+
+    private static void set(Field field, Object layer, Object helper) {
+        try {
+            field.set(layer, helper);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

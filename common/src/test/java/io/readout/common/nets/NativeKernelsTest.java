@@ -1,0 +1,117 @@
+package io.readout.common.nets;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NativeKernelsTest {
+    private static final NetworkConfig STUDENT = NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 3);
+
+    /** The build under test (set by the pom from nd4j.classifier). */
+    private static boolean oneDnnBuild() {
+        return System.getProperty("readout.nd4j.classifier", "").contains("onednn");
+    }
+
+    @Test
+    void theLoadedNativeBuildIsDetected() {
+        Assumptions.assumeTrue(System.getProperty("readout.nd4j.classifier") != null, "run by Maven");
+        assertEquals(oneDnnBuild(), NativeKernels.oneDnnLoaded(), NativeKernels.describe());
+        assertEquals(oneDnnBuild() ? "cpu-onednn" : "cpu", NativeKernels.describe());
+    }
+
+    @Test
+    void builtNetworksRunOnOneDnnHelpersWhenTheBuildHasThem() {
+        ComputationGraph net = Networks.build(STUDENT);
+        assertEquals(NativeKernels.oneDnnEnabled(), NativeKernels.engaged(net));
+        if (NativeKernels.oneDnnEnabled()) {
+            assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper());
+            assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) net.getLayer(Networks.CONV2)).getHelper());
+            assertInstanceOf(MKLDNNSubsamplingHelper.class, ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper());
+            Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
+            NativeKernels.engage(net);
+            assertSame(helper, ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper(), "engage is idempotent");
+        }
+    }
+
+    @Test
+    void helpersCanBeTurnedOffByTheProperty() {
+        System.setProperty(NativeKernels.PROPERTY, "false");
+        try {
+            ComputationGraph net = Networks.build(STUDENT);
+            assertFalse(NativeKernels.oneDnnEnabled());
+            assertNull(((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper());
+            assertFalse(NativeKernels.engaged(net));
+        } finally {
+            System.clearProperty(NativeKernels.PROPERTY);
+        }
+    }
+
+    /** The oneDNN kernels compute what DL4J's built-in ones compute, forward and backward. */
+    @Test
+    void oneDnnAndBuiltInKernelsAgree() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        for (Architecture arch : Architecture.values()) {
+            NetworkConfig c = NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 5);
+            ComputationGraph helped = Networks.build(c);
+            System.setProperty(NativeKernels.PROPERTY, "false");
+            ComputationGraph plain;
+            try {
+                plain = Networks.build(c);
+            } finally {
+                System.clearProperty(NativeKernels.PROPERTY);
+            }
+            assertFalse(NativeKernels.engaged(plain));
+            assertTrue(NativeKernels.engaged(helped));
+            plain.setParams(helped.params().dup());
+            Nd4j.getRandom().setSeed(11);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 56, 28);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 2);
+            for (int i = 0; i < 16; i++) {
+                y.putScalar(i, i % 2, 1f);
+            }
+            INDArray outPlain = plain.outputSingle(x);
+            INDArray outHelped = helped.outputSingle(x);
+            assertTrue(outPlain.equalsWithEps(outHelped, 1e-5), arch + " outputs");
+            plain.setInputs(x);
+            plain.setLabels(y);
+            plain.computeGradientAndScore();
+            helped.setInputs(x);
+            helped.setLabels(y);
+            helped.computeGradientAndScore();
+            assertEquals(plain.score(), helped.score(), 1e-5, arch + " loss");
+            INDArray g1 = plain.gradient().gradient();
+            INDArray g2 = helped.gradient().gradient();
+            double scale = Math.max(1.0, g1.amaxNumber().doubleValue());
+            double diff = g1.sub(g2).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-4 * scale, arch + " gradients differ by " + diff + " (max |g| " + scale + ")");
+        }
+    }
+
+    @Test
+    void limitThreadsSetsTheCallingThreadsOpenMpTeam() {
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        try {
+            NativeKernels.limitThreads(1);
+            assertEquals(1, ops.ompGetMaxThreads(), "OpenMP team of this thread");
+            assertEquals(1, Nd4j.getEnvironment().maxMasterThreads(), "libnd4j's pool");
+        } finally {
+            NativeKernels.limitThreads(before);
+        }
+    }
+}
