@@ -47,6 +47,10 @@ public final class ExamplesTable implements java.io.Serializable {
         if (!inputs.exists(HadoopInputs.child(dir, SUCCESS))) {
             throw new BadInputException(flag + " " + dir + ": not a complete prepared dataset (no _SUCCESS); run readout prepare");
         }
+        if (!inputs.exists(HadoopInputs.child(dir, EXAMPLES_DIR))) {
+            throw new BadInputException(flag + " " + dir + ": no " + EXAMPLES_DIR
+                    + "/ table (prepared by an older readout?); run readout prepare again");
+        }
         String jsonPath = HadoopInputs.child(dir, DATASET_JSON);
         Map<String, Object> json = Json.readObject(new String(inputs.readAll(jsonPath, flag), StandardCharsets.UTF_8),
                 jsonPath);

@@ -15,7 +15,10 @@ import java.util.List;
 /**
  * Throwaway speed probe for issue 4 (not part of the build's tests: it skips unless
  * -Dreadout.probe=true). Trains Networks.build(teacher|student) on random 56x28x1 minibatches of 64
- * with 1 and 2 native threads, interleaved, and prints examples/s (median of repeats).
+ * with 1 and 2 native threads, interleaved, and prints examples/s (median of repeats) and process
+ * CPU time / wall time. Networks.build runs on the kernels NativeKernels chooses: -Dreadout.onednn=false
+ * for DL4J's built-in ones; -Dnd4j.native.build= (empty) or another suffix for another nd4j-native build.
+ * NativeKernelsTest checks that both kernel sets compute the same outputs and gradients.
  */
 class KernelSpeedProbe {
     @Test
@@ -24,17 +27,12 @@ class KernelSpeedProbe {
         int repeats = Integer.getInteger("readout.probe.repeats", 3);
         String nets = System.getProperty("readout.probe.nets", "student,teacher");
         System.out.println("PROBE build: " + Nd4j.getExecutioner().getEnvironmentInformation());
-        System.out.println("PROBE javacpp.platform.extension=" + System.getProperty("javacpp.platform.extension")
-                + ", helpers.disable=" + System.getProperty("org.eclipse.deeplearning4j.helpers.disable")
-                + ", helpersAllowed=" + Nd4j.getEnvironment().helpersAllowed() + ", isUseMKLDNN=" + useMkldnn());
+        System.out.println("PROBE kernels: " + NativeKernels.describe());
         for (String n : nets.split(",")) {
             Architecture arch = Architecture.valueOf(n.toUpperCase());
             int timedBatches = arch == Architecture.TEACHER ? 10 : 30;
             ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
             Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
-            if (Boolean.getBoolean("readout.probe.inject")) {
-                NativeKernels.engage(net);
-            }
             Object poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
             System.out.println("PROBE " + n + " conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
                     + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
@@ -47,25 +45,6 @@ class KernelSpeedProbe {
                     y.putScalar(r, (r + i) % 2, 1f);
                 }
                 batches.add(new DataSet(x, y));
-            }
-            if (Boolean.getBoolean("readout.probe.inject")) { // same seed and data with and without the helpers
-                ComputationGraph plain = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
-                ComputationGraph helped = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
-                NativeKernels.engage(helped);
-                helped.setParams(plain.params().dup());
-                double init = plain.params().sub(helped.params()).amaxNumber().doubleValue();
-                var x0 = batches.get(0).getFeatures();
-                double out = plain.outputSingle(x0).sub(helped.outputSingle(x0)).amaxNumber().doubleValue();
-                plain.setInputs(x0);
-                plain.setLabels(batches.get(0).getLabels());
-                plain.computeGradientAndScore();
-                helped.setInputs(x0);
-                helped.setLabels(batches.get(0).getLabels());
-                helped.computeGradientAndScore();
-                var g1 = plain.gradient().gradient();
-                var g2 = helped.gradient().gradient();
-                System.out.printf("PROBE %s check: init diff %.3g, max |output diff| %.3g, max |grad diff| %.3g (max |grad| %.3g), scores %.6f / %.6f%n",
-                        n, init, out, g1.sub(g2).amaxNumber().doubleValue(), g1.amaxNumber().doubleValue(), plain.score(), helped.score());
             }
             for (int t : new int[] {1, 2}) { // warm-up both thread counts
                 limit(t);
@@ -106,16 +85,6 @@ class KernelSpeedProbe {
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
         } catch (java.io.IOException e) {
             return Double.NaN;
-        }
-    }
-
-    private static Object useMkldnn() {
-        try {
-            Class<?> env = Class.forName("org.nd4j.nativeblas.Nd4jCpu$Environment");
-            Object e = env.getMethod("getInstance").invoke(null);
-            return env.getMethod("isUseMKLDNN").invoke(e);
-        } catch (ReflectiveOperationException e) {
-            return e.toString();
         }
     }
 

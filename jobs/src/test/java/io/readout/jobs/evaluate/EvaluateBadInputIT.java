@@ -130,5 +130,8 @@ class EvaluateBadInputIT extends SharedSparkSession {
         assertEquals("--data " + notPrepared + ": not a complete prepared dataset (no _SUCCESS); run readout prepare",
                 refused(run, notPrepared.toString(), "val"));
         assertEquals("--data /no/such/data: no such file or directory", refused(run, "/no/such/data", "val"));
+        Files.writeString(notPrepared.resolve("_SUCCESS"), "");
+        assertEquals("--data " + notPrepared + ": no examples/ table (prepared by an older readout?); run readout prepare again",
+                refused(run, notPrepared.toString(), "val"));
     }
 }
