@@ -4,17 +4,20 @@ import io.readout.common.BadInputException;
 
 /**
  * Everything a network factory needs: architecture, input (an image shape, or a feature count
- * with height = width = channels = 0), classes, optimiser and seed.
+ * with height = width = channels = 0), classes, optimiser, seed and, optionally, a readout head.
  *
  * @param updater      {@code adam}, {@code sgd} or {@code nesterovs} (momentum 0.9)
  * @param weightDecay  decoupled weight decay coefficient applied by the updater (0 for none)
  * @param activation   of the hidden layers: {@code relu} (the benchmarks'), {@code leakyrelu}, {@code elu} or {@code tanh}
+ * @param readout      a readout head on an intermediate block (a second output, {@link Networks#READOUT}), or null
  */
 public record NetworkConfig(Architecture arch, int channels, int height, int width, int numFeatures, int numClasses,
-                            String updater, double learningRate, double weightDecay, long seed, String activation)
+                            String updater, double learningRate, double weightDecay, long seed, String activation,
+                            ReadoutHead readout)
         implements java.io.Serializable {
     public static final String DEFAULT_ACTIVATION = "relu";
     public static final java.util.List<String> ACTIVATIONS = java.util.List.of("relu", "leakyrelu", "elu", "tanh");
+    public static final java.util.List<String> UPDATERS = java.util.List.of("adam", "sgd", "nesterovs");
 
     public NetworkConfig {
         boolean image = channels > 0 && height > 0 && width > 0;
@@ -33,7 +36,7 @@ public record NetworkConfig(Architecture arch, int channels, int height, int wid
         if (!ACTIVATIONS.contains(activation)) {
             throw new BadInputException("--activation '" + activation + "' is not one of " + String.join(", ", ACTIVATIONS));
         }
-        if (!java.util.List.of("adam", "sgd", "nesterovs").contains(updater)) {
+        if (!UPDATERS.contains(updater)) {
             throw new BadInputException("--updater '" + updater + "' is not one of adam, sgd, nesterovs");
         }
     }
@@ -42,20 +45,30 @@ public record NetworkConfig(Architecture arch, int channels, int height, int wid
     public static NetworkConfig image(Architecture arch, int channels, int height, int width, int numClasses,
                                       String updater, double lr, double weightDecay, long seed) {
         return new NetworkConfig(arch, channels, height, width, 0, numClasses, updater, lr, weightDecay, seed,
-                DEFAULT_ACTIVATION);
+                DEFAULT_ACTIVATION, null);
     }
 
     /** An MLP for feature vectors. */
     public static NetworkConfig vector(Architecture arch, int numFeatures, int numClasses, String updater, double lr,
                                        double weightDecay, long seed) {
         return new NetworkConfig(arch, 0, 0, 0, numFeatures, numClasses, updater, lr, weightDecay, seed,
-                DEFAULT_ACTIVATION);
+                DEFAULT_ACTIVATION, null);
     }
 
     /** The same network with another hidden-layer activation. */
     public NetworkConfig withActivation(String name) {
         return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
-                weightDecay, seed, name);
+                weightDecay, seed, name, readout);
+    }
+
+    /** The same network with a readout head (null: none). */
+    public NetworkConfig withReadout(ReadoutHead head) {
+        return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
+                weightDecay, seed, activation, head);
+    }
+
+    public boolean hasReadout() {
+        return readout != null;
     }
 
     public boolean isImage() {

@@ -7,7 +7,9 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -24,6 +26,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * have stable names, so aux heads attach by name: {@value #INPUT} → {@value #BLOCK1} (the first
  * block's output: after its pooling for a CNN, the first hidden layer for an MLP) →
  * {@value #BLOCK2} → {@value #DENSE} → {@value #OUTPUT} (softmax, cross-entropy).
+ *
+ * <p>A config with a {@link ReadoutHead} adds a second output: the head's block → {@value #READOUT_STOP}
+ * (a {@link StopGradientVertex}) → [{@value #READOUT_BLOCK}1 … d → {@value #READOUT_POOL}] →
+ * {@value #READOUT} (softmax, cross-entropy). The outputs are then [{@value #OUTPUT}, {@value #READOUT}],
+ * in that order, for labels and for {@code output(...)}; every vertex of the head is named
+ * {@value #READOUT}…, see {@link #inReadoutHead}.
  */
 public final class Networks {
     public static final String INPUT = "input";
@@ -33,6 +41,11 @@ public final class Networks {
     public static final String BLOCK2 = "block2";
     public static final String DENSE = "dense";
     public static final String OUTPUT = "output";
+    public static final String READOUT = "readout";
+    public static final String READOUT_STOP = "readout_stop";
+    /** Prefix of the head's d blocks: readout_block1 … readout_block{d}. */
+    public static final String READOUT_BLOCK = "readout_block";
+    public static final String READOUT_POOL = "readout_pool";
 
     private Networks() {
     }
@@ -67,9 +80,9 @@ public final class Networks {
                 .addInputs(INPUT);
         if (c.isImage()) {
             g.setInputTypes(InputType.convolutional(c.height(), c.width(), c.channels()))
-                    .addLayer(CONV1, conv(a.conv1(), act), INPUT)
+                    .addLayer(CONV1, conv(a.conv1(), act).build(), INPUT)
                     .addLayer(BLOCK1, pool(), CONV1)
-                    .addLayer(CONV2, conv(a.conv2(), act), BLOCK1)
+                    .addLayer(CONV2, conv(a.conv2(), act).build(), BLOCK1)
                     .addLayer(BLOCK2, pool(), CONV2)
                     .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         } else {
@@ -80,15 +93,54 @@ public final class Networks {
                     .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(act).build(), BLOCK1)
                     .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         }
-        g.addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(c.numClasses()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), DENSE)
-                .setOutputs(OUTPUT);
+        g.addLayer(OUTPUT, softmax(c.numClasses()).build(), DENSE);
+        if (c.hasReadout()) {
+            addReadout(g, c);
+            g.setOutputs(OUTPUT, READOUT);
+        } else {
+            g.setOutputs(OUTPUT);
+        }
         return g.build();
     }
 
-    private static ConvolutionLayer conv(int channels, Activation act) {
+    /** True for the vertices of a readout head: the stop-gradient vertex, the head's blocks and its output. */
+    public static boolean inReadoutHead(String vertexName) {
+        return vertexName.equals(READOUT) || vertexName.startsWith(READOUT + "_");
+    }
+
+    /**
+     * The head's layers train with their own updater and learning rate (SIFER's aux-lr); the network's
+     * weight decay coefficient applies to them too, scaled by that learning rate.
+     */
+    private static void addReadout(ComputationGraphConfiguration.GraphBuilder g, NetworkConfig c) {
+        ReadoutHead h = c.readout();
+        g.addVertex(READOUT_STOP, new StopGradientVertex(), h.auxAt());
+        String in = READOUT_STOP;
+        for (int i = 1; i <= h.depth(); i++) {
+            String name = READOUT_BLOCK + i;
+            g.addLayer(name, c.isImage()
+                    ? conv(h.width(), Activation.RELU).updater(updater(h.updater(), h.learningRate())).build()
+                    : new DenseLayer.Builder().nOut(h.width()).activation(Activation.RELU)
+                            .updater(updater(h.updater(), h.learningRate())).build(), in);
+            in = name;
+        }
+        if (c.isImage() && h.depth() > 0) {
+            g.addLayer(READOUT_POOL, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), in);
+            in = READOUT_POOL;
+        }
+        // With depth 0 on a CNN, DL4J flattens the block output (channels first) in front of this layer.
+        g.addLayer(READOUT, softmax(c.numClasses()).updater(updater(h.updater(), h.learningRate())).build(), in);
+    }
+
+    private static OutputLayer.Builder softmax(int classes) {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+    }
+
+    /** 3x3, stride 1, padded to keep the size. */
+    private static ConvolutionLayer.Builder conv(int channels, Activation act) {
         return new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(channels)
-                .convolutionMode(ConvolutionMode.Truncate).activation(act).build();
+                .convolutionMode(ConvolutionMode.Truncate).activation(act);
     }
 
     /** The hidden-layer activation of a config's name. */
