@@ -1,5 +1,7 @@
 package io.readout.common.nets;
 
+import io.readout.common.BadInputException;
+
 import java.util.List;
 
 /**
@@ -28,19 +30,19 @@ public record ReadoutHead(String auxAt, int depth, int width, String updater, do
 
     public ReadoutHead {
         if (auxAt == null || !BLOCKS.contains(auxAt)) {
-            throw new IllegalArgumentException("--aux-at '" + auxAt + "' is not one of " + String.join(", ", BLOCKS));
+            throw new BadInputException("--aux-at '" + auxAt + "' is not one of " + String.join(", ", BLOCKS));
         }
         if (depth < 0) {
-            throw new IllegalArgumentException("--aux-depth " + depth + " must be zero or positive");
+            throw new BadInputException("--aux-depth " + depth + " must be zero or positive");
         }
         if (depth > 0 && width <= 0) {
-            throw new IllegalArgumentException("--aux-width " + width + " must be positive when --aux-depth is " + depth);
+            throw new BadInputException("--aux-width " + width + " must be positive when --aux-depth is " + depth);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("--aux-lr " + learningRate + " must be a positive number");
+            throw new BadInputException("--aux-lr " + learningRate + " must be a positive number");
         }
         if (updater == null || !NetworkConfig.UPDATERS.contains(updater)) {
-            throw new IllegalArgumentException("--aux-updater '" + updater + "' is not one of "
+            throw new BadInputException("--aux-updater '" + updater + "' is not one of "
                     + String.join(", ", NetworkConfig.UPDATERS));
         }
     }

@@ -1,5 +1,6 @@
 package io.readout.common.nets;
 
+import io.readout.common.BadInputException;
 import io.readout.common.BarsProblem;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -136,18 +137,18 @@ class ReadoutHeadTest {
     @Test
     void headsAttachToBlock1OrBlock2Only() {
         for (String at : new String[] {Networks.CONV1, Networks.DENSE, Networks.OUTPUT, "Block1", null}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            BadInputException e = assertThrows(BadInputException.class,
                     () -> ReadoutHead.linear(at, "adam", 1e-3));
             assertEquals("--aux-at '" + at + "' is not one of block1, block2", e.getMessage());
         }
         assertEquals("--aux-depth -1 must be zero or positive",
-                assertThrows(IllegalArgumentException.class, () -> AUX.withBlocks(-1, 4)).getMessage());
+                assertThrows(BadInputException.class, () -> AUX.withBlocks(-1, 4)).getMessage());
         assertEquals("--aux-width 0 must be positive when --aux-depth is 2",
-                assertThrows(IllegalArgumentException.class, () -> AUX.withBlocks(2, 0)).getMessage());
-        assertEquals("--aux-lr 0.0 must be a positive number", assertThrows(IllegalArgumentException.class,
+                assertThrows(BadInputException.class, () -> AUX.withBlocks(2, 0)).getMessage());
+        assertEquals("--aux-lr 0.0 must be a positive number", assertThrows(BadInputException.class,
                 () -> ReadoutHead.linear(Networks.BLOCK1, "adam", 0)).getMessage());
         assertEquals("--aux-updater 'rmsprop' is not one of adam, sgd, nesterovs", assertThrows(
-                IllegalArgumentException.class, () -> ReadoutHead.linear(Networks.BLOCK1, "rmsprop", 1e-3)).getMessage());
+                BadInputException.class, () -> ReadoutHead.linear(Networks.BLOCK1, "rmsprop", 1e-3)).getMessage());
     }
 
     @Test

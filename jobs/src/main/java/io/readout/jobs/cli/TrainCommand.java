@@ -1,6 +1,10 @@
 package io.readout.jobs.cli;
 
+import io.readout.common.distill.ReadoutWeights;
 import io.readout.common.nets.Architecture;
+import io.readout.common.nets.Networks;
+import io.readout.jobs.train.DistillOptions;
+import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import io.readout.jobs.train.TrainingMasters;
@@ -22,7 +26,7 @@ public final class TrainCommand implements Callable<Integer> {
     private io.readout.jobs.ReadoutCli parent;
 
     @Option(names = "--method", defaultValue = "erm", paramLabel = "M",
-            description = "Training method: erm (default: ${DEFAULT-VALUE}).")
+            description = "Training method: erm, kd, dedier or jtt (default: ${DEFAULT-VALUE}).")
     String method;
     @Option(names = "--arch", required = true, paramLabel = "A", description = "teacher or student.")
     String arch;
@@ -49,7 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Parameter-averaging workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
     @picocli.CommandLine.Mixin
-    AveragingOptions averaging = new AveragingOptions();    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    AveragingOptions averaging = new AveragingOptions();
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--select", defaultValue = "val_accuracy", paramLabel = "M",
             description = "Validation value that picks best.zip: val_accuracy, val_wga or val_group_mean (default: ${DEFAULT-VALUE}).")
@@ -57,6 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", defaultValue = "256", paramLabel = "B",
             description = "Minibatch size of the validation pass (default: ${DEFAULT-VALUE}).")
     int evalBatch;
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
+    DistillFlags distill = new DistillFlags();
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%njtt:%n")
+    JttFlags jtt = new JttFlags();
     @Option(names = "--resume", description = "Continue the run in --out from its last complete checkpoint.")
     boolean resume;
     @Option(names = "--overwrite", description = "Delete what --out holds and start again.")
@@ -65,7 +74,63 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig config() {
         return new TrainConfig(method, Architecture.parse(arch), data, out, epochs, batch, updater, lr, weightDecay,
                 activation, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, seed, select,
-                evalBatch).validate();
+                evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options() : null,
+                TrainConfig.JTT.equals(method) ? jtt.options() : null).validate();
+    }
+
+    /** The flags of the distillation methods. */
+    static final class DistillFlags {
+        @Option(names = "--teacher", paramLabel = "RUN", description = "The teacher's run directory.")
+        String teacher;
+        @Option(names = "--teacher-probs", paramLabel = "DIR",
+                description = "A table from readout teacher-probs (default: computed from --teacher into the run).")
+        String teacherProbs;
+        @Option(names = "--lambda", defaultValue = "0.7", paramLabel = "X",
+                description = "Weight of the teacher term (default: ${DEFAULT-VALUE}).")
+        double lambda = DistillOptions.DEFAULT_LAMBDA;
+        @Option(names = "--temperature", defaultValue = "2", paramLabel = "T",
+                description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
+        double temperature = DistillOptions.DEFAULT_TEMPERATURE;
+        @Option(names = "--alpha", defaultValue = "1", paramLabel = "X",
+                description = "dedier: exponent of the readout margin (default: ${DEFAULT-VALUE}).")
+        double alpha = ReadoutWeights.DEFAULT_ALPHA;
+        @Option(names = "--beta", defaultValue = "2", paramLabel = "X",
+                description = "dedier: weight = exp(beta * margin^alpha) on readout errors (default: ${DEFAULT-VALUE}).")
+        double beta = ReadoutWeights.DEFAULT_BETA;
+        @Option(names = "--normalise", defaultValue = "mean", paramLabel = "N",
+                description = "dedier: mean (weights averaged to 1 over the training split) or none (default: ${DEFAULT-VALUE}).")
+        String normalise = "mean";
+        @Option(names = "--refresh", defaultValue = "1", paramLabel = "E",
+                description = "dedier: epochs between two weights passes (default: ${DEFAULT-VALUE}).")
+        int refresh = DistillOptions.DEFAULT_REFRESH;
+        @Option(names = "--weight-target", defaultValue = "kd", paramLabel = "W",
+                description = "dedier: the weight scales the teacher term (kd) or the whole loss (both) (default: ${DEFAULT-VALUE}).")
+        String weightTarget = "kd";
+        @Option(names = "--aux-at", defaultValue = "block1", paramLabel = "B",
+                description = "dedier: the block the early readout reads, block1 or block2 (default: ${DEFAULT-VALUE}).")
+        String auxAt = Networks.BLOCK1;
+        @Option(names = "--aux-lr", defaultValue = "1e-3", paramLabel = "X",
+                description = "dedier: the early readout's Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double auxLr = 1e-3;
+
+        DistillOptions options() {
+            return new DistillOptions(teacher, teacherProbs, lambda, temperature, alpha, beta, normalise, refresh,
+                    weightTarget, auxAt, auxLr);
+        }
+    }
+
+    /** The flags of JTT. */
+    static final class JttFlags {
+        @Option(names = "--jtt-epochs", defaultValue = "2", paramLabel = "N",
+                description = "jtt: epochs of the stage-one ERM (default: ${DEFAULT-VALUE}).")
+        int epochs = JttOptions.DEFAULT_EPOCHS;
+        @Option(names = "--upweight", defaultValue = "6", paramLabel = "X",
+                description = "jtt: how many times a stage-one error counts in stage two (default: ${DEFAULT-VALUE}).")
+        double upweight = JttOptions.DEFAULT_UPWEIGHT;
+
+        JttOptions options() {
+            return new JttOptions(epochs, upweight);
+        }
     }
 
     @Override

@@ -17,13 +17,20 @@ import java.util.Map;
  * @param averagingFrequency minibatches each worker fits between two averaging rounds
  * @param approach           how dl4j-spark hands data to workers: {@code export} or {@code direct}
  * @param select             the validation value that picks {@code best.zip}
+ * @param distill            the options of {@code kd} and {@code dedier}; null for other methods
+ * @param jtt                the options of {@code jtt}; null for other methods
  */
 public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
                           String updater, double lr, double weightDecay, String activation, int workers,
                           int averagingFrequency,
-                          String approach, int prefetch, long seed, String select, int evalBatch) {
+                          String approach, int prefetch, long seed, String select, int evalBatch,
+                          DistillOptions distill, JttOptions jtt) {
 
-    public static final List<String> METHODS = List.of("erm");
+    public static final String ERM = "erm";
+    public static final String KD = "kd";
+    public static final String DEDIER = "dedier";
+    public static final String JTT = "jtt";
+    public static final List<String> METHODS = List.of(ERM, KD, DEDIER, JTT);
     public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
     public static final List<String> APPROACHES = List.of("export", "direct");
 
@@ -58,7 +65,24 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         if (!APPROACHES.contains(approach)) {
             throw new BadInputException("--approach '" + approach + "' is not one of " + String.join(", ", APPROACHES));
         }
+        if (isDistillation() != (distill != null)) {
+            throw new IllegalStateException("distillation options are given exactly for kd and dedier");
+        }
+        if (JTT.equals(method) != (jtt != null)) {
+            throw new IllegalStateException("jtt options are given exactly for jtt");
+        }
+        if (distill != null) {
+            distill.validate();
+        }
+        if (jtt != null) {
+            jtt.validate();
+        }
         return this;
+    }
+
+    /** kd or dedier: a student trained on a teacher's probabilities. */
+    public boolean isDistillation() {
+        return KD.equals(method) || DEDIER.equals(method);
     }
 
     private static void requirePositive(int v, String flag) {
@@ -87,6 +111,12 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         m.put("seed", seed);
         m.put("select", select);
         m.put("eval_batch", evalBatch);
+        if (distill != null) {
+            m.put("distill", distill.toJson());
+        }
+        if (jtt != null) {
+            m.put("jtt", jtt.toJson());
+        }
         return m;
     }
 
@@ -102,7 +132,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                     num(m, "workers").intValue(),
                     num(m, "averaging_frequency").intValue(), (String) m.get("approach"),
                     num(m, "prefetch").intValue(), num(m, "seed").longValue(), (String) m.get("select"),
-                    num(m, "eval_batch").intValue());
+                    num(m, "eval_batch").intValue(),
+                    m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
+                    m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException b) {
                 throw b;
@@ -111,7 +143,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         }
     }
 
-    private static Number num(Map<String, Object> m, String key) {
+    static Number num(Map<?, ?> m, String key) {
         Object v = m.get(key);
         if (!(v instanceof Number n)) {
             throw new IllegalArgumentException("'" + key + "' is missing or not a number");

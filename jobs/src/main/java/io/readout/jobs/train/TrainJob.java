@@ -72,6 +72,9 @@ public final class TrainJob {
     static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out,
                       int stopAfter) {
         config.validate();
+        if (!TrainConfig.ERM.equals(config.method())) {
+            throw new BadInputException("--method " + config.method() + ": not available in this build yet");
+        }
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         ExamplesTable table = ExamplesTable.open(inputs, config.data(), "--data");
         RunDir run = new RunDir(inputs.conf(), config.out());

@@ -1,0 +1,107 @@
+package io.readout.jobs.train;
+
+import io.readout.common.BadInputException;
+import io.readout.common.distill.DistillationLoss;
+import io.readout.common.distill.ReadoutWeights;
+import io.readout.common.nets.ReadoutHead;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of the distillation methods, {@code kd} and {@code dedier} (config.json's
+ * {@code "distill"} object).
+ *
+ * @param teacher       the teacher's run directory (its {@code model.zip})
+ * @param teacherProbs  a table written by {@code readout teacher-probs}; null: the job writes one under the
+ *                      run directory from {@code teacher}
+ * @param lambda        weight of the teacher term, λ: {@code (1-λ)·CE + λ·w·T²·KL}
+ * @param temperature   T, of the teacher probabilities and of the student's softened softmax
+ * @param alpha         α of the early-readout weight {@code exp(β·margin^α)} (dedier)
+ * @param beta          β of it (dedier; 0 gives KD)
+ * @param normalise     {@code mean} (weights over the training split averaged to 1) or {@code none} (dedier)
+ * @param refresh       epochs between two weights passes (dedier; 1: before every epoch)
+ * @param weightTarget  {@code kd}: the weight scales the teacher term only; {@code both}: the whole loss
+ * @param auxAt         the block the early readout reads (dedier): {@code block1} or {@code block2}
+ * @param auxLr         the early readout's Adam learning rate (dedier)
+ */
+public record DistillOptions(String teacher, String teacherProbs, double lambda, double temperature, double alpha,
+                             double beta, String normalise, int refresh, String weightTarget, String auxAt,
+                             double auxLr) {
+    public static final double DEFAULT_LAMBDA = 0.7;
+    public static final double DEFAULT_TEMPERATURE = 2;
+    public static final int DEFAULT_REFRESH = 1;
+    public static final List<String> NORMALISE = List.of("mean", "none");
+    public static final List<String> WEIGHT_TARGETS = List.of("kd", "both");
+
+    /** Cross-field rules; throws {@link BadInputException} naming the flag. */
+    public DistillOptions validate() {
+        if ((teacher == null || teacher.isBlank()) && (teacherProbs == null || teacherProbs.isBlank())) {
+            throw new BadInputException("--teacher (a teacher run) or --teacher-probs (a teacher-probs table) is required");
+        }
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new BadInputException("--lambda " + lambda + " must be between 0 and 1");
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new BadInputException("--temperature " + temperature + " must be a positive number");
+        }
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new BadInputException("--alpha " + alpha + " must be a positive number");
+        }
+        if (!(beta >= 0) || Double.isInfinite(beta)) {
+            throw new BadInputException("--beta " + beta + " must be zero or a positive number");
+        }
+        if (!NORMALISE.contains(normalise)) {
+            throw new BadInputException("--normalise '" + normalise + "' is not one of " + String.join(", ", NORMALISE));
+        }
+        if (refresh < 1) {
+            throw new BadInputException("--refresh " + refresh + " must be at least 1");
+        }
+        if (!WEIGHT_TARGETS.contains(weightTarget)) {
+            throw new BadInputException("--weight-target '" + weightTarget + "' is not one of "
+                    + String.join(", ", WEIGHT_TARGETS));
+        }
+        readoutHead();
+        return this;
+    }
+
+    /** The loss of the student's output layer. */
+    public DistillationLoss loss() {
+        return new DistillationLoss(lambda, temperature, DistillationLoss.WeightTarget.parse(weightTarget));
+    }
+
+    /** How the weights pass turns the early readout's probabilities into weights. */
+    public ReadoutWeights weights() {
+        return new ReadoutWeights(alpha, beta, ReadoutWeights.Normalisation.parse(normalise));
+    }
+
+    /** DEDIER's early readout: a linear softmax head on {@code auxAt}, Adam at {@code auxLr}. */
+    public ReadoutHead readoutHead() {
+        return ReadoutHead.linear(auxAt, "adam", auxLr);
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("teacher", teacher);
+        m.put("teacher_probs", teacherProbs);
+        m.put("lambda", lambda);
+        m.put("temperature", temperature);
+        m.put("alpha", alpha);
+        m.put("beta", beta);
+        m.put("normalise", normalise);
+        m.put("refresh", refresh);
+        m.put("weight_target", weightTarget);
+        m.put("aux_at", auxAt);
+        m.put("aux_lr", auxLr);
+        return m;
+    }
+
+    static DistillOptions fromJson(Map<?, ?> m) {
+        return new DistillOptions((String) m.get("teacher"), (String) m.get("teacher_probs"),
+                TrainConfig.num(m, "lambda").doubleValue(), TrainConfig.num(m, "temperature").doubleValue(),
+                TrainConfig.num(m, "alpha").doubleValue(), TrainConfig.num(m, "beta").doubleValue(),
+                (String) m.get("normalise"), TrainConfig.num(m, "refresh").intValue(), (String) m.get("weight_target"),
+                (String) m.get("aux_at"), TrainConfig.num(m, "aux_lr").doubleValue());
+    }
+}

@@ -1,0 +1,40 @@
+package io.readout.jobs.train;
+
+import io.readout.common.BadInputException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The options of Just Train Twice (Liu et al. 2021; config.json's {@code "jtt"} object): stage one
+ * trains ERM for {@code epochs} epochs; the training examples it gets wrong are then up-weighted by
+ * {@code upweight} (λ_up) in stage two, which trains a fresh network for the run's {@code --epochs}.
+ *
+ * @param epochs   stage one's epochs ({@code --jtt-epochs})
+ * @param upweight λ_up ({@code --upweight}): how many times an error-set example counts in stage two
+ */
+public record JttOptions(int epochs, double upweight) {
+    public static final int DEFAULT_EPOCHS = 2;
+    public static final double DEFAULT_UPWEIGHT = 6;
+
+    public JttOptions validate() {
+        if (epochs < 1) {
+            throw new BadInputException("--jtt-epochs " + epochs + " must be at least 1");
+        }
+        if (!(upweight >= 1) || Double.isInfinite(upweight)) {
+            throw new BadInputException("--upweight " + upweight + " must be a number of at least 1");
+        }
+        return this;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("upweight", upweight);
+        return m;
+    }
+
+    static JttOptions fromJson(Map<?, ?> m) {
+        return new JttOptions(TrainConfig.num(m, "epochs").intValue(), TrainConfig.num(m, "upweight").doubleValue());
+    }
+}
