@@ -3,7 +3,10 @@ package io.readout.jobs.cli;
 import io.readout.jobs.train.TrainingMasters;
 import picocli.CommandLine.Option;
 
-/** How dl4j-spark's parameter averaging runs: the flags {@code train} and {@code bench training} share. */
+/**
+ * How dl4j-spark's parameter averaging runs: the flags {@code train}, {@code bench training} and
+ * {@code bench throughput} share.
+ */
 final class AveragingOptions {
     @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "" + TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
             description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")

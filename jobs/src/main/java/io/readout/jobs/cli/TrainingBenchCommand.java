@@ -6,6 +6,7 @@ import io.readout.jobs.train.TrainingBenchConfig;
 import io.readout.jobs.train.TrainingBenchmark;
 import io.readout.jobs.train.TrainingMasters;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,26 +22,18 @@ public final class TrainingBenchCommand implements Callable<Integer> {
     @ParentCommand
     private BenchCommand parent;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "A prepared dataset (default: a generated synthetic one in a temp folder).")
-    String data;
+    @Mixin
+    BenchOptions bench = new BenchOptions();
 
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "student",
             description = "teacher or student (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Minibatch size, per worker for Spark (default: ${DEFAULT-VALUE}).")
-    int batch;
-
     @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
             description = "Spark workers, and local[N] when no --master (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     AveragingOptions averaging = new AveragingOptions();
 
     @Option(names = "--threads-per-worker", paramLabel = "N",
@@ -56,25 +49,12 @@ public final class TrainingBenchCommand implements Callable<Integer> {
             description = "direct mode: keep minibatches as objects (memory) or serialized (default: ${DEFAULT-VALUE}).")
     String storage;
 
-    @Option(names = "--max-examples", paramLabel = "N", defaultValue = "0",
-            description = "Use at most N training examples, 0 for all (default: ${DEFAULT-VALUE}).")
-    int maxExamples;
-
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "2",
-            description = "Runs of each mode, alternating; the median is reported (default: ${DEFAULT-VALUE}).")
-    int repeats;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of network, data and shuffles (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON to this local file.")
-    String out;
-
     TrainingBenchConfig config() {
-        AveragingConfig averagingConfig = new AveragingConfig(workers, batch, this.averaging.averagingFrequency,
-                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, seed, null);
-        return new TrainingBenchConfig(data, Architecture.parse(arch), epochs, averagingConfig, singleThreads,
-                threadsPerWorker, maxExamples, repeats, storage, out, seed).validate();
+        AveragingConfig averagingConfig = new AveragingConfig(workers, bench.batch, this.averaging.averagingFrequency,
+                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null);
+        return new TrainingBenchConfig(bench.data, Architecture.parse(arch), bench.epochs, averagingConfig,
+                singleThreads, threadsPerWorker, bench.maxExamples, bench.repeats, storage, bench.out, bench.seed)
+                .validate();
     }
 
     @Override
@@ -82,10 +62,7 @@ public final class TrainingBenchCommand implements Callable<Integer> {
         TrainingBenchConfig config = config();
         TrainingBenchmark.Result result = TrainingBenchmark.run(
                 parent.parent.spark("bench training", "local[" + workers + "]"), config);
-        parent.parent.out().print(result.format());
-        if (out != null) {
-            parent.parent.out().println("wrote " + out);
-        }
+        bench.print(parent.parent.out(), result.format());
         return 0;
     }
 }

@@ -22,17 +22,12 @@ public record TrainingBenchConfig(String data, Architecture arch, int epochs, Av
                                   String storage, String out, long seed) {
 
     public TrainingBenchConfig validate() {
-        if (epochs < 1) {
-            throw new BadInputException("--epochs " + epochs + " must be at least 1");
-        }
-        if (repeats < 1) {
-            throw new BadInputException("--repeats " + repeats + " must be at least 1");
-        }
+        TrainingComparison.validate(epochs, repeats, singleThreads);
         if (maxExamples < 0) {
             throw new BadInputException("--max-examples " + maxExamples + " must be zero (all) or positive");
         }
-        if (threadsPerWorker < 1 || singleThreads.isEmpty() || singleThreads.stream().anyMatch(t -> t < 1)) {
-            throw new BadInputException("--threads-per-worker and --single-threads must be at least 1");
+        if (threadsPerWorker < 1) {
+            throw new BadInputException("--threads-per-worker " + threadsPerWorker + " must be at least 1");
         }
         if (!List.of("memory", "serialized").contains(storage)) {
             throw new BadInputException("--storage '" + storage + "' is not one of memory, serialized");
