@@ -38,14 +38,15 @@ public final class ReadoutCli implements Callable<Integer> {
     public static final int BAD_INPUT = 2;
     private static final Logger LOG = LoggerFactory.getLogger(ReadoutCli.class);
 
-    @Option(names = "--master", paramLabel = "URL",
+    // Inherited: accepted before or after the subcommand (readout --master local[2] train ... or readout train --master ...).
+    @Option(names = "--master", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Spark master (default: what spark-submit or -Dspark.master says, else local[*]).")
     String master;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting; repeatable.")
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", scope = picocli.CommandLine.ScopeType.INHERIT, description = "A Spark setting; repeatable.")
     Map<String, String> conf = new LinkedHashMap<>();
 
-    @Option(names = {"-v", "--verbose"}, description = "Log readout's progress and resolved configs (INFO) on stderr.")
+    @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Log readout's progress and resolved configs (INFO) on stderr.")
     void verbose(boolean on) {
         if (on) {
             org.apache.logging.log4j.core.config.Configurator.setLevel(Map.of(
