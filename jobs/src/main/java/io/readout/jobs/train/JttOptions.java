@@ -16,13 +16,15 @@ import java.util.Map;
 public record JttOptions(int epochs, double upweight) {
     public static final int DEFAULT_EPOCHS = 2;
     public static final double DEFAULT_UPWEIGHT = 6;
+    /** Each error example appears about λ_up times per stage-two epoch: beyond this an epoch is nearly all copies. */
+    public static final double MAX_UPWEIGHT = 1000;
 
     public JttOptions validate() {
         if (epochs < 1) {
             throw new BadInputException("--jtt-epochs " + epochs + " must be at least 1");
         }
-        if (!(upweight >= 1) || Double.isInfinite(upweight)) {
-            throw new BadInputException("--upweight " + upweight + " must be a number of at least 1");
+        if (!(upweight >= 1 && upweight <= MAX_UPWEIGHT)) {
+            throw new BadInputException("--upweight " + upweight + " must be a number between 1 and " + (int) MAX_UPWEIGHT);
         }
         return this;
     }

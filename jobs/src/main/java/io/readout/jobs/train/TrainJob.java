@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,6 +45,7 @@ import java.util.Map;
  * {@code best.zip} when the selected validation value improved. At the end: {@code model.zip},
  * {@code _SUCCESS}. Every random choice of an epoch derives from (seed, epoch), so a run resumed
  * from the checkpoint of epoch k ends with the same parameters as one that was never stopped.
+ * {@code jtt} trains its stage one and error set first ({@link JustTrainTwice}); its epochs here are stage two.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -72,7 +74,7 @@ public final class TrainJob {
     static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out,
                       int stopAfter) {
         config.validate();
-        if (!TrainConfig.ERM.equals(config.method())) {
+        if (!TrainConfig.ERM.equals(config.method()) && !TrainConfig.JTT.equals(config.method())) {
             throw new BadInputException("--method " + config.method() + ": not available in this build yet");
         }
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
@@ -91,7 +93,11 @@ public final class TrainJob {
             // local[n]: all tasks share this JVM; their threads are limited per task (TrainingMasters.TaskKernels).
             TrainingMasters.limitNativeThreads(threadsPerTask);
         }
-        Dataset<Row> train = table.split(spark, Split.TRAIN).persist(StorageLevel.MEMORY_AND_DISK());
+        // jtt: stage one and the error set first (each skipped when complete); the epochs below are stage two.
+        EpochRows rows = (TrainConfig.JTT.equals(config.method())
+                ? JustTrainTwice.stageTwoRows(spark, config, table, run, out)
+                : EpochRows.eachOnce(table.split(spark, Split.TRAIN))).persist();
+        Dataset<Row> train = rows.rows();
         Dataset<Row> val = table.split(spark, Split.VAL).persist(StorageLevel.MEMORY_AND_DISK());
         long trainCount = train.count();
         if (trainCount == 0) {
@@ -103,8 +109,9 @@ public final class TrainJob {
         double bestValue = start.bestValue();
         try {
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
+                long epochRows = rows.countIn(epoch, trainCount);
                 long t0 = System.nanoTime();
-                double loss = fitEpoch(spark, config, table, train, net, workers, epoch, run);
+                double loss = fitEpoch(spark, config, table, train, rows.copiesIn(epoch), net, workers, epoch, run);
                 double fitSeconds = (System.nanoTime() - t0) / 1e9;
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("epoch " + epoch + ": the training loss is " + loss
@@ -120,7 +127,8 @@ public final class TrainJob {
                 entry.put("val_group_mean", v.groupMeanAccuracy());
                 entry.put("seconds", seconds);
                 entry.put("fit_seconds", fitSeconds);
-                entry.put("examples_per_second", trainCount / fitSeconds);
+                entry.put("train_rows", epochRows);
+                entry.put("examples_per_second", epochRows / fitSeconds);
                 history.add(entry);
                 double value = ((Number) entry.get(config.select())).doubleValue();
                 if (value > bestValue) {
@@ -131,7 +139,7 @@ public final class TrainJob {
                 checkpoint(run, epoch, net, history, bestEpoch, bestValue);
                 run.writeText(RunDir.HISTORY, Json.write(historyJson(history, bestEpoch, config.select())));
                 out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%n", epoch,
-                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, trainCount / fitSeconds);
+                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, epochRows / fitSeconds);
                 if (epoch >= stopAfter) {
                     return new Result(run, history, bestEpoch, net);
                 }
@@ -149,8 +157,8 @@ public final class TrainJob {
 
     /** One epoch of parameter-averaged training; returns the averaged training loss. */
     private static double fitEpoch(SparkSession spark, TrainConfig config, ExamplesTable table, Dataset<Row> train,
-                                   ComputationGraph net, int workers, int epoch, RunDir run) {
-        JavaRDD<DataSet> batches = TrainingMasters.minibatchRdd(train, table, workers, config.batch(),
+                                   Column copies, ComputationGraph net, int workers, int epoch, RunDir run) {
+        JavaRDD<DataSet> batches = TrainingMasters.minibatchRdd(train, copies, table, workers, config.batch(),
                 Seeds.derive(config.seed(), "train/shuffle/" + epoch));
         String export = run.path(EXPORT + "/epoch=" + epoch);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.batch(),

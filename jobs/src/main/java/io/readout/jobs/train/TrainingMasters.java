@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -33,7 +34,10 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 
+import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 
 /**
@@ -89,6 +93,8 @@ public final class TrainingMasters {
 
     /** The column of {@link #minibatchRdd}'s per-call shuffle. */
     static final String SHUFFLE_KEY = "_shuffle";
+    /** The column of {@link #minibatchRdd}'s repeated rows. */
+    static final String COPY = "_copy";
 
     private TrainingMasters() {
     }
@@ -146,7 +152,19 @@ public final class TrainingMasters {
      */
     public static JavaRDD<DataSet> minibatchRdd(Dataset<Row> examples, ExamplesTable table, int workers,
                                                 int batchSize, long shuffleSeed) {
-        Dataset<Row> shuffled = examples
+        return minibatchRdd(examples, null, table, workers, batchSize, shuffleSeed);
+    }
+
+    /**
+     * As {@link #minibatchRdd(Dataset, ExamplesTable, int, int, long)}, with each row taken {@code copies}
+     * times: an int column over the examples' columns (0 leaves a row out; null: each row once). The
+     * copies become separate rows before the shuffle, each placed on its own (JTT's upsampled error set).
+     */
+    public static JavaRDD<DataSet> minibatchRdd(Dataset<Row> examples, Column copies, ExamplesTable table,
+                                                int workers, int batchSize, long shuffleSeed) {
+        Dataset<Row> taken = copies == null ? examples
+                : examples.withColumn(COPY, explode(array_repeat(lit(true), copies)));
+        Dataset<Row> shuffled = taken
                 .select(col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES))
                 .withColumn(SHUFFLE_KEY, rand(shuffleSeed))
                 .repartition(workers)
