@@ -5,7 +5,9 @@ import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
+import io.readout.jobs.cli.TeacherProbsCommand;
 import io.readout.jobs.cli.TrainCommand;
+import io.readout.jobs.cli.WeightsCommand;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,8 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {PrepareCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
+            PredictCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})

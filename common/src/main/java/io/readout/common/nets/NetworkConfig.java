@@ -1,6 +1,7 @@
 package io.readout.common.nets;
 
 import io.readout.common.BadInputException;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Everything a network factory needs: architecture, input (an image shape, or a feature count
@@ -10,10 +11,12 @@ import io.readout.common.BadInputException;
  * @param weightDecay  decoupled weight decay coefficient applied by the updater (0 for none)
  * @param activation   of the hidden layers: {@code relu} (the benchmarks'), {@code leakyrelu}, {@code elu} or {@code tanh}
  * @param readout      a readout head on an intermediate block (a second output, {@link Networks#READOUT}), or null
+ * @param outputLoss   the loss of the main softmax output ({@link Networks#OUTPUT}), e.g. a distillation loss
+ *                     whose labels carry teacher probabilities; null for cross-entropy
  */
 public record NetworkConfig(Architecture arch, int channels, int height, int width, int numFeatures, int numClasses,
                             String updater, double learningRate, double weightDecay, long seed, String activation,
-                            ReadoutHead readout)
+                            ReadoutHead readout, ILossFunction outputLoss)
         implements java.io.Serializable {
     public static final String DEFAULT_ACTIVATION = "relu";
     public static final java.util.List<String> ACTIVATIONS = java.util.List.of("relu", "leakyrelu", "elu", "tanh");
@@ -45,26 +48,32 @@ public record NetworkConfig(Architecture arch, int channels, int height, int wid
     public static NetworkConfig image(Architecture arch, int channels, int height, int width, int numClasses,
                                       String updater, double lr, double weightDecay, long seed) {
         return new NetworkConfig(arch, channels, height, width, 0, numClasses, updater, lr, weightDecay, seed,
-                DEFAULT_ACTIVATION, null);
+                DEFAULT_ACTIVATION, null, null);
     }
 
     /** An MLP for feature vectors. */
     public static NetworkConfig vector(Architecture arch, int numFeatures, int numClasses, String updater, double lr,
                                        double weightDecay, long seed) {
         return new NetworkConfig(arch, 0, 0, 0, numFeatures, numClasses, updater, lr, weightDecay, seed,
-                DEFAULT_ACTIVATION, null);
+                DEFAULT_ACTIVATION, null, null);
     }
 
     /** The same network with another hidden-layer activation. */
     public NetworkConfig withActivation(String name) {
         return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
-                weightDecay, seed, name, readout);
+                weightDecay, seed, name, readout, outputLoss);
     }
 
     /** The same network with a readout head (null: none). */
     public NetworkConfig withReadout(ReadoutHead head) {
         return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
-                weightDecay, seed, activation, head);
+                weightDecay, seed, activation, head, outputLoss);
+    }
+
+    /** The same network with another loss on its main output (null: cross-entropy). */
+    public NetworkConfig withOutputLoss(ILossFunction loss) {
+        return new NetworkConfig(arch, channels, height, width, numFeatures, numClasses, updater, learningRate,
+                weightDecay, seed, activation, readout, loss);
     }
 
     public boolean hasReadout() {

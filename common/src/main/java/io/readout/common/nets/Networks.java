@@ -25,7 +25,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * training and the forward passes. Every network is a {@link ComputationGraph} whose vertices
  * have stable names, so aux heads attach by name: {@value #INPUT} → {@value #BLOCK1} (the first
  * block's output: after its pooling for a CNN, the first hidden layer for an MLP) →
- * {@value #BLOCK2} → {@value #DENSE} → {@value #OUTPUT} (softmax, cross-entropy).
+ * {@value #BLOCK2} → {@value #DENSE} → {@value #OUTPUT} (softmax, cross-entropy unless the config gives another
+ * loss, e.g. the distillation loss of a student).
  *
  * <p>A config with a {@link ReadoutHead} adds a second output: the head's block → {@value #READOUT_STOP}
  * (a {@link StopGradientVertex}) → [{@value #READOUT_BLOCK}1 … d → {@value #READOUT_POOL}] →
@@ -93,7 +94,11 @@ public final class Networks {
                     .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(act).build(), BLOCK1)
                     .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         }
-        g.addLayer(OUTPUT, softmax(c.numClasses()).build(), DENSE);
+        OutputLayer.Builder output = softmax(c.numClasses());
+        if (c.outputLoss() != null) {
+            output.lossFunction(c.outputLoss());
+        }
+        g.addLayer(OUTPUT, output.build(), DENSE);
         if (c.hasReadout()) {
             addReadout(g, c);
             g.setOutputs(OUTPUT, READOUT);

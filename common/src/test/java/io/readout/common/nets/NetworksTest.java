@@ -1,12 +1,21 @@
 package io.readout.common.nets;
 
 import io.readout.common.BadInputException;
+import io.readout.common.BarsProblem;
+import io.readout.common.distill.DistillationLabels;
+import io.readout.common.distill.DistillationLoss;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -105,5 +114,40 @@ class NetworksTest {
         assertTrue(net.feedForward(x, false).get(Networks.CONV1).minNumber().doubleValue() < 0);
         assertEquals("--activation 'swish' is not one of relu, leakyrelu, elu, tanh",
                 assertThrows(BadInputException.class, () -> c.withActivation("swish")).getMessage());
+    }
+
+    @Test
+    void theMainOutputTakesTheLossOfTheConfigAndKeepsItThroughModelSerializer() throws Exception {
+        DistillationLoss loss = new DistillationLoss(0.7, 2);
+        NetworkConfig c = NetworkConfig.image(Architecture.STUDENT, 1, BarsProblem.SIDE, BarsProblem.SIDE,
+                BarsProblem.CLASSES, "adam", 1e-2, 0, 3).withOutputLoss(loss)
+                .withReadout(ReadoutHead.linear(Networks.BLOCK1, "adam", 1e-2));
+        ComputationGraph net = Networks.build(c);
+        assertEquals(loss, ((OutputLayer) net.getLayer(Networks.OUTPUT).conf().getLayer()).getLossFn());
+        String readoutLoss = ((OutputLayer) net.getLayer(Networks.READOUT).conf().getLayer()).getLossFn().toString();
+        assertTrue(readoutLoss.contains("LossMCXENT"), "the readout keeps cross-entropy: " + readoutLoss);
+
+        // A DEDIER minibatch: distillation labels for the main output, one-hot labels for the readout.
+        DataSet d = BarsProblem.examples(32, 4);
+        int[] labels = new int[32];
+        float[][] teacher = new float[32][];
+        for (int i = 0; i < 32; i++) {
+            labels[i] = d.getLabels().getDouble(i, 1) > 0.5 ? 1 : 0;
+            teacher[i] = DistillationLabels.soften(new float[] {2 - 4 * labels[i], 4 * labels[i] - 2}, 2);
+        }
+        MultiDataSet batch = new MultiDataSet(new INDArray[] {d.getFeatures()},
+                new INDArray[] {DistillationLabels.of(labels, teacher, 2), d.getLabels()});
+        double before = net.score(batch);
+        for (int step = 0; step < 20; step++) {
+            net.fit(batch);
+        }
+        double after = net.score(batch);
+        assertTrue(after < before, "the joint loss falls: " + before + " -> " + after);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bytes, true);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+        assertEquals(loss, ((OutputLayer) restored.getLayer(Networks.OUTPUT).conf().getLayer()).getLossFn());
+        assertEquals(after, restored.score(batch), 1e-6);
     }
 }

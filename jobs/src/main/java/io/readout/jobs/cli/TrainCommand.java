@@ -1,6 +1,5 @@
 package io.readout.jobs.cli;
 
-import io.readout.common.distill.ReadoutWeights;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.Networks;
 import io.readout.jobs.train.DistillOptions;
@@ -16,11 +15,14 @@ import java.util.concurrent.Callable;
 
 /** {@code readout train}: parses and validates the flags, then runs {@link TrainJob}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Train a teacher or student with Spark parameter averaging.",
+        description = {"Train a teacher or student with Spark parameter averaging: erm, or a student distilled",
+            "from a teacher (kd; dedier, with early-readout weights recomputed every --refresh epochs).",
             "Writes a run directory: config, history, checkpoints, best and final model."},
-        footer = {"", "Example:",
+        footer = {"", "Examples:",
             "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",
-            "", "The run directory holds config.json, history.json, checkpoints/, best.zip, model.zip and _SUCCESS."})
+            "  readout train --method dedier --arch student --data /tmp/dom --teacher /tmp/runs/teacher --out /tmp/runs/dedier",
+            "", "The run directory holds config.json, history.json, checkpoints/, best.zip, model.zip and _SUCCESS;",
+            "kd and dedier add teacher_probs/ (unless --teacher-probs), dedier weights/epoch=NNNN/ per refresh."})
 public final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     private io.readout.jobs.ReadoutCli parent;
@@ -91,15 +93,8 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--temperature", defaultValue = "2", paramLabel = "T",
                 description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
         double temperature = DistillOptions.DEFAULT_TEMPERATURE;
-        @Option(names = "--alpha", defaultValue = "1", paramLabel = "X",
-                description = "dedier: exponent of the readout margin (default: ${DEFAULT-VALUE}).")
-        double alpha = ReadoutWeights.DEFAULT_ALPHA;
-        @Option(names = "--beta", defaultValue = "2", paramLabel = "X",
-                description = "dedier: weight = exp(beta * margin^alpha) on readout errors (default: ${DEFAULT-VALUE}).")
-        double beta = ReadoutWeights.DEFAULT_BETA;
-        @Option(names = "--normalise", defaultValue = "mean", paramLabel = "N",
-                description = "dedier: mean (weights averaged to 1 over the training split) or none (default: ${DEFAULT-VALUE}).")
-        String normalise = "mean";
+        @picocli.CommandLine.ArgGroup(exclusive = false)
+        ReadoutWeightFlags weighting = new ReadoutWeightFlags();
         @Option(names = "--refresh", defaultValue = "1", paramLabel = "E",
                 description = "dedier: epochs between two weights passes (default: ${DEFAULT-VALUE}).")
         int refresh = DistillOptions.DEFAULT_REFRESH;
@@ -114,8 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
         double auxLr = 1e-3;
 
         DistillOptions options() {
-            return new DistillOptions(teacher, teacherProbs, lambda, temperature, alpha, beta, normalise, refresh,
-                    weightTarget, auxAt, auxLr);
+            return new DistillOptions(teacher, teacherProbs, lambda, temperature, weighting.alpha, weighting.beta,
+                    weighting.normalise, refresh, weightTarget, auxAt, auxLr);
         }
     }
 

@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * Whether a model can be run on a prepared dataset, checked on the driver before any pass starts,
  * so a wrong {@code --run}/{@code --data} pair is one line naming both rather than a failed Spark
- * task. Checks: one input and one output; a softmax output layer with one unit per class of the
- * data; a first layer that takes the data's kind of input (image channels or feature count); and,
+ * task. Checks: one input; a main (first) output that is a softmax output layer with one unit per
+ * class of the data (a student's early readout is a second output); a first layer that takes the data's kind of input (image channels or feature count); and,
  * because DL4J does not keep the declared input size in the configuration, a forward pass of one
  * zero example of the data's shape (catches a wrong image height or width).
  */
@@ -38,9 +38,9 @@ public final class ModelCompatibility {
      */
     public static void require(ComputationGraph model, ExamplesTable table, String modelName, String dataName) {
         ComputationGraphConfiguration conf = model.getConfiguration();
-        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().isEmpty()) {
             throw bad(modelName, "has " + conf.getNetworkInputs().size() + " inputs and "
-                    + conf.getNetworkOutputs().size() + " outputs; a prediction pass needs one of each");
+                    + conf.getNetworkOutputs().size() + " outputs; a prediction pass needs one input and an output");
         }
         Layer output = model.getOutputLayer(0).conf().getLayer();
         if (!(output instanceof BaseOutputLayer out)) {
@@ -76,7 +76,7 @@ public final class ModelCompatibility {
         }
         INDArray zero = Nd4j.zeros(DataType.FLOAT, inputShape(table, 1));
         try {
-            INDArray y = model.outputSingle(false, zero);
+            INDArray y = model.output(false, zero)[0];
             if (y.rank() != 2 || y.size(1) != table.numClasses()) {
                 throw bad(modelName, "gives outputs of shape " + java.util.Arrays.toString(y.shape()) + " for "
                         + data + " from " + dataName);
@@ -88,6 +88,20 @@ public final class ModelCompatibility {
             throw bad(modelName, "does not take " + data + " from " + dataName + " ("
                     + (why.length() > 200 ? why.substring(0, 200) + "…" : why) + ")");
         }
+    }
+
+    /**
+     * The index of the output named {@code output} among the model's outputs.
+     *
+     * @throws BadInputException naming the model when it has no such output
+     */
+    public static int outputIndex(ComputationGraph model, String output, String modelName) {
+        List<String> outputs = model.getConfiguration().getNetworkOutputs();
+        int index = outputs.indexOf(output);
+        if (index < 0) {
+            throw bad(modelName, "has no output '" + output + "' (its outputs: " + String.join(", ", outputs) + ")");
+        }
+        return index;
     }
 
     /** The array shape of a batch of {@code n} examples, as {@code Minibatches.features} builds it. */

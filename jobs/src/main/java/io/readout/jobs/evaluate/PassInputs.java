@@ -20,17 +20,20 @@ import java.util.Locale;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * What {@code predict} and {@code evaluate} share: the {@code --split} and {@code --model} choices,
- * and opening a run's model with the data it is to run on, checked against each other before
- * anything is computed or written.
+ * What the forward passes over a run's model share ({@code predict}, {@code evaluate},
+ * {@code teacher-probs}, {@code weights}): the {@code --split} and {@code --model} choices, and
+ * opening a run's model with the data it is to run on, checked against each other before anything
+ * is computed or written.
  */
-final class PassInputs {
+public final class PassInputs {
     static final String ALL = "all";
     static final String FINAL = "final";
+    /** A synonym of {@code final}: the run's {@code model.zip}. */
+    static final String MODEL = "model";
     static final String BEST = "best";
 
     /** The run, its model, the dataset and the rows of the chosen splits (lazy). */
-    record Opened(RunDir run, String modelPath, ComputationGraph model, ExamplesTable table, Dataset<Row> examples) {
+    public record Opened(RunDir run, String modelPath, ComputationGraph model, ExamplesTable table, Dataset<Row> examples) {
     }
 
     private PassInputs() {
@@ -55,18 +58,28 @@ final class PassInputs {
         throw new BadInputException("--split '" + value + "' is not one of " + String.join(", ", names));
     }
 
-    /** The file of {@code --model final|best} in a run directory. */
-    static String modelFile(String value) {
+    /** The file of {@code --model final|best} ({@code model} is {@code final}) in a run directory. */
+    public static String modelFile(String value) {
         return switch (value == null ? "" : value.trim().toLowerCase(Locale.ROOT)) {
-            case FINAL -> RunDir.MODEL;
+            case FINAL, MODEL -> RunDir.MODEL;
             case BEST -> RunDir.BEST;
-            default -> throw new BadInputException("--model '" + value + "' is not one of final, best");
+            default -> throw new BadInputException("--model '" + value + "' is not one of final, model, best");
         };
     }
 
     static Opened open(SparkSession spark, String runDir, String modelChoice, String dataDir, List<Split> splits) {
+        return open(spark, "--run", runDir, modelChoice, dataDir, splits);
+    }
+
+    /**
+     * Opens a run's model and a prepared dataset and checks that the model runs on it.
+     *
+     * @param runFlag how the user named the run, e.g. {@code --teacher}
+     */
+    public static Opened open(SparkSession spark, String runFlag, String runDir, String modelChoice, String dataDir,
+                              List<Split> splits) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        RunDir run = RunDir.open(conf, runDir, "--run");
+        RunDir run = RunDir.open(conf, runDir, runFlag);
         String modelFile = modelFile(modelChoice);
         ComputationGraph model = run.loadModel(modelFile);
         ExamplesTable table = ExamplesTable.open(new HadoopInputs(conf), dataDir, "--data");

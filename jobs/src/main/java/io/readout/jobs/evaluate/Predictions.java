@@ -38,8 +38,9 @@ import static org.apache.spark.sql.functions.col;
  * the examples table, on the executors. The model travels as a broadcast of its ModelSerializer
  * bytes and is restored once per executor JVM and broadcast (each task thread runs its own clone);
  * each partition is cut into
- * minibatches. Input: a model, the table it was opened from, and any subset of its rows.
- * Output: one row per example, lazily, in the examples' partitioning and order:
+ * minibatches. Input: a model, the table it was opened from, any subset of its rows and which of
+ * the model's outputs to read (its main output, the first, unless named: e.g. a student's early
+ * readout). Output: one row per example, lazily, in the examples' partitioning and order:
  * {@code id, split, label, group, attribute} (copied), {@code pred} (argmax of the softmax, the
  * lowest class on a tie), {@code confidence} (the largest probability) and {@code probs}.
  * Same model, rows and partitioning: same output.
@@ -61,28 +62,57 @@ public final class Predictions {
         DataTypes.createStructField(PROBS, DataTypes.createArrayType(DataTypes.FloatType, false), false),
     });
 
+    private static final int PROBS_INDEX = SCHEMA.fieldIndex(PROBS);
+
     private Predictions() {
     }
 
     /**
-     * The predictions of {@code model} on {@code examples} (rows of {@code table}), as a lazy Dataset:
-     * persist it when it is used more than once, or the pass runs again. The broadcast is released
-     * by Spark's cleaner once the returned Dataset is no longer referenced.
+     * The {@code probs} of one row of {@link #predict}'s output, in a map over it: Spark hands the rows
+     * over as the pass made them (a float array, no schema) or decoded (a list), depending on the plan.
+     */
+    public static float[] probs(Row prediction) {
+        if (prediction.get(PROBS_INDEX) instanceof float[] p) {
+            return p;
+        }
+        List<Float> list = prediction.getList(PROBS_INDEX);
+        float[] p = new float[list.size()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = list.get(k);
+        }
+        return p;
+    }
+
+    /**
+     * The predictions of {@code model}'s main output on {@code examples} (rows of {@code table}), as a
+     * lazy Dataset: persist it when it is used more than once, or the pass runs again. The broadcast is
+     * released by Spark's cleaner once the returned Dataset is no longer referenced.
      *
      * @param batchSize examples per forward pass on an executor
      */
     public static Dataset<Row> predict(SparkSession spark, ComputationGraph model, ExamplesTable table,
                                        Dataset<Row> examples, int batchSize) {
+        return predict(spark, model, table, examples, batchSize,
+                model.getConfiguration().getNetworkOutputs().get(0));
+    }
+
+    /**
+     * As {@link #predict(SparkSession, ComputationGraph, ExamplesTable, Dataset, int)}, for the softmax
+     * output named {@code output} (one of the graph's outputs, e.g. {@code Networks.READOUT}).
+     */
+    public static Dataset<Row> predict(SparkSession spark, ComputationGraph model, ExamplesTable table,
+                                       Dataset<Row> examples, int batchSize, String output) {
         if (batchSize <= 0) {
             throw new BadInputException("--batch " + batchSize + " must be positive");
         }
         ModelCompatibility.require(model, table, "model", "--data " + table.dir());
+        int outputIndex = ModelCompatibility.outputIndex(model, output, "model");
         Broadcast<byte[]> modelBytes = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(RunDir.toBytes(model, false));
         return examples
                 .select(col(ExamplesSchema.ID), col(ExamplesSchema.SPLIT), col(ExamplesSchema.LABEL),
                         col(ExamplesSchema.GROUP), col(ExamplesSchema.ATTRIBUTE), col(ExamplesSchema.FEATURES))
-                .mapPartitions(new ForwardPass(modelBytes, table, batchSize), Encoders.row(SCHEMA));
+                .mapPartitions(new ForwardPass(modelBytes, table, batchSize, outputIndex), Encoders.row(SCHEMA));
     }
 
     /** How many times this JVM has restored a broadcast model (for tests: once per broadcast). */
@@ -96,11 +126,13 @@ public final class Predictions {
         private final Broadcast<byte[]> modelBytes;
         private final ExamplesTable table;
         private final int batchSize;
+        private final int outputIndex;
 
-        ForwardPass(Broadcast<byte[]> modelBytes, ExamplesTable table, int batchSize) {
+        ForwardPass(Broadcast<byte[]> modelBytes, ExamplesTable table, int batchSize, int outputIndex) {
             this.modelBytes = modelBytes;
             this.table = table;
             this.batchSize = batchSize;
+            this.outputIndex = outputIndex;
         }
 
         @Override
@@ -137,9 +169,12 @@ public final class Predictions {
             float[][] probs;
             // The model is this task thread's own copy: a DL4J network keeps per-call state (layer inputs,
             // workspaces), and each task runs on its own share of the cores.
-            INDArray out = model.outputSingle(false, features);
-            probs = out.toFloatMatrix();
-            release(out);
+            // output(...), not outputSingle: a graph with a readout head has two outputs.
+            INDArray[] outs = model.output(false, features);
+            probs = outs[outputIndex].toFloatMatrix();
+            for (INDArray out : outs) {
+                release(out);
+            }
             release(features);
             List<Row> result = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {

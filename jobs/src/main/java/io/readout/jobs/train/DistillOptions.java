@@ -46,15 +46,7 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new BadInputException("--temperature " + temperature + " must be a positive number");
         }
-        if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new BadInputException("--alpha " + alpha + " must be a positive number");
-        }
-        if (!(beta >= 0) || Double.isInfinite(beta)) {
-            throw new BadInputException("--beta " + beta + " must be zero or a positive number");
-        }
-        if (!NORMALISE.contains(normalise)) {
-            throw new BadInputException("--normalise '" + normalise + "' is not one of " + String.join(", ", NORMALISE));
-        }
+        readoutWeights(alpha, beta, normalise);
         if (refresh < 1) {
             throw new BadInputException("--refresh " + refresh + " must be at least 1");
         }
@@ -73,6 +65,23 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
 
     /** How the weights pass turns the early readout's probabilities into weights. */
     public ReadoutWeights weights() {
+        return readoutWeights(alpha, beta, normalise);
+    }
+
+    /**
+     * The weighting of {@code --alpha}, {@code --beta} and {@code --normalise} (here and in
+     * {@code readout weights}); throws {@link BadInputException} naming the flag.
+     */
+    public static ReadoutWeights readoutWeights(double alpha, double beta, String normalise) {
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new BadInputException("--alpha " + alpha + " must be a positive number");
+        }
+        if (!(beta >= 0) || Double.isInfinite(beta)) {
+            throw new BadInputException("--beta " + beta + " must be zero or a positive number");
+        }
+        if (!NORMALISE.contains(normalise)) {
+            throw new BadInputException("--normalise '" + normalise + "' is not one of " + String.join(", ", NORMALISE));
+        }
         return new ReadoutWeights(alpha, beta, ReadoutWeights.Normalisation.parse(normalise));
     }
 

@@ -9,12 +9,12 @@ import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.distill.DistillationTraining;
 import io.readout.jobs.evaluate.GroupEvaluation;
 import io.readout.jobs.evaluate.Predictions;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +24,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,13 +73,11 @@ public final class TrainJob {
     static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out,
                       int stopAfter) {
         config.validate();
-        if (!TrainConfig.ERM.equals(config.method()) && !TrainConfig.JTT.equals(config.method())) {
-            throw new BadInputException("--method " + config.method() + ": not available in this build yet");
-        }
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         ExamplesTable table = ExamplesTable.open(inputs, config.data(), "--data");
+        TrainingMethod method = method(spark, config, table);
         RunDir run = new RunDir(inputs.conf(), config.out());
-        Start start = prepareRunDir(run, config, table, resume, overwrite);
+        Start start = prepareRunDir(run, config, table, resume, overwrite, method);
         if (start == null) {
             out.println("run " + HadoopInputs.display(new Path(run.dir())) + " is already complete");
             return new Result(run, readHistory(run, RunDir.HISTORY), -1, run.loadModel(RunDir.MODEL));
@@ -108,16 +105,20 @@ public final class TrainJob {
         int bestEpoch = start.bestEpoch();
         double bestValue = start.bestValue();
         try {
+            method.start(run, train);
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 long epochRows = rows.countIn(epoch, trainCount);
                 long t0 = System.nanoTime();
-                double loss = fitEpoch(spark, config, table, train, rows.copiesIn(epoch), net, workers, epoch, run);
-                double fitSeconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> before = method.beforeEpoch(epoch, net);
+                long tFit = System.nanoTime();
+                double loss = fitEpoch(spark, config, method, train, rows.copiesIn(epoch), net, workers, epoch, run);
+                double fitSeconds = (System.nanoTime() - tFit) / 1e9;
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("epoch " + epoch + ": the training loss is " + loss
                             + "; the last good checkpoint is kept in " + run.path(RunDir.CHECKPOINTS));
                 }
                 SplitMetrics v = validate(spark, net, table, val, config.evalBatch());
+                Map<String, Object> methodFigures = method.validate(net, val);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("epoch", epoch);
@@ -125,6 +126,8 @@ public final class TrainJob {
                 entry.put("val_accuracy", v.accuracy());
                 entry.put("val_wga", v.worstGroupAccuracy());
                 entry.put("val_group_mean", v.groupMeanAccuracy());
+                entry.putAll(methodFigures);
+                entry.putAll(before);
                 entry.put("seconds", seconds);
                 entry.put("fit_seconds", fitSeconds);
                 entry.put("train_rows", epochRows);
@@ -145,6 +148,7 @@ public final class TrainJob {
                 }
             }
         } finally {
+            method.close();
             train.unpersist();
             val.unpersist();
         }
@@ -155,11 +159,27 @@ public final class TrainJob {
         return new Result(run, history, bestEpoch, net);
     }
 
+    /** The method of a config, its inputs checked before the run folder is touched. */
+    private static TrainingMethod method(SparkSession spark, TrainConfig config, ExamplesTable table) {
+        return switch (config.method()) {
+            case TrainConfig.ERM, TrainConfig.JTT -> new Erm(table, config.batch());
+            case TrainConfig.KD, TrainConfig.DEDIER -> DistillationTraining.open(spark, config, table);
+            default -> throw new BadInputException("--method " + config.method() + ": not available in this build yet");
+        };
+    }
+
+    /** Empirical risk minimisation: cross-entropy on the examples' labels (also JTT's two stages). */
+    private record Erm(ExamplesTable table, int batch) implements TrainingMethod {
+        @Override
+        public void fit(SparkComputationGraph sparkNet, Dataset<Row> train, Column copies, int workers, int epoch,
+                        long shuffleSeed) {
+            sparkNet.fit(TrainingMasters.minibatchRdd(train, copies, table, workers, batch, shuffleSeed));
+        }
+    }
+
     /** One epoch of parameter-averaged training; returns the averaged training loss. */
-    private static double fitEpoch(SparkSession spark, TrainConfig config, ExamplesTable table, Dataset<Row> train,
+    private static double fitEpoch(SparkSession spark, TrainConfig config, TrainingMethod method, Dataset<Row> train,
                                    Column copies, ComputationGraph net, int workers, int epoch, RunDir run) {
-        JavaRDD<DataSet> batches = TrainingMasters.minibatchRdd(train, copies, table, workers, config.batch(),
-                Seeds.derive(config.seed(), "train/shuffle/" + epoch));
         String export = run.path(EXPORT + "/epoch=" + epoch);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.batch(),
                 config.averagingFrequency(), config.approach(), config.prefetch(),
@@ -167,7 +187,7 @@ public final class TrainJob {
                 export));
         try {
             SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
-            sparkNet.fit(batches);
+            method.fit(sparkNet, train, copies, workers, epoch, Seeds.derive(config.seed(), "train/shuffle/" + epoch));
             return sparkNet.getScore();
         } finally {
             TrainingMasters.deleteExports(JavaSparkContext.fromSparkContext(spark.sparkContext()), master);
@@ -186,7 +206,7 @@ public final class TrainJob {
 
     /** Checks the run folder against the flags and finds where to start; null when the run is already complete. */
     private static Start prepareRunDir(RunDir run, TrainConfig config, ExamplesTable table, boolean resume,
-                                       boolean overwrite) {
+                                       boolean overwrite, TrainingMethod method) {
         Path dir = new Path(run.dir());
         try {
             boolean exists = run.fs().exists(dir) && run.fs().listStatus(dir).length > 0;
@@ -226,7 +246,7 @@ public final class TrainJob {
                             config.weightDecay(), config.seed())
                     : NetworkConfig.vector(config.arch(), table.numFeatures(), table.numClasses(), config.updater(),
                             config.lr(), config.weightDecay(), config.seed());
-            return new Start(0, Networks.build(nc.withActivation(config.activation())), List.of(), 0,
+            return new Start(0, Networks.build(method.network(nc.withActivation(config.activation()))), List.of(), 0,
                     Double.NEGATIVE_INFINITY);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -164,22 +164,39 @@ public final class TrainingMasters {
                                                 int workers, int batchSize, long shuffleSeed) {
         Dataset<Row> taken = copies == null ? examples
                 : examples.withColumn(COPY, explode(array_repeat(lit(true), copies)));
-        Dataset<Row> shuffled = taken
-                .select(col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES))
+        return minibatchRdd(taken.select(col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES)), workers,
+                batchSize, shuffleSeed, rows -> Minibatches.dataSet(rows, table));
+    }
+
+    /** Turns the rows of one minibatch into what a worker fits; runs on the executors. */
+    @FunctionalInterface
+    public interface MinibatchAssembly<T> extends java.io.Serializable {
+        T assemble(List<Row> rows);
+    }
+
+    /**
+     * Any rows (e.g. examples joined with teacher probabilities) as minibatches of {@code batchSize}
+     * built by {@code assembly} on the executors, shuffled and dealt to {@code workers} partitions as
+     * {@link #minibatchRdd(Dataset, ExamplesTable, int, int, long)} does. {@code rows} should hold only
+     * the columns {@code assembly} reads.
+     */
+    public static <T> JavaRDD<T> minibatchRdd(Dataset<Row> rows, int workers, int batchSize, long shuffleSeed,
+                                              MinibatchAssembly<T> assembly) {
+        Dataset<Row> shuffled = rows
                 .withColumn(SHUFFLE_KEY, rand(shuffleSeed))
                 .repartition(workers)
                 .sortWithinPartitions(SHUFFLE_KEY);
-        return shuffled.javaRDD().mapPartitions(rows -> {
-            Iterator<List<Row>> batches = Minibatches.batches(rows, batchSize);
-            return new Iterator<DataSet>() {
+        return shuffled.javaRDD().mapPartitions(partition -> {
+            Iterator<List<Row>> batches = Minibatches.batches(partition, batchSize);
+            return new Iterator<T>() {
                 @Override
                 public boolean hasNext() {
                     return batches.hasNext();
                 }
 
                 @Override
-                public DataSet next() {
-                    return Minibatches.dataSet(batches.next(), table);
+                public T next() {
+                    return assembly.assemble(batches.next());
                 }
             };
         });

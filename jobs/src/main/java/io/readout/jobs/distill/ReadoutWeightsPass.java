@@ -1,0 +1,227 @@
+package io.readout.jobs.distill;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.common.distill.EarlyReadout;
+import io.readout.common.distill.ReadoutWeights;
+import io.readout.common.nets.Networks;
+import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.evaluate.Predictions;
+import io.readout.jobs.io.AtomicOutput;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * DEDIER's weights pass (Tiwari et al., WACV 2024): the student's early readout run forward over the
+ * training split, on the executors ({@link Predictions} on the {@link Networks#READOUT} output), each
+ * example weighed by {@link ReadoutWeights} — exp(β·margin^α) where the readout is wrong, else 1 —
+ * and the weights normalised by their mean over the whole split, computed with Spark. Output, written
+ * atomically into one folder: {@code weights/} (Parquet, {@link #SCHEMA}, one row per training
+ * example) and {@code summary.json} ({@link #summarise}: counts, the weight histogram and, per group,
+ * the flagged fraction, the mean weight and the mean readout confidence on errors, the paper's
+ * diagnostic). Used by {@code readout weights} and by DEDIER training before every refresh.
+ */
+public final class ReadoutWeightsPass {
+    public static final String WEIGHTS_DIR = "weights";
+    public static final String SUMMARY = "summary.json";
+    public static final String AUX_PRED = "aux_pred";
+    public static final String AUX_MARGIN = "aux_margin";
+    public static final String AUX_CONFIDENCE = "aux_confidence";
+    public static final String WRONG = "wrong";
+    public static final String RAW_WEIGHT = "raw_weight";
+    public static final String WEIGHT = "weight";
+    public static final String EPOCH = "epoch";
+    /** Lower edges of the summary's weight histogram bins; the last bin has no upper edge. */
+    public static final double[] HISTOGRAM_EDGES = {0, 0.5, 1, 1.5, 2, 3, 4, 6, 8};
+
+    /** A row before normalisation: the readout's verdict on one example. */
+    private static final StructType VERDICTS = new StructType(new StructField[] {
+        DataTypes.createStructField(ExamplesSchema.ID, DataTypes.StringType, false),
+        DataTypes.createStructField(ExamplesSchema.LABEL, DataTypes.IntegerType, false),
+        DataTypes.createStructField(ExamplesSchema.GROUP, DataTypes.IntegerType, true),
+        DataTypes.createStructField(AUX_PRED, DataTypes.IntegerType, false),
+        DataTypes.createStructField(AUX_MARGIN, DataTypes.FloatType, false),
+        DataTypes.createStructField(AUX_CONFIDENCE, DataTypes.FloatType, false),
+        DataTypes.createStructField(WRONG, DataTypes.BooleanType, false),
+        DataTypes.createStructField(RAW_WEIGHT, DataTypes.FloatType, false),
+    });
+
+    /** The {@code weights/} table: the verdict, the normalised weight and the epoch it weighs. */
+    public static final StructType SCHEMA = VERDICTS
+            .add(DataTypes.createStructField(WEIGHT, DataTypes.FloatType, false))
+            .add(DataTypes.createStructField(EPOCH, DataTypes.IntegerType, false));
+
+    /** The committed folder, its summary and how long the pass took. */
+    public record Result(String out, Map<String, Object> summary, double seconds) {
+    }
+
+    private ReadoutWeightsPass() {
+    }
+
+    /**
+     * Runs the pass and commits {@code out}.
+     *
+     * @param student a network with an early readout ({@link Networks#READOUT})
+     * @param train   the training split's rows of {@code table}
+     * @param epoch   the training epoch the weights are for (computed from the student after epoch - 1)
+     * @param flag    how the user named {@code out}, for errors
+     */
+    public static Result write(SparkSession spark, ComputationGraph student, ExamplesTable table, Dataset<Row> train,
+                               ReadoutWeights weights, int epoch, int batch, String out, boolean overwrite,
+                               String flag) {
+        long t0 = System.nanoTime();
+        try (AtomicOutput output = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), out, overwrite, flag)) {
+            Dataset<Row> verdicts = Predictions.predict(spark, student, table, train, batch, Networks.READOUT)
+                    .map(new Verdict(weights), Encoders.row(VERDICTS))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                Row mean = verdicts.agg(avg(RAW_WEIGHT), count(lit(1))).first();
+                if (mean.getLong(1) == 0) {
+                    throw new BadInputException("--data " + table.dir() + ": the train split is empty");
+                }
+                // Normalisation divides every raw weight by the same mean: one factor for the whole split.
+                double scale = weights.normalise(1, mean.getDouble(0));
+                String dir = HadoopInputs.child(output.tmp(), WEIGHTS_DIR);
+                verdicts.withColumn(WEIGHT, col(RAW_WEIGHT).multiply(scale).cast(DataTypes.FloatType))
+                        .withColumn(EPOCH, lit(epoch))
+                        .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(dir);
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put(EPOCH, epoch);
+                summary.put("alpha", weights.alpha());
+                summary.put("beta", weights.beta());
+                summary.put("normalise", weights.normalisation().toString());
+                summary.putAll(summarise(spark.read().parquet(dir)));
+                summary.put("seconds", (System.nanoTime() - t0) / 1e9);
+                output.writeText(SUMMARY, Json.write(summary));
+                output.commit();
+                return new Result(HadoopInputs.display(new Path(output.out())), summary, (System.nanoTime() - t0) / 1e9);
+            } finally {
+                verdicts.unpersist();
+            }
+        }
+    }
+
+    /** The {@code weights/} table of a committed pass. */
+    public static Dataset<Row> read(SparkSession spark, String dir) {
+        return spark.read().parquet(HadoopInputs.child(dir, WEIGHTS_DIR));
+    }
+
+    /**
+     * The summary of a weights table, in one Spark SQL aggregation (per group and, rolled up, over
+     * all): {@code examples}, {@code flagged} (readout wrong) and {@code flagged_fraction},
+     * {@code mean_raw_weight} (the normalising mean), {@code mean_weight}, {@code max_weight},
+     * {@code mean_error_confidence} (the readout's mean top-1 probability over its errors; null
+     * without errors), {@code histogram} (examples per weight bin, {@link #HISTOGRAM_EDGES}) and
+     * {@code groups}: per group (an example without one counts in the group of its label) n, flagged,
+     * flagged fraction, mean weight and mean readout confidence on errors.
+     */
+    public static Map<String, Object> summarise(Dataset<Row> weights) {
+        Column wrong = col(WRONG);
+        List<Column> aggregates = new ArrayList<>(List.of(sum(when(wrong, 1L).otherwise(0L)), avg(RAW_WEIGHT),
+                avg(WEIGHT), max(WEIGHT), avg(when(wrong, col(AUX_CONFIDENCE)))));
+        for (int b = 0; b < HISTOGRAM_EDGES.length; b++) {
+            Column in = col(WEIGHT).geq(HISTOGRAM_EDGES[b]);
+            if (b + 1 < HISTOGRAM_EDGES.length) {
+                in = in.and(col(WEIGHT).lt(HISTOGRAM_EDGES[b + 1]));
+            }
+            aggregates.add(sum(when(in, 1L).otherwise(0L)));
+        }
+        List<Row> rows = weights
+                .withColumn(ExamplesSchema.GROUP, coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)))
+                .rollup(ExamplesSchema.GROUP)
+                .agg(count(lit(1)), aggregates.toArray(new Column[0]))
+                .orderBy(ExamplesSchema.GROUP)
+                .collectAsList();
+        // The rolled-up row (group null) comes first; it is missing only when the table is empty.
+        Row all = rows.isEmpty() || !rows.get(0).isNullAt(0) ? null : rows.get(0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("examples", all == null ? 0L : all.getLong(1));
+        m.putAll(figures(all));
+        m.put("mean_raw_weight", all == null ? null : all.get(3));
+        m.put("max_weight", all == null || all.isNullAt(5) ? null : ((Number) all.get(5)).doubleValue());
+        List<Map<String, Object>> histogram = new ArrayList<>();
+        for (int b = 0; b < HISTOGRAM_EDGES.length; b++) {
+            Map<String, Object> bin = new LinkedHashMap<>();
+            bin.put("from", HISTOGRAM_EDGES[b]);
+            bin.put("to", b + 1 < HISTOGRAM_EDGES.length ? HISTOGRAM_EDGES[b + 1] : null);
+            bin.put("count", all == null ? 0L : all.getLong(7 + b));
+            histogram.add(bin);
+        }
+        m.put("histogram", histogram);
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (Row g : rows.subList(all == null ? 0 : 1, rows.size())) {
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("group", g.getInt(0));
+            group.put("n", g.getLong(1));
+            group.putAll(figures(g));
+            groups.add(group);
+        }
+        m.put("groups", groups);
+        return m;
+    }
+
+    /** flagged, flagged_fraction, mean_weight, mean_error_confidence of one row of {@link #summarise}'s aggregation. */
+    private static Map<String, Object> figures(Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long n = r == null ? 0 : r.getLong(1);
+        long flagged = n == 0 ? 0 : r.getLong(2);
+        m.put("flagged", flagged);
+        m.put("flagged_fraction", n == 0 ? 0.0 : (double) flagged / n);
+        m.put("mean_weight", n == 0 ? null : r.get(4));
+        m.put("mean_error_confidence", n == 0 ? null : r.get(6));
+        return m;
+    }
+
+    /**
+     * A row of the predictions pass → the readout's verdict. Columns by their position in
+     * {@link Predictions#SCHEMA}: Spark hands the pass's rows over as they were made, without a schema.
+     */
+    private static final class Verdict implements MapFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private static final int ID = Predictions.SCHEMA.fieldIndex(ExamplesSchema.ID);
+        private static final int LABEL = Predictions.SCHEMA.fieldIndex(ExamplesSchema.LABEL);
+        private static final int GROUP = Predictions.SCHEMA.fieldIndex(ExamplesSchema.GROUP);
+        private final ReadoutWeights weights;
+
+        Verdict(ReadoutWeights weights) {
+            this.weights = weights;
+        }
+
+        @Override
+        public Row call(Row prediction) {
+            float[] probs = Predictions.probs(prediction);
+            int label = prediction.getInt(LABEL);
+            EarlyReadout r = weights.readout(probs, label);
+            return RowFactory.create(prediction.getString(ID), label, prediction.get(GROUP), r.prediction(),
+                    (float) r.margin(), probs[r.prediction()], r.wrong(), (float) r.rawWeight());
+        }
+    }
+}

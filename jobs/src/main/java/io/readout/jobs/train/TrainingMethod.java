@@ -1,0 +1,62 @@
+package io.readout.jobs.train;
+
+import io.readout.common.nets.NetworkConfig;
+import io.readout.jobs.run.RunDir;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+
+import java.util.Map;
+
+/**
+ * What a training method ({@code --method}) puts into {@link TrainJob}'s epoch loop, which owns the
+ * rest: the run folder, the training master, validation, history, checkpoints, best and final
+ * model, resume. A method is opened (and its inputs checked) before the run folder is touched, so a
+ * refused input leaves nothing behind.
+ */
+public interface TrainingMethod {
+
+    /** The network of a fresh run, from the one ERM would train. */
+    default NetworkConfig network(NetworkConfig erm) {
+        return erm;
+    }
+
+    /**
+     * Called once the run folder is ready, before the first epoch this process trains (of a fresh run
+     * or after the checkpoint a resumed run starts from): e.g. the teacher pass of distillation.
+     *
+     * @param train the training split, persisted by the caller
+     */
+    default void start(RunDir run, Dataset<Row> train) {
+    }
+
+    /**
+     * Before the fit of {@code epoch}, with the network as it stands: e.g. DEDIER's weights pass.
+     * Returns figures for the epoch's history entry (none by default).
+     */
+    default Map<String, Object> beforeEpoch(int epoch, ComputationGraph net) {
+        return Map.of();
+    }
+
+    /**
+     * One epoch of parameter-averaged training: builds the epoch's minibatches from {@code train} on
+     * the executors, shuffled with {@code shuffleSeed} and dealt to {@code workers} partitions
+     * ({@link TrainingMasters#minibatchRdd}), and fits {@code sparkNet} on them.
+     *
+     * @param copies how many times each row of {@code train} counts in this epoch (an int column; JTT's
+     *               upsampled error set), or null: each once. Only ERM's minibatches take copies.
+     */
+    void fit(SparkComputationGraph sparkNet, Dataset<Row> train, Column copies, int workers, int epoch,
+             long shuffleSeed);
+
+    /** Figures of the validation split besides TrainJob's own, for the epoch's history entry. */
+    default Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
+        return Map.of();
+    }
+
+    /** Releases what the method cached (persisted tables); called when the job ends, also on failure. */
+    default void close() {
+    }
+}
