@@ -4,6 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.distill.DistillationLabels;
 import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.evaluate.PassInputs;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +56,9 @@ public final class TeacherProbsJob {
         String fingerprint = TeacherProbs.fingerprint(inputs, in.table(), "--data");
         long t0 = System.nanoTime();
         try (AtomicOutput output = AtomicOutput.begin(inputs.conf(), config.out(), config.overwrite(), "--out")) {
-            Dataset<Row> probs = Predictions.predict(spark, in.model(), in.table(), in.examples(), config.batch())
-                    .map(new Soften(config.temperature(), "--teacher " + in.modelPath()), Encoders.row(TeacherProbs.SCHEMA));
             String dir = HadoopInputs.child(output.tmp(), TeacherProbs.PROBS_DIR);
-            probs.write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(dir);
-            long rows = spark.read().parquet(dir).count();
+            long rows = writeProbs(spark, in.model(), in.table(), in.examples(), config.temperature(), config.batch(),
+                    dir, "--teacher " + in.modelPath());
             double seconds = (System.nanoTime() - t0) / 1e9;
             TeacherProbs.Meta meta = new TeacherProbs.Meta(HadoopInputs.display(new Path(in.run().dir())),
                     PassInputs.modelFile(config.model()), config.temperature(), in.table().numClasses(),
@@ -68,6 +68,19 @@ public final class TeacherProbsJob {
             LOG.info("teacher-probs: {} rows to {} in {} s", rows, output.out(), seconds);
             return new Result(HadoopInputs.display(new Path(output.out())), rows, seconds);
         }
+    }
+
+    /**
+     * The teacher's forward pass over {@code examples}, softened at {@code temperature}, written as the
+     * Parquet table {@code dir} ({@link TeacherProbs#SCHEMA}); returns its row count. {@code teacher} names
+     * the model in errors.
+     */
+    public static long writeProbs(SparkSession spark, ComputationGraph teacher, ExamplesTable table,
+                                  Dataset<Row> examples, double temperature, int batch, String dir, String name) {
+        Predictions.predict(spark, teacher, table, examples, batch)
+                .map(new Soften(temperature, name), Encoders.row(TeacherProbs.SCHEMA))
+                .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(dir);
+        return spark.read().parquet(dir).count();
     }
 
     /**

@@ -38,6 +38,7 @@ public final class BenchmarkRows implements AutoCloseable {
     private final long examples;
     private final long seed;
     private final Path generated;
+    private Path scratch;
 
     private BenchmarkRows(ExamplesTable table, Dataset<Row> train, long examples, long seed, Path generated) {
         this.table = table;
@@ -45,6 +46,18 @@ public final class BenchmarkRows implements AutoCloseable {
         this.examples = examples;
         this.seed = seed;
         this.generated = generated;
+    }
+
+    /** A local folder URI for what a timed pass writes ({@code name} under a temp folder deleted by {@link #close}). */
+    public String scratch(String name) {
+        try {
+            if (scratch == null) {
+                scratch = Files.createTempDirectory("readout-bench-out-");
+            }
+            return scratch.resolve(name).toUri().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -107,6 +120,7 @@ public final class BenchmarkRows implements AutoCloseable {
     public void close() {
         train.unpersist();
         deleteRecursively(generated);
+        deleteRecursively(scratch);
     }
 
     private static void deleteRecursively(Path dir) {
