@@ -62,14 +62,15 @@ import static org.apache.spark.sql.functions.rand;
  * partitions); no training statistics.
  */
 public final class TrainingMasters {
-    // The defaults below were chosen by `readout bench training` on 2 cores, student CNN on dominoes
-    // (3,000 examples, batch 64, 2 workers, medians of 2 runs; single process 714 examples/s on 1
-    // thread, 906 on 2): docs/BENCHMARKS.md, "Spark parameter averaging vs single process".
+    // The defaults below were chosen by `readout bench training` on 2 cores (docs/BENCHMARKS.md): first
+    // with the plain nd4j-native build (student CNN on 3,000 dominoes examples, "Spark parameter averaging
+    // vs single process"), then re-checked with the oneDNN kernels on the full 10,000-example split
+    // ("CPU training throughput: where it stands").
 
     /**
-     * Minibatches per worker between averaging rounds: 10 (1,089 examples/s; K=1 743, K=5 1,101,
-     * K=20 1,054). K=5..20 are within 4 %; 10 means fewer rounds on small datasets than 5 and fewer
-     * local steps (closer to sequential training) than 20.
+     * Minibatches per worker between averaging rounds: 10. oneDNN kernels, student, full dominoes split:
+     * K=5 0.88x a single process on one thread, K=10 1.06x, K=20 1.10x (within K=10's spread); teacher
+     * K=10 1.31x. Fewer local steps than 20 keep parameter averaging closer to sequential training.
      */
     public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
     /**
