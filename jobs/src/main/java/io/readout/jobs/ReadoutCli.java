@@ -5,6 +5,7 @@ import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
+import io.readout.jobs.cli.SweepCommand;
 import io.readout.jobs.cli.TeacherProbsCommand;
 import io.readout.jobs.cli.TrainCommand;
 import io.readout.jobs.cli.WeightsCommand;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
-            PredictCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
@@ -64,7 +65,7 @@ public final class ReadoutCli implements Callable<Integer> {
 
     /** The session for a command: the active one if there is one, else a new one. */
     public SparkSession spark(String command) {
-        return spark(command, null);
+        return spark(command, (String) null);
     }
 
     /**
@@ -74,6 +75,17 @@ public final class ReadoutCli implements Callable<Integer> {
     public SparkSession spark(String command, String defaultMaster) {
         if (session == null) {
             session = SparkSessions.getOrCreate("readout " + command, master != null ? master : defaultMaster, conf);
+        }
+        return session;
+    }
+
+    /**
+     * The session for a command that needs settings of its own unless {@code --conf} or spark-submit
+     * gives them (the sweep's FAIR scheduler); an active session is used as it is.
+     */
+    public SparkSession spark(String command, Map<String, String> defaults) {
+        if (session == null) {
+            session = SparkSessions.getOrCreate("readout " + command, master, defaults, conf);
         }
         return session;
     }

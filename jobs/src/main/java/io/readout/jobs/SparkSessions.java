@@ -23,6 +23,15 @@ public final class SparkSessions {
      * @param conf   extra settings from {@code --conf KEY=VALUE}
      */
     public static SparkSession getOrCreate(String appName, String master, Map<String, String> conf) {
+        return getOrCreate(appName, master, Map.of(), conf);
+    }
+
+    /**
+     * As {@link #getOrCreate(String, String, Map)}, with a command's own settings ({@code defaults}),
+     * which spark-submit and {@code conf} override.
+     */
+    public static SparkSession getOrCreate(String appName, String master, Map<String, String> defaults,
+                                           Map<String, String> conf) {
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
         if (active != null) {
             return active;
@@ -37,6 +46,7 @@ public final class SparkSessions {
         // Our tables commit by rename with their own _SUCCESS; Spark's marker would only be a second one.
         sparkConf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
         sparkConf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
+        defaults.forEach(sparkConf::setIfMissing);
         if (conf != null) {
             conf.forEach(sparkConf::set);
         }

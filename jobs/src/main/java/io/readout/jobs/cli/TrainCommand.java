@@ -2,6 +2,7 @@ package io.readout.jobs.cli;
 
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.Networks;
+import io.readout.jobs.sweep.TrainFlags;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.TrainConfig;
@@ -126,6 +127,34 @@ public final class TrainCommand implements Callable<Integer> {
         JttOptions options() {
             return new JttOptions(epochs, upweight);
         }
+    }
+
+    /**
+     * This command's flags for another command: the sweep builds each trial's config from train
+     * arguments through the same parsing and validation, so every train flag works there and a bad
+     * one fails with train's own one-line message.
+     */
+    public static TrainFlags flags() {
+        return new TrainFlags() {
+            @Override
+            public boolean isSwitch(String name) {
+                picocli.CommandLine.Model.OptionSpec option =
+                        new picocli.CommandLine(new TrainCommand()).getCommandSpec().findOption(name);
+                return option != null && option.arity().max() == 0;
+            }
+
+            @Override
+            public TrainConfig parse(java.util.List<String> args) {
+                picocli.CommandLine cmd = new picocli.CommandLine(new TrainCommand());
+                try {
+                    cmd.parseArgs(args.toArray(String[]::new));
+                } catch (picocli.CommandLine.ParameterException e) {
+                    throw new io.readout.common.BadInputException(e.getMessage().replace('\n', ' ')
+                            + " (see 'readout train --help')", e);
+                }
+                return cmd.<TrainCommand>getCommand().config();
+            }
+        };
     }
 
     @Override

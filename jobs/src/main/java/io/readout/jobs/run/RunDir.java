@@ -159,6 +159,15 @@ public final class RunDir {
         }
     }
 
+    /** Deletes a file or folder of the run (recursively); nothing when it does not exist. */
+    public void delete(String name) {
+        try {
+            fs().delete(new Path(dir, name), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + path(name), e);
+        }
+    }
+
     public FileSystem fs() {
         try {
             return dir.getFileSystem(conf);

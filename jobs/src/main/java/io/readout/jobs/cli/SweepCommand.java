@@ -1,0 +1,100 @@
+package io.readout.jobs.cli;
+
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.sweep.SweepConfig;
+import io.readout.jobs.sweep.SweepJob;
+import io.readout.jobs.sweep.SweepTable;
+import io.readout.jobs.sweep.Trial;
+import io.readout.jobs.sweep.TrialResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code readout sweep}: reads the sweep file and plans every trial through readout train's own
+ * parsing (all validated before anything runs), then lists them ({@code --dry-run}) or runs
+ * {@link SweepJob} and prints its table and winner.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"A hyper-parameter search over readout train's flags: a grid or seeded random draws,",
+            "each trial a run folder OUT/trials/trial=NNNN, its epoch selected on validation, its best model",
+            "evaluated on val and test; OUT/sweep.parquet (one row per trial) and OUT/sweep.json (the winner).",
+            "Rerunning the same command resumes: finished trials are kept, an interrupted one continues."},
+        footer = {"", "sweep.json:",
+            "  {\"out\": \"/tmp/sweeps/lr\",",
+            "   \"base\": {\"method\": \"erm\", \"arch\": \"student\", \"data\": \"/tmp/dom\", \"epochs\": 8},",
+            "   \"search\": \"grid\",                  (or \"random\" with \"trials\": N and \"seed\": S)",
+            "   \"space\": {\"lr\": [1e-3, 1e-2], \"averaging-frequency\": [5, 10]},",
+            "   \"select\": \"val_wga\",                (val_accuracy, val_wga or val_group_mean)",
+            "   \"concurrent\": 1}                     (trials trained at once in this session)",
+            "", "Example:",
+            "  readout sweep --config sweep.json --dry-run"})
+public final class SweepCommand implements Callable<Integer> {
+    @ParentCommand
+    private io.readout.jobs.ReadoutCli parent;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The sweep file (JSON).")
+    String config;
+
+    @Option(names = "--trials", paramLabel = "N",
+            description = "Run (or list) only the first N trials of the sweep; a later run without it does the rest.")
+    Integer trials;
+
+    @Option(names = "--dry-run", description = "List the trials and their train commands; train nothing.")
+    boolean dryRun;
+
+    @Option(names = "--overwrite", description = "Delete the sweep's trials, table and summary and start again.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        String json = new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8);
+        SweepConfig plan = SweepConfig.plan(config, json, TrainCommand.flags(), trials, overwrite);
+        PrintStream out = parent.out();
+        if (dryRun) {
+            out.print(list(plan));
+            return 0;
+        }
+        Map<String, String> defaults = plan.spec().concurrent() > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of();
+        SweepJob.Result result = SweepJob.run(parent.spark("sweep", defaults), plan, out);
+        List<String> flags = new ArrayList<>(plan.spec().space().keySet());
+        out.print(SweepTable.format(result.results(), flags, result.winner()));
+        out.println(winner(plan, result.winner()));
+        for (String path : result.written()) {
+            out.println("wrote " + path);
+        }
+        return 0;
+    }
+
+    private static String list(SweepConfig plan) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d trials (%s over %s), select %s%s:%n",
+                plan.plan().size(), plan.spec().search(), String.join(", ", plan.spec().space().keySet()),
+                plan.spec().select(), plan.trials().size() < plan.plan().size()
+                        ? "; the first " + plan.trials().size() + " listed" : ""));
+        for (Trial t : plan.trials()) {
+            b.append("trial ").append(t.label()).append("  ").append(t.describe()).append('\n');
+            b.append("    ").append(t.commandLine()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String winner(SweepConfig plan, TrialResult w) {
+        String select = plan.spec().select();
+        if (w == null) {
+            return "no winner: no trial is complete";
+        }
+        return String.format(Locale.ROOT,
+                "winner: trial %s (%s), %s %.4f at epoch %d; test accuracy %.4f, worst-group %.4f, group-mean %.4f; run %s",
+                Trial.label(w.trial()), plan.plan().get(w.trial()).describe(), select, w.selected(select),
+                w.selectedEpoch(), w.test().accuracy(), w.test().worstGroupAccuracy(), w.test().groupMeanAccuracy(),
+                w.run());
+    }
+}

@@ -1,0 +1,83 @@
+package io.readout.jobs.sweep;
+
+import io.readout.common.BadInputException;
+import io.readout.jobs.train.TrainConfig;
+import org.apache.hadoop.fs.Path;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code readout sweep}: the sweep file, what it says, every trial planned from it (each a train config
+ * parsed and validated by readout train's own command line before anything runs), how many of them to
+ * run now ({@code --trials}) and whether to start again ({@code --overwrite}).
+ */
+public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int limit, boolean overwrite) {
+    public static final String TRIALS = "trials";
+
+    public SweepConfig {
+        plan = List.copyOf(plan);
+    }
+
+    /**
+     * Parses {@code sweep.json} and plans all its trials.
+     *
+     * @param limit run only the first {@code limit} trials (null: all)
+     */
+    public static SweepConfig plan(String file, String json, TrainFlags train, Integer limit, boolean overwrite) {
+        if (limit != null && limit < 1) {
+            throw new BadInputException("--trials " + limit + " must be at least 1");
+        }
+        SweepSpec spec = SweepSpec.parse(json, file);
+        List<Map<String, Object>> points = spec.points();
+        List<Trial> plan = new ArrayList<>(points.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int id = 0; id < points.size(); id++) {
+            Trial trial = trial(file, spec, id, points.get(id), train);
+            Integer twin = seen.putIfAbsent(SweepSpec.compactJson(withoutOut(trial.config())), id);
+            if (twin != null) {
+                throw new BadInputException(file + ": trials " + Trial.label(twin) + " (" + plan.get(twin).describe()
+                        + ") and " + trial.label() + " (" + trial.describe() + ") give readout train the same config;"
+                        + " is every searched flag used by --method " + trial.config().method() + "?");
+            }
+            plan.add(trial);
+        }
+        return new SweepConfig(file, spec, plan, limit == null ? plan.size() : limit, overwrite);
+    }
+
+    private static Trial trial(String file, SweepSpec spec, int id, Map<String, Object> values, TrainFlags train) {
+        Map<String, Object> flags = new LinkedHashMap<>(spec.base());
+        flags.putAll(values);
+        flags.put("out", trialDir(spec.out(), id));
+        flags.put("select", spec.select());
+        String where = file + ": trial " + Trial.label(id) + " (" + Trial.describe(values) + "): ";
+        try {
+            List<String> args = Trial.arguments(flags, train);
+            return new Trial(id, values, args, train.parse(args));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(where + e.getMessage(), e);
+        } catch (BadInputException e) {
+            throw new BadInputException(where + e.getMessage(), e);
+        }
+    }
+
+    /** {@code OUT/trials/trial=NNNN}. */
+    static String trialDir(String out, int id) {
+        return new Path(new Path(out, TRIALS), Trial.dirName(id)).toString();
+    }
+
+    /** The trials to run now: the first {@code limit}. */
+    public List<Trial> trials() {
+        return plan.subList(0, Math.min(limit, plan.size()));
+    }
+
+    /** A config as config.json holds it, without the run folder (which two runs never share). */
+    static Map<String, Object> withoutOut(TrainConfig config) {
+        Map<String, Object> m = config.toJson();
+        m.remove("out");
+        return m;
+    }
+}
