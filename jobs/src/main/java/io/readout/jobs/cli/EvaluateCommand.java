@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 /** {@code readout evaluate}: parses and validates the flags, then runs {@link EvaluateJob} and prints its table. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Worst-group and per-group accuracy of a run's model, in Spark SQL.",
+        description = {"Worst-group and per-group accuracy of a run (Spark SQL).",
             "Writes RUN/metrics/<split>.json and RUN/metrics/<split>_groups.parquet."},
         footer = {"", "Example:",
             "  readout evaluate --run /tmp/runs/erm --data /tmp/dom --split test"})

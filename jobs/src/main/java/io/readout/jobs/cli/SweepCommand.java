@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
  * {@link SweepJob} and prints its table and winner.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"A hyper-parameter search over readout train's flags: a grid or seeded random draws,",
-            "each trial a run folder OUT/trials/trial=NNNN, its epoch selected on validation, its best model",
-            "evaluated on val and test; OUT/sweep.parquet (one row per trial) and OUT/sweep.json (the winner).",
+        description = {"A hyper-parameter search over readout train's flags.",
+            "A grid or seeded random draws, each trial a run folder OUT/trials/trial=NNNN,",
+            "its epoch selected on validation, its best model evaluated on val and test;",
+            "OUT/sweep.parquet (one row per trial) and OUT/sweep.json (the winner).",
             "Rerunning the same command resumes: finished trials are kept, an interrupted one continues."},
         footer = {"", "sweep.json:",
             "  {\"out\": \"/tmp/sweeps/lr\",",

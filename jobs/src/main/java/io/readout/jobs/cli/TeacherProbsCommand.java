@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout teacher-probs}: parses and validates the flags, then runs {@link TeacherProbsJob}. */
 @Command(name = "teacher-probs", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The teacher's probabilities on the training split, for kd and dedier students.",
+        description = {"A teacher's softened probabilities on the training split.",
+            "For kd and dedier students (readout train --teacher-probs).",
             "Writes TP/probs/ (Parquet: id, logits, probs = softmax(logits/T), temperature),",
             "TP/teacher_probs.json and TP/_SUCCESS."},
         footer = {"", "Example:",

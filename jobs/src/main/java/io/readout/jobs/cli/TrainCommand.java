@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
 
 /** {@code readout train}: parses and validates the flags, then runs {@link TrainJob}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Train a teacher or student with Spark parameter averaging: erm, or a student distilled",
-            "from a teacher (kd; dedier, with early-readout weights recomputed every --refresh epochs).",
+        description = {"Train a teacher or student with Spark parameter averaging.",
+            "Methods: erm; jtt (Just Train Twice); a student distilled from a teacher (kd; dedier, with",
+            "early-readout weights recomputed every --refresh epochs).",
             "Writes a run directory: config, history, checkpoints, best and final model."},
         footer = {"", "Examples:",
             "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code readout weights}: parses and validates the flags, runs {@link WeightsJob} and prints the summary. */
 @Command(name = "weights", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"DEDIER's early-readout weights of a student on the training split.",
+        description = {"DEDIER's early-readout weights over the training split.",
             "Writes W/weights/ (Parquet: id, label, group, aux_pred, aux_margin, aux_confidence, wrong,",
             "raw_weight, weight, epoch), W/summary.json and W/_SUCCESS."},
         footer = {"", "Example:",
