@@ -20,10 +20,12 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.readout.common.nets.LayerParams.name;
+import static io.readout.common.nets.LayerParams.snapshot;
+import static io.readout.common.nets.LayerParams.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,26 +46,6 @@ class ReadoutHeadTest {
 
     private static long params(ComputationGraph net, String layer) {
         return net.getLayer(layer).numParams();
-    }
-
-    /** The values of {@code a}, in row-major order, for bit-exact comparisons. */
-    private static float[] values(INDArray a) {
-        return a.dup('c').reshape(a.length()).toFloatVector();
-    }
-
-    private static String name(Layer layer) {
-        return layer.conf().getLayer().getLayerName();
-    }
-
-    /** Copies of the parameters of every layer of {@code net} that is (or is not) part of the head. */
-    private static Map<String, float[]> snapshot(ComputationGraph net, boolean head) {
-        Map<String, float[]> params = new LinkedHashMap<>();
-        for (Layer layer : net.getLayers()) {
-            if (Networks.inReadoutHead(name(layer)) == head && layer.numParams() > 0) {
-                params.put(name(layer), values(layer.params()));
-            }
-        }
-        return params;
     }
 
     /** Sets every layer {@code to} shares with {@code from} to {@code from}'s parameters. */

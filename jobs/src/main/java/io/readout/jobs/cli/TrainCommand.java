@@ -5,6 +5,7 @@ import io.readout.common.nets.Networks;
 import io.readout.jobs.sweep.TrainFlags;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.JttOptions;
+import io.readout.jobs.train.SiferOptions;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import io.readout.jobs.train.TrainingMasters;
@@ -17,12 +18,15 @@ import java.util.concurrent.Callable;
 /** {@code readout train}: parses and validates the flags, then runs {@link TrainJob}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Train a teacher or student with Spark parameter averaging.",
-            "Methods: erm; jtt (Just Train Twice); a student distilled from a teacher (kd; dedier, with",
-            "early-readout weights recomputed every --refresh epochs).",
+            "Methods: erm; jtt (Just Train Twice); a student distilled from a teacher (kd; dedier,",
+            "with early-readout weights recomputed every --refresh epochs); or the feature sieve",
+            "(sifer: an aux head on an early block identifies simple features, forgotten there",
+            "every --forget-every steps).",
             "Writes a run directory: config, history, checkpoints, best and final model."},
         footer = {"", "Examples:",
             "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",
             "  readout train --method dedier --arch student --data /tmp/dom --teacher /tmp/runs/teacher --out /tmp/runs/dedier",
+            "  readout train --method sifer --arch student --data /tmp/dom --out /tmp/runs/sifer",
             "", "The run directory holds config.json, history.json, checkpoints/, best.zip, model.zip and _SUCCESS;",
             "kd and dedier add teacher_probs/ (unless --teacher-probs), dedier weights/epoch=NNNN/ per refresh."})
 public final class TrainCommand implements Callable<Integer> {
@@ -30,7 +34,7 @@ public final class TrainCommand implements Callable<Integer> {
     private io.readout.jobs.ReadoutCli parent;
 
     @Option(names = "--method", defaultValue = "erm", paramLabel = "M",
-            description = "Training method: erm, kd, dedier or jtt (default: ${DEFAULT-VALUE}).")
+            description = "Training method: erm, kd, dedier, jtt or sifer (default: ${DEFAULT-VALUE}).")
     String method;
     @Option(names = "--arch", required = true, paramLabel = "A", description = "teacher or student.")
     String arch;
@@ -68,6 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
     int evalBatch;
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
     DistillFlags distill = new DistillFlags();
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%ndedier and sifer, the early readout or aux head:%n")
+    AuxFlags aux = new AuxFlags();
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nsifer:%n")
+    SiferFlags sifer = new SiferFlags();
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%njtt:%n")
     JttFlags jtt = new JttFlags();
     @Option(names = "--resume", description = "Continue the run in --out from its last complete checkpoint.")
@@ -78,8 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig config() {
         return new TrainConfig(method, Architecture.parse(arch), data, out, epochs, batch, updater, lr, weightDecay,
                 activation, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, seed, select,
-                evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options() : null,
-                TrainConfig.JTT.equals(method) ? jtt.options() : null).validate();
+                evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options(aux) : null,
+                TrainConfig.JTT.equals(method) ? jtt.options() : null,
+                TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null).validate();
     }
 
     /** The flags of the distillation methods. */
@@ -103,16 +112,48 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--weight-target", defaultValue = "kd", paramLabel = "W",
                 description = "dedier: the weight scales the teacher term (kd) or the whole loss (both) (default: ${DEFAULT-VALUE}).")
         String weightTarget = "kd";
-        @Option(names = "--aux-at", defaultValue = "block1", paramLabel = "B",
-                description = "dedier: the block the early readout reads, block1 or block2 (default: ${DEFAULT-VALUE}).")
-        String auxAt = Networks.BLOCK1;
-        @Option(names = "--aux-lr", defaultValue = "1e-3", paramLabel = "X",
-                description = "dedier: the early readout's Adam learning rate (default: ${DEFAULT-VALUE}).")
-        double auxLr = 1e-3;
 
-        DistillOptions options() {
+        DistillOptions options(AuxFlags aux) {
             return new DistillOptions(teacher, teacherProbs, lambda, temperature, weighting.alpha, weighting.beta,
-                    weighting.normalise, refresh, weightTarget, auxAt, auxLr);
+                    weighting.normalise, refresh, weightTarget, aux.auxAt, aux.auxLr(DistillOptions.DEFAULT_AUX_LR));
+        }
+    }
+
+    /** Where the head on an early block reads and how fast it learns: DEDIER's early readout, SIFER's aux head. */
+    static final class AuxFlags {
+        @Option(names = "--aux-at", defaultValue = "block1", paramLabel = "B",
+                description = "The block the head reads, block1 (after its pooling) or block2 (default: ${DEFAULT-VALUE}).")
+        String auxAt = Networks.BLOCK1;
+        @Option(names = "--aux-lr", paramLabel = "X",
+                description = "The head's learning rate: dedier's readout, Adam (default: 1e-3); sifer's aux head,"
+                        + " SGD with momentum 0.9 (default: 1e-2).")
+        Double auxLr;
+
+        double auxLr(double methodDefault) {
+            return auxLr != null ? auxLr : methodDefault;
+        }
+    }
+
+    /** The flags of the feature sieve. */
+    static final class SiferFlags {
+        @Option(names = "--aux-depth", defaultValue = "0", paramLabel = "D",
+                description = "sifer: conv (or dense) blocks of the aux head before its softmax layer; 0 = one dense"
+                        + " softmax layer on the flattened block (default: ${DEFAULT-VALUE}).")
+        int auxDepth = SiferOptions.DEFAULT_AUX_DEPTH;
+        @Option(names = "--aux-width", defaultValue = "32", paramLabel = "W",
+                description = "sifer: channels (or units) of each aux block, when --aux-depth > 0 (default: ${DEFAULT-VALUE}).")
+        int auxWidth = SiferOptions.DEFAULT_AUX_WIDTH;
+        @Option(names = "--forget-every", defaultValue = "5", paramLabel = "N",
+                description = "sifer: a forgetting step every N training steps; 0 = never (default: ${DEFAULT-VALUE}).")
+        int forgetEvery = SiferOptions.DEFAULT_FORGET_EVERY;
+        @Option(names = "--forget-lr", defaultValue = "1e-2", paramLabel = "X",
+                description = "sifer: learning rate of the forgetting step, plain SGD on the layers up to the aux head"
+                        + " (default: ${DEFAULT-VALUE}).")
+        double forgetLr = SiferOptions.DEFAULT_FORGET_LR;
+
+        SiferOptions options(AuxFlags aux) {
+            return new SiferOptions(aux.auxAt, auxDepth, auxWidth, aux.auxLr(SiferOptions.DEFAULT_AUX_LR), forgetEvery,
+                    forgetLr);
         }
     }
 

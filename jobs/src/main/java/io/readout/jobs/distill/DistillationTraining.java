@@ -29,9 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-
 /**
  * {@code train --method kd|dedier}: a student learns from a frozen teacher through
  * {@link io.readout.common.distill.DistillationLoss} on its output, (1-λ)·CE + λ·w·T²·KL.
@@ -196,10 +193,8 @@ public final class DistillationTraining implements TrainingMethod {
         if (!dedier()) {
             return Map.of();
         }
-        Row r = Predictions.predict(spark, net, table, val, config.evalBatch(), Networks.READOUT)
-                .agg(avg(col(Predictions.PRED).equalTo(col(ExamplesSchema.LABEL)).cast("double")))
-                .first();
-        return Map.of(VAL_READOUT_ACCURACY, r.getDouble(0));
+        return Map.of(VAL_READOUT_ACCURACY,
+                Predictions.accuracy(spark, net, table, val, config.evalBatch(), Networks.READOUT));
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
@@ -113,6 +114,17 @@ public final class Predictions {
                 .select(col(ExamplesSchema.ID), col(ExamplesSchema.SPLIT), col(ExamplesSchema.LABEL),
                         col(ExamplesSchema.GROUP), col(ExamplesSchema.ATTRIBUTE), col(ExamplesSchema.FEATURES))
                 .mapPartitions(new ForwardPass(modelBytes, table, batchSize, outputIndex), Encoders.row(SCHEMA));
+    }
+
+    /**
+     * The accuracy of {@code model}'s softmax output {@code output} on {@code examples}: the fraction whose
+     * prediction is their label (e.g. an early readout's or aux head's on the validation split).
+     */
+    public static double accuracy(SparkSession spark, ComputationGraph model, ExamplesTable table,
+                                  Dataset<Row> examples, int batchSize, String output) {
+        return predict(spark, model, table, examples, batchSize, output)
+                .agg(avg(col(PRED).equalTo(col(ExamplesSchema.LABEL)).cast("double")))
+                .first().getDouble(0);
     }
 
     /** How many times this JVM has restored a broadcast model (for tests: once per broadcast). */

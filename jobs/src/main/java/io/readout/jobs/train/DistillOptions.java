@@ -32,6 +32,8 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
     public static final double DEFAULT_LAMBDA = 0.7;
     public static final double DEFAULT_TEMPERATURE = 2;
     public static final int DEFAULT_REFRESH = 1;
+    /** DEDIER's early readout learns with Adam at this rate. */
+    public static final double DEFAULT_AUX_LR = 1e-3;
     public static final List<String> NORMALISE = List.of("mean", "none");
     public static final List<String> WEIGHT_TARGETS = List.of("kd", "both");
 

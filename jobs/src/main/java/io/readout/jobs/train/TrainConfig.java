@@ -19,20 +19,31 @@ import java.util.Map;
  * @param select             the validation value that picks {@code best.zip}
  * @param distill            the options of {@code kd} and {@code dedier}; null for other methods
  * @param jtt                the options of {@code jtt}; null for other methods
+ * @param sifer              the options of {@code sifer}; null for other methods
  */
 public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
                           String updater, double lr, double weightDecay, String activation, int workers,
                           int averagingFrequency,
                           String approach, int prefetch, long seed, String select, int evalBatch,
-                          DistillOptions distill, JttOptions jtt) {
+                          DistillOptions distill, JttOptions jtt, SiferOptions sifer) {
 
     public static final String ERM = "erm";
     public static final String KD = "kd";
     public static final String DEDIER = "dedier";
     public static final String JTT = "jtt";
-    public static final List<String> METHODS = List.of(ERM, KD, DEDIER, JTT);
+    public static final String SIFER = "sifer";
+    public static final List<String> METHODS = List.of(ERM, KD, DEDIER, JTT, SIFER);
     public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
     public static final List<String> APPROACHES = List.of("export", "direct");
+
+    /** A config without SIFER options (every method but {@code sifer}). */
+    public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
+                       String updater, double lr, double weightDecay, String activation, int workers,
+                       int averagingFrequency, String approach, int prefetch, long seed, String select, int evalBatch,
+                       DistillOptions distill, JttOptions jtt) {
+        this(method, arch, data, out, epochs, batch, updater, lr, weightDecay, activation, workers, averagingFrequency,
+                approach, prefetch, seed, select, evalBatch, distill, jtt, null);
+    }
 
     /** Cross-field rules in one place; throws {@link BadInputException} naming the flag. */
     public TrainConfig validate() {
@@ -71,8 +82,14 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         if (JTT.equals(method) != (jtt != null)) {
             throw new IllegalStateException("jtt options are given exactly for jtt");
         }
+        if (SIFER.equals(method) != (sifer != null)) {
+            throw new IllegalStateException("sifer options are given exactly for sifer");
+        }
         if (distill != null) {
             distill.validate();
+        }
+        if (sifer != null) {
+            sifer.validate();
         }
         if (jtt != null) {
             jtt.validate();
@@ -117,6 +134,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         if (jtt != null) {
             m.put("jtt", jtt.toJson());
         }
+        if (sifer != null) {
+            m.put("sifer", sifer.toJson());
+        }
         return m;
     }
 
@@ -134,7 +154,8 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                     num(m, "prefetch").intValue(), num(m, "seed").longValue(), (String) m.get("select"),
                     num(m, "eval_batch").intValue(),
                     m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
-                    m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null);
+                    m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
+                    m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException b) {
                 throw b;

@@ -13,6 +13,7 @@ import io.readout.jobs.distill.DistillationTraining;
 import io.readout.jobs.evaluate.GroupEvaluation;
 import io.readout.jobs.evaluate.Predictions;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.sifer.SiferTraining;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -164,6 +165,7 @@ public final class TrainJob {
         return switch (config.method()) {
             case TrainConfig.ERM, TrainConfig.JTT -> new Erm(table, config.batch());
             case TrainConfig.KD, TrainConfig.DEDIER -> DistillationTraining.open(spark, config, table);
+            case TrainConfig.SIFER -> SiferTraining.open(spark, config, table);
             default -> throw new BadInputException("--method " + config.method() + ": not available in this build yet");
         };
     }

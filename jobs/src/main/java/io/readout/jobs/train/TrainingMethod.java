@@ -45,13 +45,19 @@ public interface TrainingMethod {
      * the executors, shuffled with {@code shuffleSeed} and dealt to {@code workers} partitions
      * ({@link TrainingMasters#minibatchRdd}), and fits {@code sparkNet} on them.
      *
+     * <p>A method that adds training hooks ({@code sparkNet.getTrainingMaster().addHook}) has them run on the
+     * workers after {@link TrainingMasters}' own (kernels, iteration count).
+     *
      * @param copies how many times each row of {@code train} counts in this epoch (an int column; JTT's
      *               upsampled error set), or null: each once. Only ERM's minibatches take copies.
      */
     void fit(SparkComputationGraph sparkNet, Dataset<Row> train, Column copies, int workers, int epoch,
              long shuffleSeed);
 
-    /** Figures of the validation split besides TrainJob's own, for the epoch's history entry. */
+    /**
+     * After the fit of an epoch: figures for its history entry besides TrainJob's own, of the validation
+     * split (e.g. an early readout's accuracy) or of the fit (e.g. SIFER's forgetting steps).
+     */
     default Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
         return Map.of();
     }

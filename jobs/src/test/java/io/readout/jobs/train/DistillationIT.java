@@ -25,7 +25,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,9 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * teacher inputs refused before anything is written.
  */
 class DistillationIT extends SharedSparkSession {
-    /** History entries that measure time, not training. */
-    private static final List<String> TIMINGS = List.of("seconds", "fit_seconds", "examples_per_second",
-            "weights_seconds");
     @TempDir
     static Path tmp;
     static String data;
@@ -71,23 +67,12 @@ class DistillationIT extends SharedSparkSession {
         return args.toArray(new String[0]);
     }
 
-    private static List<Map<String, Object>> epochs(Path run) throws Exception {
-        Map<String, Object> history = Json.readObject(Files.readString(run.resolve("history.json")), "history");
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : (List<?>) history.get("epochs")) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            ((Map<?, ?>) o).forEach((k, v) -> e.put((String) k, v));
-            out.add(e);
-        }
-        return out;
-    }
-
     private static void assertCompleteRunThatEvaluates(Path run) throws Exception {
         for (String f : List.of("config.json", "history.json", "model.zip", "best.zip", "_SUCCESS",
                 "checkpoints/epoch=0002/_SUCCESS")) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
-        assertEquals(2, epochs(run).size());
+        assertEquals(2, RunHistory.epochs(run).size());
         CliRun eval = CliRun.of("evaluate", "--run", run.toString(), "--data", data, "--split", "test");
         assertEquals(0, eval.code(), eval.err());
         Map<String, Object> test = Json.readObject(Files.readString(run.resolve("metrics/test.json")), "test.json");
@@ -127,7 +112,7 @@ class DistillationIT extends SharedSparkSession {
         ComputationGraph net = model(out);
         assertEquals(List.of(Networks.OUTPUT), net.getConfiguration().getNetworkOutputs());
         assertEquals(new DistillationLoss(0.6, 2), outputLoss(net));
-        assertFalse(epochs(out).get(0).containsKey(DistillationTraining.VAL_READOUT_ACCURACY));
+        assertFalse(RunHistory.epochs(out).get(0).containsKey(DistillationTraining.VAL_READOUT_ACCURACY));
     }
 
     @Test
@@ -146,7 +131,7 @@ class DistillationIT extends SharedSparkSession {
             int e = epoch;
             assertTrue(rows.stream().allMatch(r -> r.<Integer>getAs(ReadoutWeightsPass.EPOCH) == e));
             Map<String, Object> summary = Json.readObject(Files.readString(w.resolve("summary.json")), "summary");
-            Map<String, Object> entry = epochs(out).get(epoch - 1);
+            Map<String, Object> entry = RunHistory.epochs(out).get(epoch - 1);
             assertEquals(summary.get("flagged_fraction"), entry.get("readout_flagged_fraction"));
             assertEquals(epoch, entry.get("weights_epoch"));
             double readoutAccuracy = ((Number) entry.get(DistillationTraining.VAL_READOUT_ACCURACY)).doubleValue();
@@ -157,22 +142,15 @@ class DistillationIT extends SharedSparkSession {
     @Test
     void aResumedDedierRunEndsWithTheHistoryOfAnUninterruptedOne() throws Exception {
         Path straight = dedierRun();
-        Map<String, Object> json = Json.readObject(Files.readString(straight.resolve("config.json")), "config");
         Path out = tmp.resolve("dedier-resumed");
-        json.put("out", out.toString());
-        TrainConfig config = TrainConfig.fromJson(Json.write(json), "config");
+        TrainConfig config = RunHistory.configFor(straight, out);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainJob.Result stopped = TrainJob.run(spark, config, false, false, quiet, 1);
         assertEquals(1, stopped.history().size());
         assertFalse(Files.exists(out.resolve(DistillationTraining.weightsDir(2))), "epoch 2's weights come on resume");
         TrainJob.Result resumed = TrainJob.run(spark, config, true, false, quiet);
 
-        List<Map<String, Object>> expected = epochs(straight);
-        List<Map<String, Object>> actual = epochs(out);
-        for (List<Map<String, Object>> h : List.of(expected, actual)) {
-            h.forEach(e -> e.keySet().removeAll(TIMINGS));
-        }
-        assertEquals(expected, actual);
+        assertEquals(RunHistory.figures(straight), RunHistory.figures(out));
         assertArrayEquals(model(straight).params().toFloatVector(), resumed.model().params().toFloatVector(), 1e-6f);
         List<Row> a = ReadoutWeightsPass.read(spark, straight.resolve(DistillationTraining.weightsDir(2)).toString())
                 .orderBy(ExamplesSchema.ID).collectAsList();

@@ -1,0 +1,78 @@
+package io.readout.jobs.train;
+
+import io.readout.common.BadInputException;
+import io.readout.common.nets.Networks;
+import io.readout.common.nets.ReadoutHead;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The options of the feature sieve, {@code sifer} (config.json's {@code "sifer"} object). Defaults are
+ * those of the benchmarks ({@code ../shared/BENCHMARKS.md}) and of the official code.
+ *
+ * @param auxAt       the block the aux head reads: {@code block1} (after its pooling) or {@code block2}
+ * @param auxDepth    blocks of the aux head before its softmax layer (0: one dense softmax layer on the
+ *                    flattened block output)
+ * @param auxWidth    channels (CNN) or units (MLP) of each of those blocks; unused when {@code auxDepth} is 0
+ * @param auxLr       the aux head's learning rate, SGD with Nesterov momentum 0.9 (the identification step)
+ * @param forgetEvery a forgetting step before every {@code forgetEvery}-th training step (0: never)
+ * @param forgetLr    the forgetting step's learning rate, plain SGD on the early layers
+ */
+public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxLr, int forgetEvery,
+                           double forgetLr) {
+    public static final String DEFAULT_AUX_AT = Networks.BLOCK1;
+    public static final int DEFAULT_AUX_DEPTH = 0;
+    public static final int DEFAULT_AUX_WIDTH = 32;
+    public static final double DEFAULT_AUX_LR = 1e-2;
+    public static final int DEFAULT_FORGET_EVERY = 5;
+    public static final double DEFAULT_FORGET_LR = 1e-2;
+    /** The aux head's updater: SGD with momentum 0.9, in DL4J Nesterov's. */
+    static final String AUX_UPDATER = "nesterovs";
+
+    /** The benchmarks' defaults. */
+    public static SiferOptions defaults() {
+        return new SiferOptions(DEFAULT_AUX_AT, DEFAULT_AUX_DEPTH, DEFAULT_AUX_WIDTH, DEFAULT_AUX_LR,
+                DEFAULT_FORGET_EVERY, DEFAULT_FORGET_LR);
+    }
+
+    /** Cross-field rules; throws {@link BadInputException} naming the flag. */
+    public SiferOptions validate() {
+        auxHead();
+        if (forgetEvery < 0) {
+            throw new BadInputException("--forget-every " + forgetEvery + " must be 0 (never) or more");
+        }
+        if (!(forgetLr > 0) || Double.isInfinite(forgetLr)) {
+            throw new BadInputException("--forget-lr " + forgetLr + " must be a positive number");
+        }
+        return this;
+    }
+
+    /** The aux head: on {@code auxAt}, {@code auxDepth} blocks of {@code auxWidth}, then a softmax layer. */
+    public ReadoutHead auxHead() {
+        ReadoutHead linear = ReadoutHead.linear(auxAt, AUX_UPDATER, auxLr);
+        return auxDepth == 0 ? linear : linear.withBlocks(auxDepth, auxWidth);
+    }
+
+    /** True when the run takes forgetting steps. */
+    public boolean forgets() {
+        return forgetEvery > 0;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aux_at", auxAt);
+        m.put("aux_depth", auxDepth);
+        m.put("aux_width", auxWidth);
+        m.put("aux_lr", auxLr);
+        m.put("forget_every", forgetEvery);
+        m.put("forget_lr", forgetLr);
+        return m;
+    }
+
+    static SiferOptions fromJson(Map<?, ?> m) {
+        return new SiferOptions((String) m.get("aux_at"), TrainConfig.num(m, "aux_depth").intValue(),
+                TrainConfig.num(m, "aux_width").intValue(), TrainConfig.num(m, "aux_lr").doubleValue(),
+                TrainConfig.num(m, "forget_every").intValue(), TrainConfig.num(m, "forget_lr").doubleValue());
+    }
+}
