@@ -279,33 +279,15 @@ public final class TrainingMasters {
     }
 
     /**
-     * Puts a worker's network on the fastest kernels and its task thread on its share of the cores,
-     * before each minibatch. dl4j-spark builds each round's worker network from the configuration and
-     * the broadcast parameters, without the oneDNN helpers that {@link NativeKernels#engage} attaches
-     * (about 5x slower convolutions otherwise), and runs it on a Spark task thread whose OpenMP team
-     * size is the machine's core count until this thread sets it.
+     * A worker hook that acts before every minibatch a worker fits, whatever dl4j-spark hands over
+     * (for a ComputationGraph it calls the MultiDataSet variant).
      */
-    static final class TaskKernels implements TrainingHook {
-        private static final ThreadLocal<Integer> LIMITED = new ThreadLocal<>();
-        private final int threads;
-
-        TaskKernels(int threads) {
-            this.threads = threads;
-        }
-
-        private void prepare(Model model) {
-            if (!Integer.valueOf(threads).equals(LIMITED.get())) {
-                NativeKernels.limitThreads(threads);
-                LIMITED.set(threads);
-            }
-            if (model instanceof ComputationGraph g) {
-                NativeKernels.engage(g);
-            }
-        }
+    public abstract static class BeforeEachMinibatch implements TrainingHook {
+        protected abstract void before(Model model);
 
         @Override
         public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-            prepare(model);
+            before(model);
         }
 
         @Override
@@ -314,11 +296,38 @@ public final class TrainingMasters {
 
         @Override
         public void preUpdate(MultiDataSet minibatch, Model model) {
-            prepare(model);
+            before(model);
         }
 
         @Override
         public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
+    }
+
+    /**
+     * Puts a worker's network on the fastest kernels and its task thread on its share of the cores,
+     * before each minibatch. dl4j-spark builds each round's worker network from the configuration and
+     * the broadcast parameters, without the oneDNN helpers that {@link NativeKernels#engage} attaches
+     * (about 5x slower convolutions otherwise), and runs it on a Spark task thread whose OpenMP team
+     * size is the machine's core count until this thread sets it.
+     */
+    static final class TaskKernels extends BeforeEachMinibatch {
+        private static final ThreadLocal<Integer> LIMITED = new ThreadLocal<>();
+        private final int threads;
+
+        TaskKernels(int threads) {
+            this.threads = threads;
+        }
+
+        @Override
+        protected void before(Model model) {
+            if (!Integer.valueOf(threads).equals(LIMITED.get())) {
+                NativeKernels.limitThreads(threads);
+                LIMITED.set(threads);
+            }
+            if (model instanceof ComputationGraph g) {
+                NativeKernels.engage(g);
+            }
         }
     }
 
@@ -330,7 +339,7 @@ public final class TrainingMasters {
      * moments have settled) and iteration-based schedules restart. With this hook, one worker with
      * averaging frequency 1 equals a plain fit (SparkVsSingleMachineIT).
      */
-    static final class ResumeCounts implements TrainingHook {
+    static final class ResumeCounts extends BeforeEachMinibatch {
         private final int iterations;
         private final int epochs;
 
@@ -339,29 +348,12 @@ public final class TrainingMasters {
             this.epochs = epochs;
         }
 
-        private void resume(Model model) {
+        @Override
+        protected void before(Model model) {
             if (model instanceof ComputationGraph g && g.getConfiguration().getIterationCount() < iterations) {
                 g.getConfiguration().setIterationCount(iterations);
                 g.getConfiguration().setEpochCount(epochs);
             }
-        }
-
-        @Override
-        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-            resume(model);
-        }
-
-        @Override
-        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-            resume(model);
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 }

@@ -16,7 +16,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -157,7 +155,7 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
     }
 
     /** Counts worker minibatches, and those whose network had the oneDNN helpers when it fitted them. */
-    private static final class RecordKernels implements TrainingHook {
+    private static final class RecordKernels extends TrainingMasters.BeforeEachMinibatch {
         private final LongAccumulator minibatches;
         private final LongAccumulator engaged;
 
@@ -166,29 +164,12 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
             this.engaged = engaged;
         }
 
-        private void record(Model model) {
+        @Override
+        protected void before(Model model) {
             minibatches.add(1);
             if (NativeKernels.engaged((ComputationGraph) model)) {
                 engaged.add(1);
             }
-        }
-
-        @Override
-        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-            record(model);
-        }
-
-        @Override
-        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-            record(model); // what dl4j-spark calls for a ComputationGraph
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 
