@@ -94,12 +94,24 @@ public final class NativeKernels {
      * per calling thread, so each Spark task thread calls this itself).
      */
     public static void limitThreads(int threads) {
+        THREAD_LIMIT.set(threads);
         Nd4j.getEnvironment().setMaxThreads(threads); // a no-op in libnd4j M2.1 ("not possible at this moment"), kept for later versions
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
+    /**
+     * As {@link #limitThreads}, skipped when the calling thread already has this limit: cheap enough
+     * for every minibatch of a Spark task, whose threads are pooled and reused.
+     */
+    public static void limitThisThread(int threads) {
+        if (!Integer.valueOf(threads).equals(THREAD_LIMIT.get())) {
+            limitThreads(threads);
+        }
+    }
+
+    private static final ThreadLocal<Integer> THREAD_LIMIT = new ThreadLocal<>();
     private static final Field CONV_HELPER = helperField(ConvolutionLayer.class);
     private static final Field POOL_HELPER = helperField(SubsamplingLayer.class);
 

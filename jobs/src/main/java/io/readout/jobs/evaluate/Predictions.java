@@ -223,7 +223,6 @@ public final class Predictions {
         private static final AtomicLong RESTORES = new AtomicLong();
         private static final Map<Long, ComputationGraph> MODELS = lru();
         private static final ThreadLocal<Map<Long, ComputationGraph>> COPIES = ThreadLocal.withInitial(ExecutorModels::lru);
-        private static final ThreadLocal<Integer> THREADS = new ThreadLocal<>();
 
         private static Map<Long, ComputationGraph> lru() {
             return new LinkedHashMap<>(4, 0.75f, true) {
@@ -249,10 +248,7 @@ public final class Predictions {
         static ComputationGraph forThisThread(Broadcast<byte[]> modelBytes) {
             TaskContext task = TaskContext.get();
             int threads = task == null ? TrainingMasters.DEFAULT_THREADS_PER_WORKER : task.cpus();
-            if (!Integer.valueOf(threads).equals(THREADS.get())) {
-                NativeKernels.limitThreads(threads);
-                THREADS.set(threads);
-            }
+            NativeKernels.limitThisThread(threads);
             Map<Long, ComputationGraph> copies = COPIES.get();
             ComputationGraph copy = copies.get(modelBytes.id());
             if (copy == null) {

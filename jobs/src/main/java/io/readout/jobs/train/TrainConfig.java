@@ -36,15 +36,6 @@ public record TrainConfig(String method, Architecture arch, String data, String 
     public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
     public static final List<String> APPROACHES = List.of("export", "direct");
 
-    /** A config without SIFER options (every method but {@code sifer}). */
-    public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
-                       String updater, double lr, double weightDecay, String activation, int workers,
-                       int averagingFrequency, String approach, int prefetch, long seed, String select, int evalBatch,
-                       DistillOptions distill, JttOptions jtt) {
-        this(method, arch, data, out, epochs, batch, updater, lr, weightDecay, activation, workers, averagingFrequency,
-                approach, prefetch, seed, select, evalBatch, distill, jtt, null);
-    }
-
     /** Cross-field rules in one place; throws {@link BadInputException} naming the flag. */
     public TrainConfig validate() {
         if (!METHODS.contains(method)) {

@@ -4,6 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.Seeds;
 import io.readout.common.metrics.SplitMetrics;
+import io.readout.common.nets.NativeKernels;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesTable;
@@ -89,7 +90,7 @@ public final class TrainJob {
         int threadsPerTask = TrainingMasters.threadsPerTask(spark.sparkContext());
         if (spark.sparkContext().isLocal()) {
             // local[n]: all tasks share this JVM; their threads are limited per task (TrainingMasters.TaskKernels).
-            TrainingMasters.limitNativeThreads(threadsPerTask);
+            NativeKernels.limitThreads(threadsPerTask);
         }
         // jtt: stage one and the error set first (each skipped when complete); the epochs below are stage two.
         EpochRows rows = (TrainConfig.JTT.equals(config.method())

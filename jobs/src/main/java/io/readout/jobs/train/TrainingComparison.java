@@ -2,6 +2,7 @@ package io.readout.jobs.train;
 
 import io.readout.common.BadInputException;
 import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NativeKernels;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.jobs.train.SideBySide.Trial;
@@ -128,7 +129,7 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
     /** Examples/s of a plain fit of a new network on {@code threads} native threads. */
     private static double singleProcessFit(NetworkConfig config, List<DataSet> batches, int threads, int epochs,
                                            long examples) {
-        TrainingMasters.limitNativeThreads(threads);
+        NativeKernels.limitThreads(threads);
         ComputationGraph net = Networks.build(config);
         long start = System.nanoTime();
         for (int e = 0; e < epochs; e++) {
@@ -142,7 +143,7 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
     /** Examples/s the workers fitted, training a new network with parameter averaging; epoch e shuffled by seed + e. */
     private static double sparkAveragingFit(SparkSession spark, BenchmarkRows rows, NetworkConfig config,
                                             AveragingConfig averaging, StorageLevel storage, int epochs) {
-        TrainingMasters.limitNativeThreads(averaging.threadsPerTask());
+        NativeKernels.limitThreads(averaging.threadsPerTask());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ParameterAveragingTrainingMaster master = TrainingMasters.build(averaging, storage);
         LongAccumulator fitted = sc.sc().longAccumulator("fitted examples");

@@ -25,7 +25,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -203,16 +202,6 @@ public final class TrainingMasters {
         });
     }
 
-    /**
-     * Limits the native threads of ND4J operations: libnd4j's and OpenBLAS's (JVM-wide) and the
-     * OpenMP team oneDNN uses for calls from the calling thread ({@link NativeKernels#limitThreads}).
-     * Workers call it on their own task threads ({@link TaskKernels}); in {@code local[n]} all tasks share
-     * one JVM, so one thread per task keeps the cores from being oversubscribed.
-     */
-    public static void limitNativeThreads(int threads) {
-        NativeKernels.limitThreads(threads);
-    }
-
     /** The native threads a Spark task of this session may use: {@code spark.task.cpus} (default 1). */
     public static int threadsPerTask(org.apache.spark.SparkContext sc) {
         return sc.getConf().getInt("spark.task.cpus", DEFAULT_THREADS_PER_WORKER);
@@ -312,7 +301,6 @@ public final class TrainingMasters {
      * size is the machine's core count until this thread sets it.
      */
     static final class TaskKernels extends BeforeEachMinibatch {
-        private static final ThreadLocal<Integer> LIMITED = new ThreadLocal<>();
         private final int threads;
 
         TaskKernels(int threads) {
@@ -321,10 +309,7 @@ public final class TrainingMasters {
 
         @Override
         protected void before(Model model) {
-            if (!Integer.valueOf(threads).equals(LIMITED.get())) {
-                NativeKernels.limitThreads(threads);
-                LIMITED.set(threads);
-            }
+            NativeKernels.limitThisThread(threads);
             if (model instanceof ComputationGraph g) {
                 NativeKernels.engage(g);
             }

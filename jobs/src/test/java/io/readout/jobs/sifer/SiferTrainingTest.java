@@ -177,7 +177,7 @@ class SiferTrainingTest {
         assertEquals(c, TrainConfig.fromJson(Json.write(c.toJson()), "config"));
         assertNull(TrainConfig.fromJson(Json.write(config(SiferOptions.defaults()).toJson()), "c").jtt());
         assertThrows(IllegalStateException.class, () -> new TrainConfig(TrainConfig.SIFER, Architecture.STUDENT, "d",
-                "o", 2, 32, "adam", 1e-3, 0, "relu", 2, 2, "direct", 0, 11, "val_accuracy", 64, null, null).validate());
+                "o", 2, 32, "adam", 1e-3, 0, "relu", 2, 2, "direct", 0, 11, "val_accuracy", 64, null, null, null).validate());
         assertThrows(IllegalStateException.class, () -> new TrainConfig(TrainConfig.ERM, Architecture.STUDENT, "d",
                 "o", 2, 32, "adam", 1e-3, 0, "relu", 2, 2, "direct", 0, 11, "val_accuracy", 64, null, null,
                 SiferOptions.defaults()).validate());

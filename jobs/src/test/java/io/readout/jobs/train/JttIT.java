@@ -75,7 +75,7 @@ class JttIT extends SharedSparkSession {
     static TrainConfig config(Path out) {
         return new TrainConfig("jtt", Architecture.STUDENT, data, out.toString(), 2, 32, "adam", 0.01, 0, "relu", 2, 2,
                 TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES, 7, "val_accuracy", 64,
-                null, new JttOptions(1, UPWEIGHT)).validate();
+                null, new JttOptions(1, UPWEIGHT), null).validate();
     }
 
     static Map<String, Object> json(Path file) throws Exception {

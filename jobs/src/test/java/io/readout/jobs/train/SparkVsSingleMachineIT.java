@@ -121,7 +121,7 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         ComputationGraph start = sparkNet.getNetwork().clone();
         LocalParameterAveraging local = new LocalParameterAveraging(start, workers, averagingFrequency, SEED);
         // The oracle on as many native threads as each Spark task: oneDNN's reductions depend on the thread count.
-        TrainingMasters.limitNativeThreads(averaging.threadsPerTask());
+        NativeKernels.limitThreads(averaging.threadsPerTask());
 
         for (int fit = 0; fit < fits; fit++) {
             JavaRDD<DataSet> rdd = TrainingMasters.minibatchRdd(train, table, workers, batch, 100 + fit).cache();

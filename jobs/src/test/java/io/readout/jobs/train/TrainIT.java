@@ -38,7 +38,7 @@ class TrainIT extends SharedSparkSession {
 
     static TrainConfig config(String out, int epochs) {
         return new TrainConfig("erm", Architecture.STUDENT, data, out, epochs, 32, "adam", 1e-2, 0, "relu", 2, 2, "direct", 0,
-                7, "val_accuracy", 64, null, null).validate();
+                7, "val_accuracy", 64, null, null, null).validate();
     }
 
     static PrintStream quiet() {
