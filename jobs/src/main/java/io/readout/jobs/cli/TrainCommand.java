@@ -150,10 +150,14 @@ public final class TrainCommand implements Callable<Integer> {
                 description = "sifer: learning rate of the forgetting step, plain SGD on the layers up to the aux head"
                         + " (default: ${DEFAULT-VALUE}).")
         double forgetLr = SiferOptions.DEFAULT_FORGET_LR;
+        @Option(names = "--forget-lr-scaling", defaultValue = "workers", paramLabel = "S",
+                description = "sifer: workers (each of W averaging workers forgets at W x --forget-lr, so an epoch"
+                        + " forgets as much as in one process) or none (default: ${DEFAULT-VALUE}).")
+        String forgetLrScaling = SiferOptions.DEFAULT_FORGET_LR_SCALING;
 
         SiferOptions options(AuxFlags aux) {
             return new SiferOptions(aux.auxAt, auxDepth, auxWidth, aux.auxLr(SiferOptions.DEFAULT_AUX_LR), forgetEvery,
-                    forgetLr);
+                    forgetLr, forgetLrScaling);
         }
     }
 

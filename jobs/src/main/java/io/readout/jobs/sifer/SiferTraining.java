@@ -35,7 +35,8 @@ import java.util.Map;
  *   <li>identify: cross-entropy of the aux head on the labels, updating only the head;</li>
  *   <li>forget, every {@code forgetEvery} steps: {@link io.readout.common.sifer.ForgettingStep}, the
  *       cross-entropy between the aux softmax and the uniform distribution, updating only the early layers
- *       (plain SGD at forget-lr);</li>
+ *       (plain SGD at forget-lr, times the number of averaging workers unless
+ *       {@link SiferOptions#forgetLrScaling} is none: averaging divides each worker's displacement by W);</li>
  *   <li>learn: cross-entropy of the main output on the labels, updating the main network with the run's
  *       updater.</li>
  * </ol>
@@ -97,7 +98,7 @@ public final class SiferTraining implements TrainingMethod {
         if (options.forgets()) {
             // Runs after TrainingMasters' own hooks, which make the iteration count global (TrainingMasters.getWorkerInstance).
             sparkNet.getTrainingMaster().addHook(new ForgettingHook(sparkNet.getNetwork().getConfiguration(),
-                    options.forgetEvery(), options.forgetLr(), steps, losses));
+                    options.forgetEvery(), options.forgetLrOn(workers), steps, losses));
         }
         ExamplesTable t = table;
         sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(

@@ -17,23 +17,43 @@ import java.util.Map;
  * @param auxWidth    channels (CNN) or units (MLP) of each of those blocks; unused when {@code auxDepth} is 0
  * @param auxLr       the aux head's learning rate, SGD with Nesterov momentum 0.9 (the identification step)
  * @param forgetEvery a forgetting step before every {@code forgetEvery}-th training step (0: never)
- * @param forgetLr    the forgetting step's learning rate, plain SGD on the early layers
+ * @param forgetLr    the forgetting step's learning rate, plain SGD on the early layers, as a single process
+ *                    takes it
+ * @param forgetLrScaling {@value #SCALE_WORKERS}: each of W averaging workers steps at W · forgetLr, or
+ *                    {@value #SCALE_NONE}: at forgetLr. Parameter averaging takes the mean of the workers'
+ *                    displacements, so W workers that each forget on their own minibatches at forgetLr move
+ *                    the early layers 1/W as far per epoch as one process does; plain SGD is linear in its
+ *                    learning rate, so W · forgetLr restores the single-process forgetting strength (the
+ *                    linear scaling rule). Measured on dominoes (docs/BENCHMARKS.md, "SIFER on dominoes").
  */
 public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxLr, int forgetEvery,
-                           double forgetLr) {
+                           double forgetLr, String forgetLrScaling) {
     public static final String DEFAULT_AUX_AT = Networks.BLOCK1;
     public static final int DEFAULT_AUX_DEPTH = 0;
     public static final int DEFAULT_AUX_WIDTH = 32;
     public static final double DEFAULT_AUX_LR = 1e-2;
     public static final int DEFAULT_FORGET_EVERY = 5;
     public static final double DEFAULT_FORGET_LR = 1e-2;
+    public static final String SCALE_WORKERS = "workers";
+    public static final String SCALE_NONE = "none";
+    public static final String DEFAULT_FORGET_LR_SCALING = SCALE_WORKERS;
     /** The aux head's updater: SGD with momentum 0.9, in DL4J Nesterov's. */
     static final String AUX_UPDATER = "nesterovs";
+
+    /** Options with the forgetting step scaled by the workers ({@value #DEFAULT_FORGET_LR_SCALING}). */
+    public SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxLr, int forgetEvery, double forgetLr) {
+        this(auxAt, auxDepth, auxWidth, auxLr, forgetEvery, forgetLr, DEFAULT_FORGET_LR_SCALING);
+    }
 
     /** The benchmarks' defaults. */
     public static SiferOptions defaults() {
         return new SiferOptions(DEFAULT_AUX_AT, DEFAULT_AUX_DEPTH, DEFAULT_AUX_WIDTH, DEFAULT_AUX_LR,
                 DEFAULT_FORGET_EVERY, DEFAULT_FORGET_LR);
+    }
+
+    /** The learning rate each worker's forgetting step takes when {@code workers} average their parameters. */
+    public double forgetLrOn(int workers) {
+        return SCALE_WORKERS.equals(forgetLrScaling) ? forgetLr * Math.max(1, workers) : forgetLr;
     }
 
     /** Cross-field rules; throws {@link BadInputException} naming the flag. */
@@ -44,6 +64,10 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
         }
         if (!(forgetLr > 0) || Double.isInfinite(forgetLr)) {
             throw new BadInputException("--forget-lr " + forgetLr + " must be a positive number");
+        }
+        if (!SCALE_WORKERS.equals(forgetLrScaling) && !SCALE_NONE.equals(forgetLrScaling)) {
+            throw new BadInputException("--forget-lr-scaling " + forgetLrScaling + ": expected " + SCALE_WORKERS
+                    + " or " + SCALE_NONE);
         }
         return this;
     }
@@ -67,12 +91,14 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
         m.put("aux_lr", auxLr);
         m.put("forget_every", forgetEvery);
         m.put("forget_lr", forgetLr);
+        m.put("forget_lr_scaling", forgetLrScaling);
         return m;
     }
 
     static SiferOptions fromJson(Map<?, ?> m) {
         return new SiferOptions((String) m.get("aux_at"), TrainConfig.num(m, "aux_depth").intValue(),
                 TrainConfig.num(m, "aux_width").intValue(), TrainConfig.num(m, "aux_lr").doubleValue(),
-                TrainConfig.num(m, "forget_every").intValue(), TrainConfig.num(m, "forget_lr").doubleValue());
+                TrainConfig.num(m, "forget_every").intValue(), TrainConfig.num(m, "forget_lr").doubleValue(),
+                m.containsKey("forget_lr_scaling") ? (String) m.get("forget_lr_scaling") : DEFAULT_FORGET_LR_SCALING);
     }
 }

@@ -156,6 +156,17 @@ class SiferTrainingTest {
     }
 
     @Test
+    void theForgettingRateOfEachWorkerIsScaledByTheWorkersUnlessToldNot() {
+        SiferOptions scaled = SiferOptions.defaults();
+        assertEquals(0.01, scaled.forgetLrOn(1), 1e-15);
+        assertEquals(0.02, scaled.forgetLrOn(2), 1e-15);
+        assertEquals(0.08, scaled.forgetLrOn(8), 1e-15);
+        assertEquals(0.01, scaled.forgetLrOn(0), 1e-15);
+        SiferOptions plain = new SiferOptions(Networks.BLOCK1, 0, 32, 1e-2, 5, 1e-2, SiferOptions.SCALE_NONE);
+        assertEquals(0.01, plain.forgetLrOn(8), 1e-15);
+    }
+
+    @Test
     void optionsAreCheckedAndKeptInConfigJson() {
         assertEquals("--forget-every -1 must be 0 (never) or more", assertThrows(BadInputException.class,
                 () -> new SiferOptions(Networks.BLOCK1, 0, 32, 1e-2, -1, 1e-2).validate()).getMessage());
@@ -169,11 +180,13 @@ class SiferTrainingTest {
                 () -> new SiferOptions(Networks.BLOCK1, 2, 0, 1e-2, 5, 1e-2).validate()).getMessage());
         assertEquals(ReadoutHead.linear(Networks.BLOCK1, "nesterovs", 1e-2), SiferOptions.defaults().auxHead());
         assertFalse(new SiferOptions(Networks.BLOCK1, 0, 32, 1e-2, 0, 1e-2).validate().forgets());
+        assertEquals("--forget-lr-scaling sqrt: expected workers or none", assertThrows(BadInputException.class,
+                () -> new SiferOptions(Networks.BLOCK1, 0, 32, 1e-2, 5, 1e-2, "sqrt").validate()).getMessage());
 
         TrainConfig c = config(new SiferOptions(Networks.BLOCK2, 1, 8, 3e-3, 2, 1e-3));
         Map<String, Object> json = Json.readObject(Json.write(c.toJson()), "config");
         assertEquals(Map.of("aux_at", "block2", "aux_depth", 1, "aux_width", 8, "aux_lr", 3e-3, "forget_every", 2,
-                "forget_lr", 1e-3), json.get("sifer"));
+                "forget_lr", 1e-3, "forget_lr_scaling", "workers"), json.get("sifer"));
         assertEquals(c, TrainConfig.fromJson(Json.write(c.toJson()), "config"));
         assertNull(TrainConfig.fromJson(Json.write(config(SiferOptions.defaults()).toJson()), "c").jtt());
         assertThrows(IllegalStateException.class, () -> new TrainConfig(TrainConfig.SIFER, Architecture.STUDENT, "d",
