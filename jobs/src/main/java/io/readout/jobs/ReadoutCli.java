@@ -2,6 +2,8 @@ package io.readout.jobs;
 
 import io.readout.common.BadInputException;
 import io.readout.jobs.cli.BenchCommand;
+import io.readout.jobs.cli.DemoCommand;
+import io.readout.jobs.cli.PipelineCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
@@ -31,7 +33,8 @@ import java.util.concurrent.Callable;
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
-            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
@@ -61,6 +64,7 @@ public final class ReadoutCli implements Callable<Integer> {
     }
 
     private PrintStream out = System.out;
+    private PrintStream err = System.err;
     private SparkSession session;
 
     /** The session for a command: the active one if there is one, else a new one. */
@@ -94,6 +98,11 @@ public final class ReadoutCli implements Callable<Integer> {
         return out;
     }
 
+    /** Where one-line errors go (a nested command's too). */
+    public PrintStream err() {
+        return err;
+    }
+
     @Override
     public Integer call() {
         new CommandLine(this).usage(out);
@@ -102,8 +111,27 @@ public final class ReadoutCli implements Callable<Integer> {
 
     /** Runs the command line with the given streams and returns the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return run(new ReadoutCli(), args, out, err);
+    }
+
+    /**
+     * Runs another readout command in this process, on this command's Spark session (the pipeline's
+     * stages): the same parsing, messages and exit codes as on the command line.
+     */
+    public int nested(String[] args, PrintStream out, PrintStream err) {
         ReadoutCli cli = new ReadoutCli();
+        cli.session = session;
+        return run(cli, args, out, err);
+    }
+
+    /** Parses {@code args} as readout's command line without running anything; throws picocli's exception. */
+    public static void parseOnly(String[] args) {
+        new CommandLine(new ReadoutCli()).parseArgs(args);
+    }
+
+    private static int run(ReadoutCli cli, String[] args, PrintStream out, PrintStream err) {
         cli.out = out;
+        cli.err = err;
         CommandLine cmd = new CommandLine(cli);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
@@ -130,7 +158,6 @@ public final class ReadoutCli implements Callable<Integer> {
         });
         return cmd.execute(args);
     }
-
 
     public static void main(String[] args) {
         boolean hadSession = SparkSession.getActiveSession().isDefined();

@@ -1,4 +1,4 @@
-package io.readout.jobs.sweep;
+package io.readout.jobs.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * A trial's printed lines on the sweep's stream: each whole line behind the trial's prefix, written
  * under the stream's lock, so the lines of concurrent trials never interleave mid-line.
  */
-final class PrefixedLines extends OutputStream {
+public final class PrefixedLines extends OutputStream {
     private final PrintStream target;
     private final String prefix;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -20,7 +20,7 @@ final class PrefixedLines extends OutputStream {
     }
 
     /** A print stream whose lines go to {@code target} behind {@code prefix}. */
-    static PrintStream printStream(PrintStream target, String prefix) {
+    public static PrintStream printStream(PrintStream target, String prefix) {
         return new PrintStream(new PrefixedLines(target, prefix), true, StandardCharsets.UTF_8);
     }
 

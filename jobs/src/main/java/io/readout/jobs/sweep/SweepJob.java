@@ -9,6 +9,7 @@ import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.PrefixedLines;
 import io.readout.jobs.run.RunDir;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;

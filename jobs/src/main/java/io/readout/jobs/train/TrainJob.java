@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.BadInputException;
+import io.readout.common.Durations;
 import io.readout.common.Json;
 import io.readout.common.Seeds;
 import io.readout.common.metrics.SplitMetrics;
@@ -106,6 +107,7 @@ public final class TrainJob {
         List<Map<String, Object>> history = new ArrayList<>(start.history());
         int bestEpoch = start.bestEpoch();
         double bestValue = start.bestValue();
+        double runSeconds = 0;
         try {
             method.start(run, train);
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
@@ -143,8 +145,12 @@ public final class TrainJob {
                 }
                 checkpoint(run, epoch, net, history, bestEpoch, bestValue);
                 run.writeText(RunDir.HISTORY, Json.write(historyJson(history, bestEpoch, config.select())));
-                out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%n", epoch,
-                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, epochRows / fitSeconds);
+                runSeconds += seconds;
+                int doneHere = epoch - start.epoch();
+                out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%s%n", epoch,
+                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, epochRows / fitSeconds,
+                        epoch < config.epochs() ? "  eta " + Durations.format(Durations.eta(runSeconds, doneHere,
+                                config.epochs() - start.epoch())) : "");
                 if (epoch >= stopAfter) {
                     return new Result(run, history, bestEpoch, net);
                 }

@@ -1,0 +1,96 @@
+package io.readout.jobs.cli;
+
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.ReadoutCli;
+import io.readout.jobs.pipeline.MethodsTable;
+import io.readout.jobs.pipeline.PipelineJob;
+import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.pipeline.StagePlan;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code readout pipeline}: a pipeline config, overridden by flags, run by {@link PipelineJob}. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"prepare -> teacher -> teacher pass -> students -> evaluate -> report, each stage a folder",
+            "under one root. Rerunning skips complete stages (by _SUCCESS and a hash of their command and inputs),",
+            "resumes one that died, and reruns a stage whose inputs changed and everything downstream."},
+        footer = {"", "pipeline.json (keys of each section are the flags of its command, without dashes):",
+            "  {\"root\": \"/tmp/readout/dominoes\", \"seed\": 0,",
+            "   \"prepare\": {\"dataset\": \"dominoes\", \"mnist\": \"data/mnist-10k\", \"fashion\": \"data/fashion-mnist\"},",
+            "   \"train\": {\"epochs\": 8},                 (every run)",
+            "   \"teacher\": {\"arch\": \"teacher\"},",
+            "   \"teacher_probs\": {\"temperature\": 2},",
+            "   \"students\": {\"arch\": \"student\", \"methods\": [\"erm\", \"kd\", \"jtt\", \"dedier\", \"sifer\"]},",
+            "   \"methods\": {\"dedier\": {\"beta\": 2}, \"sifer\": {\"forget-every\": 5}},",
+            "   \"evaluate\": {}, \"report\": {}}         (\"report\": false: no report stage)",
+            "Without --config: the embedded demo config (synthetic data).",
+            "", "Example:",
+            "  readout pipeline --config deploy/config/pipeline-dominoes.json --root /tmp/readout/dom --epochs 2"})
+public final class PipelineCommand implements Callable<Integer> {
+    /** The embedded config: the synthetic dataset, every method. */
+    static final String DEMO_CONFIG = "/io/readout/jobs/pipeline/demo.json";
+
+    @ParentCommand
+    private ReadoutCli parent;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The pipeline config (JSON; any Hadoop URI).")
+    String config;
+
+    @Mixin
+    PipelineOptions options = new PipelineOptions();
+
+    @Override
+    public Integer call() {
+        String json = config != null
+                ? new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8)
+                : embedded(DEMO_CONFIG);
+        PipelineSpec spec = PipelineSpec.parse(json, config != null ? config : "the embedded demo config",
+                options.overrides(List.of()));
+        return run(parent, spec, options.dryRun);
+    }
+
+    /** Runs (or describes) a pipeline and prints its methods table and report; the exit code. */
+    static int run(ReadoutCli parent, PipelineSpec spec, boolean dryRun) {
+        SparkSession spark = parent.spark("pipeline", Map.of("spark.ui.showConsoleProgress", "true"));
+        PipelineJob job = new PipelineJob(parent, spark.sparkContext().hadoopConfiguration(), parent.out(),
+                parent.err());
+        if (dryRun) {
+            parent.out().print(job.describe(spec));
+            return 0;
+        }
+        PipelineJob.Result result = job.run(spec);
+        if (result.exitCode() != 0) {
+            return result.exitCode();
+        }
+        parent.out().println();
+        parent.out().print(MethodsTable.format(MethodsTable.read(spark.sparkContext().hadoopConfiguration(),
+                result.root(), PipelineJob.runs(spec))));
+        if (spec.reports()) {
+            parent.out().println("report: " + HadoopInputs.display(new org.apache.hadoop.fs.Path(
+                    HadoopInputs.child(result.root(), StagePlan.REPORT_DIR + "/report.html"))));
+        }
+        return 0;
+    }
+
+    static String embedded(String resource) {
+        try (InputStream in = PipelineCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
