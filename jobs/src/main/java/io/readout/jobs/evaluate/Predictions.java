@@ -6,6 +6,7 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.spark.TaskGpu;
 import io.readout.jobs.train.TrainingMasters;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -248,6 +249,7 @@ public final class Predictions {
         static ComputationGraph forThisThread(Broadcast<byte[]> modelBytes) {
             TaskContext task = TaskContext.get();
             int threads = task == null ? TrainingMasters.DEFAULT_THREADS_PER_WORKER : task.cpus();
+            TaskGpu.pinThisThread();
             NativeKernels.limitThisThread(threads);
             Map<Long, ComputationGraph> copies = COPIES.get();
             ComputationGraph copy = copies.get(modelBytes.id());

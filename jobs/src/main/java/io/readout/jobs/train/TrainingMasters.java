@@ -3,6 +3,7 @@ package io.readout.jobs.train;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
+import io.readout.jobs.spark.TaskGpu;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -232,14 +233,26 @@ public final class TrainingMasters {
             int perRound = getNumDataSetObjectsPerSplit(examplesPerObject);
             long seed = rng.nextLong();
             if (total <= perRound) {
-                return new JavaRDD[] {data};
+                return new JavaRDD[] {onTaskGpu(data)};
             }
             int rounds = (total + perRound - 1) / perRound;
             JavaRDD<T>[] splits = new JavaRDD[rounds];
             for (int i = 0; i < rounds; i++) {
-                splits[i] = data.mapPartitionsWithIndex(new SplitPartitionsFunction<>(i, rounds, seed), true);
+                splits[i] = onTaskGpu(data.mapPartitionsWithIndex(new SplitPartitionsFunction<>(i, rounds, seed), true));
             }
             return splits;
+        }
+
+        /**
+         * A round's partitions, read on a task thread pinned to the task's GPU ({@link TaskGpu}; a no-op on
+         * CPU): dl4j-spark's worker pulls the first minibatch from here before it builds its network, so the
+         * network's arrays are allocated on that GPU, not on the thread's default device.
+         */
+        private static <T> JavaRDD<T> onTaskGpu(JavaRDD<T> round) {
+            return round.mapPartitions(partition -> {
+                TaskGpu.pinThisThread();
+                return partition;
+            }, true);
         }
 
         @Override
@@ -294,8 +307,8 @@ public final class TrainingMasters {
     }
 
     /**
-     * Puts a worker's network on the fastest kernels and its task thread on its share of the cores,
-     * before each minibatch. dl4j-spark builds each round's worker network from the configuration and
+     * Puts a worker's network on the fastest kernels and its task thread on its share of the cores (and on
+     * the task's GPU, if Spark assigned one: {@link TaskGpu}), before each minibatch. dl4j-spark builds each round's worker network from the configuration and
      * the broadcast parameters, without the oneDNN helpers that {@link NativeKernels#engage} attaches
      * (about 5x slower convolutions otherwise), and runs it on a Spark task thread whose OpenMP team
      * size is the machine's core count until this thread sets it.
@@ -309,6 +322,7 @@ public final class TrainingMasters {
 
         @Override
         protected void before(Model model) {
+            TaskGpu.pinThisThread();
             NativeKernels.limitThisThread(threads);
             if (model instanceof ComputationGraph g) {
                 NativeKernels.engage(g);

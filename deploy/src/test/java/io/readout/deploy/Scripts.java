@@ -1,0 +1,43 @@
+package io.readout.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one of the deploy scripts in bash and captures what it printed. */
+final class Scripts {
+    static final Path DEPLOY = Path.of("").toAbsolutePath();
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Scripts() {
+    }
+
+    static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", DEPLOY.resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("MVN", "false"); // never a build from a unit test
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("script", ".out");
+        Path err = Files.createTempFile("script", ".err");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+}
