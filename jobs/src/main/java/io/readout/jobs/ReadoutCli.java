@@ -42,6 +42,8 @@ public final class ReadoutCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int BAD_INPUT = 2;
+    /** The model registry was locked by another run for longer than --lock-timeout: try again later. */
+    public static final int LOCKED = io.readout.jobs.registry.RegistryLockedException.EXIT_CODE;
     private static final Logger LOG = LoggerFactory.getLogger(ReadoutCli.class);
 
     // Inherited: accepted before or after the subcommand (readout --master local[2] train ... or readout train --master ...).
@@ -151,6 +153,10 @@ public final class ReadoutCli implements Callable<Integer> {
             if (ex instanceof io.readout.jobs.train.TrainingDivergedException) {
                 err.println(name + ": " + ex.getMessage());
                 return FAILURE;
+            }
+            if (ex instanceof io.readout.jobs.registry.RegistryLockedException) {
+                err.println(name + ": " + ex.getMessage());
+                return LOCKED;
             }
             LOG.error("{} failed", name, ex);
             err.println(name + ": failed: " + ex);
