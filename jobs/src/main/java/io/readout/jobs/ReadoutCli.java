@@ -4,6 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.DemoCommand;
 import io.readout.jobs.cli.PipelineCommand;
+import io.readout.jobs.cli.RetrainCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
@@ -34,9 +35,10 @@ import java.util.concurrent.Callable;
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
             PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
+            RetrainCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
+        footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 a registry stayed locked (retrain); 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
 public final class ReadoutCli implements Callable<Integer> {
     public static final int OK = 0;

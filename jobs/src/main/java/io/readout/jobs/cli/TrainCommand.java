@@ -78,6 +78,10 @@ public final class TrainCommand implements Callable<Integer> {
     SiferFlags sifer = new SiferFlags();
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%njtt:%n")
     JttFlags jtt = new JttFlags();
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "Start from this model's weights (a model.zip of the same architecture, any Hadoop URI)"
+                    + " instead of random ones: a warm start. Its updater state is not used.")
+    String init;
     @Option(names = "--resume", description = "Continue the run in --out from its last complete checkpoint.")
     boolean resume;
     @Option(names = "--overwrite", description = "Delete what --out holds and start again.")
@@ -88,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
                 activation, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, seed, select,
                 evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options(aux) : null,
                 TrainConfig.JTT.equals(method) ? jtt.options() : null,
-                TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null).validate();
+                TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null, init).validate();
     }
 
     /** The flags of the distillation methods. */

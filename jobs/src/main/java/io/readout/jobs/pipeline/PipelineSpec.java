@@ -25,6 +25,9 @@ import java.util.Set;
  * methods        per method, its own train flags: {"sifer": {"forget-every": 5}, ...}
  * evaluate       readout evaluate's flags ({@code model}: final or best)
  * report         readout report's flags, or false for no report stage
+ * retrain        readout retrain's choices: {@code candidate} (the run to promote: teacher, students/&lt;m&gt;,
+ *                or best, the student with the highest val worst-group accuracy; default best) and
+ *                {@code warm_start} (start that run from the promoted model; default false)
  * </pre>
  * A flag's value is a string, number or boolean (true: the switch is on; false: left out), or a list
  * (joined with commas). Overrides ({@code --set students.methods=erm,sifer}) replace one key each, by its
@@ -43,10 +46,12 @@ public final class PipelineSpec {
     public static final String METHODS = "methods";
     public static final String EVALUATE = "evaluate";
     public static final String REPORT = "report";
+    public static final String RETRAIN = "retrain";
+    public static final String BEST = "best";
     static final Set<String> SECTIONS = Set.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, METHODS, EVALUATE,
             REPORT);
     private static final List<String> KEYS = List.of(ROOT, SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
-            STUDENTS, METHODS, EVALUATE, REPORT);
+            STUDENTS, METHODS, EVALUATE, REPORT, RETRAIN);
     /** The flags every stage's folders and re-run mode come from. */
     private static final Set<String> PIPELINE_FLAGS = Set.of("out", "data", "run", "teacher", "teacher-probs",
             "method", "resume", "overwrite", "split", "seed");
@@ -146,6 +151,21 @@ public final class PipelineSpec {
                         + String.join(", ", STUDENT_METHODS) + ")");
             }
         }
+        Map<String, Object> retrain = section(RETRAIN, RETRAIN);
+        for (String key : retrain.keySet()) {
+            if (!List.of("candidate", "warm_start").contains(key)) {
+                throw new BadInputException(where + ": retrain." + key + ": unknown key (known: candidate, warm_start)");
+            }
+        }
+        String candidate = candidate();
+        if (!candidate.equals(BEST) && !candidate.equals(TEACHER)
+                && !(candidate.startsWith(STUDENTS + "/") && methods().contains(candidate.substring(STUDENTS.length() + 1)))) {
+            throw new BadInputException(where + ": retrain.candidate '" + candidate + "' is not best, teacher or one of"
+                    + " the students (" + String.join(", ", methods().stream().map(m -> STUDENTS + "/" + m).toList()) + ")");
+        }
+        if (retrain.containsKey("warm_start") && !(retrain.get("warm_start") instanceof Boolean)) {
+            throw new BadInputException(where + ": retrain.warm_start must be true or false, got " + retrain.get("warm_start"));
+        }
         Map<String, Object> perMethod = section(METHODS, METHODS);
         for (String m : perMethod.keySet()) {
             if (!STUDENT_METHODS.contains(m)) {
@@ -174,6 +194,17 @@ public final class PipelineSpec {
     /** False when the config says {@code "report": false}. */
     public boolean reports() {
         return !Boolean.FALSE.equals(tree.get(REPORT));
+    }
+
+    /** The run retrain promotes: {@code teacher}, {@code students/<m>}, or {@value #BEST}. */
+    public String candidate() {
+        Object c = section(RETRAIN, RETRAIN).get("candidate");
+        return c == null ? BEST : String.valueOf(c);
+    }
+
+    /** Whether retrain starts the promoted model's run from the promoted model. */
+    public boolean warmStart() {
+        return Boolean.TRUE.equals(section(RETRAIN, RETRAIN).get("warm_start"));
     }
 
     /** The student methods, in the config's order. */

@@ -25,7 +25,16 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                           String updater, double lr, double weightDecay, String activation, int workers,
                           int averagingFrequency,
                           String approach, int prefetch, long seed, String select, int evalBatch,
-                          DistillOptions distill, JttOptions jtt, SiferOptions sifer) {
+                          DistillOptions distill, JttOptions jtt, SiferOptions sifer, String init) {
+
+    /** A config that starts from random weights. */
+    public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
+                       String updater, double lr, double weightDecay, String activation, int workers,
+                       int averagingFrequency, String approach, int prefetch, long seed, String select, int evalBatch,
+                       DistillOptions distill, JttOptions jtt, SiferOptions sifer) {
+        this(method, arch, data, out, epochs, batch, updater, lr, weightDecay, activation, workers, averagingFrequency,
+                approach, prefetch, seed, select, evalBatch, distill, jtt, sifer, null);
+    }
 
     public static final String ERM = "erm";
     public static final String KD = "kd";
@@ -128,6 +137,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         if (sifer != null) {
             m.put("sifer", sifer.toJson());
         }
+        if (init != null) {
+            m.put("init", init);
+        }
         return m;
     }
 
@@ -146,7 +158,8 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                     num(m, "eval_batch").intValue(),
                     m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
                     m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
-                    m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null);
+                    m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null,
+                    m.get("init") instanceof String i ? i : null);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException b) {
                 throw b;

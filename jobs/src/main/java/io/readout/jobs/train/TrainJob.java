@@ -255,8 +255,11 @@ public final class TrainJob {
                             config.weightDecay(), config.seed())
                     : NetworkConfig.vector(config.arch(), table.numFeatures(), table.numClasses(), config.updater(),
                             config.lr(), config.weightDecay(), config.seed());
-            return new Start(0, Networks.build(method.network(nc.withActivation(config.activation()))), List.of(), 0,
-                    Double.NEGATIVE_INFINITY);
+            ComputationGraph fresh = Networks.build(method.network(nc.withActivation(config.activation())));
+            if (config.init() != null) {
+                WarmStart.apply(fresh, config.init(), run.conf());
+            }
+            return new Start(0, fresh, List.of(), 0, Double.NEGATIVE_INFINITY);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

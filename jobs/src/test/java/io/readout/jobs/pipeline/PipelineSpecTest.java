@@ -67,7 +67,7 @@ class PipelineSpecTest {
     @Test
     void badConfigsNameTheKey() {
         assertEquals("p.json: unknown key 'studnets' (known: root, seed, data, prepare, train, teacher, teacher_probs,"
-                + " students, methods, evaluate, report)", bad("{\"root\": \"r\", \"studnets\": {}}"));
+                + " students, methods, evaluate, report, retrain)", bad("{\"root\": \"r\", \"studnets\": {}}"));
         assertEquals("p.json: no root folder (set \"root\" or pass --root)", bad("{\"prepare\": {\"dataset\": \"x\"}}"));
         assertEquals("p.json: neither data (a prepared table) nor a prepare section", bad("{\"root\": \"r\"}"));
         assertEquals("p.json: students.methods: unknown method 'gdro' (known: erm, kd, jtt, dedier, sifer)",
@@ -81,6 +81,13 @@ class PipelineSpecTest {
         assertEquals("--set seed.x=1: seed is not a section", bad(CONFIG, "seed.x=1"));
         assertTrue(bad(CONFIG, "evaluate.model=best").startsWith("p.json: evaluate.model: set by the pipeline"));
         assertTrue(bad("{\"root\": [1]}").contains("no root folder"));
+        assertEquals("p.json: retrain.candidate 'students/jtt' is not best, teacher or one of the students"
+                + " (students/erm, students/kd, students/dedier, students/sifer)", bad(CONFIG, "retrain.candidate=students/jtt"));
+        assertEquals("p.json: retrain.warm: unknown key (known: candidate, warm_start)", bad(CONFIG, "retrain.warm=true"));
+        assertEquals("p.json: retrain.warm_start must be true or false, got 1", bad(CONFIG, "retrain.warm_start=1"));
+        assertEquals("best", spec().candidate());
+        assertFalse(spec().warmStart());
+        assertTrue(spec("retrain.warm_start=true", "retrain.candidate=teacher").warmStart());
     }
 
     @Test

@@ -1,0 +1,71 @@
+package io.readout.jobs.pipeline;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.run.RunDir;
+import org.apache.hadoop.conf.Configuration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which run of a pipeline retrain offers to the registry: the one the config names, or
+ * {@value PipelineSpec#BEST}: the student whose final model has the highest validation worst-group
+ * accuracy (ties: higher validation accuracy, then the config's order), or the teacher when there are
+ * no students. Validation only: the test split never chooses.
+ */
+public final class Candidates {
+    private Candidates() {
+    }
+
+    /** The chosen run's folder name under the root (teacher or students/&lt;m&gt;). */
+    public static String choose(Configuration conf, String root, PipelineSpec spec) {
+        if (!spec.candidate().equals(PipelineSpec.BEST)) {
+            return spec.candidate();
+        }
+        List<String> students = new ArrayList<>();
+        spec.methods().forEach(m -> students.add(StagePlan.STUDENTS_DIR + "/" + m));
+        if (students.isEmpty()) {
+            return StagePlan.TEACHER_DIR;
+        }
+        String best = null;
+        double bestWga = Double.NEGATIVE_INFINITY;
+        double bestAccuracy = Double.NEGATIVE_INFINITY;
+        for (String name : students) {
+            RunDir run = new RunDir(conf, HadoopInputs.child(root, name));
+            String file = RunDir.METRICS + "/val.json";
+            if (!run.exists(file)) {
+                throw new BadInputException(run.path(file) + ": missing; evaluate the run on val first");
+            }
+            Map<String, Object> val = Json.readObject(run.readText(file), run.path(file));
+            double wga = ((Number) val.get("worst_group_accuracy")).doubleValue();
+            double accuracy = ((Number) val.get("accuracy")).doubleValue();
+            if (wga > bestWga || wga == bestWga && accuracy > bestAccuracy) {
+                best = name;
+                bestWga = wga;
+                bestAccuracy = accuracy;
+            }
+        }
+        return best;
+    }
+
+    /** The run folder name (teacher or students/&lt;m&gt;) a promoted version came from, by its source path. */
+    public static String stageOf(String source) {
+        String[] parts = source.replaceAll("/+$", "").split("/");
+        String last = parts[parts.length - 1];
+        if (parts.length >= 2 && parts[parts.length - 2].equals(StagePlan.STUDENTS_DIR)) {
+            return StagePlan.STUDENTS_DIR + "/" + last;
+        }
+        return last.equals(StagePlan.TEACHER_DIR) ? StagePlan.TEACHER_DIR : null;
+    }
+
+    /** The override that starts {@code stage} from {@code model}: teacher.init=… or methods.&lt;m&gt;.init=…. */
+    public static String initOverride(String stage, String model) {
+        if (stage.equals(StagePlan.TEACHER_DIR)) {
+            return PipelineSpec.TEACHER + ".init=" + model;
+        }
+        return PipelineSpec.METHODS + "." + stage.substring(StagePlan.STUDENTS_DIR.length() + 1) + ".init=" + model;
+    }
+}
