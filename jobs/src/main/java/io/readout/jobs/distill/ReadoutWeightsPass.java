@@ -30,12 +30,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -45,11 +45,12 @@ import static org.apache.spark.sql.functions.when;
  * example weighed by {@link ReadoutWeights} — exp(β·margin^α) where the readout is wrong, else 1 —
  * and the weights normalised by their mean over the whole split, computed with Spark. Output, written
  * atomically into one folder: {@code weights/} (Parquet, {@link #SCHEMA}, one row per training
- * example) and {@code summary.json} ({@link #summarise}: counts, the weight histogram and, per group,
+ * example) and {@code summary.json} ({@link WeightsSummary}: counts, the weight histogram and, per group,
  * the flagged fraction, the mean weight and the mean readout confidence on errors, the paper's
  * diagnostic). Used by {@code readout weights} and by DEDIER training before every refresh.
  */
 public final class ReadoutWeightsPass {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadoutWeightsPass.class);
     public static final String WEIGHTS_DIR = "weights";
     public static final String SUMMARY = "summary.json";
     public static final String AUX_PRED = "aux_pred";
@@ -103,22 +104,27 @@ public final class ReadoutWeightsPass {
                     .map(new Verdict(weights), Encoders.row(VERDICTS))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                Row mean = verdicts.agg(avg(RAW_WEIGHT), count(lit(1))).first();
-                if (mean.getLong(1) == 0) {
+                // One job: the forward pass, and every figure of the summary per group, in raw weights.
+                List<WeightsSummary.Group> groups = groupFigures(verdicts);
+                long tForward = System.nanoTime();
+                if (groups.isEmpty()) {
                     throw new BadInputException("--data " + table.dir() + ": the train split is empty");
                 }
                 // Normalisation divides every raw weight by the same mean: one factor for the whole split.
-                double scale = weights.normalise(1, mean.getDouble(0));
+                double scale = weights.normalise(1, WeightsSummary.meanRaw(groups));
                 String dir = HadoopInputs.child(output.tmp(), WEIGHTS_DIR);
                 verdicts.withColumn(WEIGHT, col(RAW_WEIGHT).multiply(scale).cast(DataTypes.FloatType))
                         .withColumn(EPOCH, lit(epoch))
                         .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(dir);
+                long tWrite = System.nanoTime();
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put(EPOCH, epoch);
                 summary.put("alpha", weights.alpha());
                 summary.put("beta", weights.beta());
                 summary.put("normalise", weights.normalisation().toString());
-                summary.putAll(summarise(spark.read().parquet(dir)));
+                summary.putAll(WeightsSummary.of(groups, scale));
+                LOG.info("weights pass: forward and figures {} s, write {} s", (tForward - t0) / 1e9,
+                        (tWrite - tForward) / 1e9);
                 summary.put("seconds", (System.nanoTime() - t0) / 1e9);
                 output.writeText(SUMMARY, Json.write(summary));
                 output.commit();
@@ -129,75 +135,29 @@ public final class ReadoutWeightsPass {
         }
     }
 
+    /** Per group (sorted): n, flagged, sum of raw weights, sum of confidence on errors, raw weights of 1 counted, the others listed. */
+    private static List<WeightsSummary.Group> groupFigures(Dataset<Row> verdicts) {
+        Column wrong = col(WRONG);
+        Column one = col(RAW_WEIGHT).equalTo(1f);
+        List<Row> rows = verdicts
+                .withColumn(ExamplesSchema.GROUP, coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)))
+                .groupBy(ExamplesSchema.GROUP)
+                .agg(count(lit(1)), sum(when(wrong, 1L).otherwise(0L)), sum(RAW_WEIGHT),
+                        sum(when(wrong, col(AUX_CONFIDENCE)).otherwise(0.0)), sum(when(one, 1L).otherwise(0L)),
+                        collect_list(when(not(one), col(RAW_WEIGHT))))
+                .orderBy(ExamplesSchema.GROUP)
+                .collectAsList();
+        List<WeightsSummary.Group> groups = new ArrayList<>();
+        for (Row r : rows) {
+            groups.add(new WeightsSummary.Group(r.getInt(0), r.getLong(1), r.getLong(2), r.getDouble(3),
+                    r.getDouble(4), r.getLong(5), r.getList(6)));
+        }
+        return groups;
+    }
+
     /** The {@code weights/} table of a committed pass. */
     public static Dataset<Row> read(SparkSession spark, String dir) {
         return spark.read().parquet(HadoopInputs.child(dir, WEIGHTS_DIR));
-    }
-
-    /**
-     * The summary of a weights table, in one Spark SQL aggregation (per group and, rolled up, over
-     * all): {@code examples}, {@code flagged} (readout wrong) and {@code flagged_fraction},
-     * {@code mean_raw_weight} (the normalising mean), {@code mean_weight}, {@code max_weight},
-     * {@code mean_error_confidence} (the readout's mean top-1 probability over its errors; null
-     * without errors), {@code histogram} (examples per weight bin, {@link #HISTOGRAM_EDGES}) and
-     * {@code groups}: per group (an example without one counts in the group of its label) n, flagged,
-     * flagged fraction, mean weight and mean readout confidence on errors.
-     */
-    public static Map<String, Object> summarise(Dataset<Row> weights) {
-        Column wrong = col(WRONG);
-        List<Column> aggregates = new ArrayList<>(List.of(sum(when(wrong, 1L).otherwise(0L)), avg(RAW_WEIGHT),
-                avg(WEIGHT), max(WEIGHT), avg(when(wrong, col(AUX_CONFIDENCE)))));
-        for (int b = 0; b < HISTOGRAM_EDGES.length; b++) {
-            Column in = col(WEIGHT).geq(HISTOGRAM_EDGES[b]);
-            if (b + 1 < HISTOGRAM_EDGES.length) {
-                in = in.and(col(WEIGHT).lt(HISTOGRAM_EDGES[b + 1]));
-            }
-            aggregates.add(sum(when(in, 1L).otherwise(0L)));
-        }
-        List<Row> rows = weights
-                .withColumn(ExamplesSchema.GROUP, coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)))
-                .rollup(ExamplesSchema.GROUP)
-                .agg(count(lit(1)), aggregates.toArray(new Column[0]))
-                .orderBy(ExamplesSchema.GROUP)
-                .collectAsList();
-        // The rolled-up row (group null) comes first; it is missing only when the table is empty.
-        Row all = rows.isEmpty() || !rows.get(0).isNullAt(0) ? null : rows.get(0);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("examples", all == null ? 0L : all.getLong(1));
-        m.putAll(figures(all));
-        m.put("mean_raw_weight", all == null ? null : all.get(3));
-        m.put("max_weight", all == null || all.isNullAt(5) ? null : ((Number) all.get(5)).doubleValue());
-        List<Map<String, Object>> histogram = new ArrayList<>();
-        for (int b = 0; b < HISTOGRAM_EDGES.length; b++) {
-            Map<String, Object> bin = new LinkedHashMap<>();
-            bin.put("from", HISTOGRAM_EDGES[b]);
-            bin.put("to", b + 1 < HISTOGRAM_EDGES.length ? HISTOGRAM_EDGES[b + 1] : null);
-            bin.put("count", all == null ? 0L : all.getLong(7 + b));
-            histogram.add(bin);
-        }
-        m.put("histogram", histogram);
-        List<Map<String, Object>> groups = new ArrayList<>();
-        for (Row g : rows.subList(all == null ? 0 : 1, rows.size())) {
-            Map<String, Object> group = new LinkedHashMap<>();
-            group.put("group", g.getInt(0));
-            group.put("n", g.getLong(1));
-            group.putAll(figures(g));
-            groups.add(group);
-        }
-        m.put("groups", groups);
-        return m;
-    }
-
-    /** flagged, flagged_fraction, mean_weight, mean_error_confidence of one row of {@link #summarise}'s aggregation. */
-    private static Map<String, Object> figures(Row r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        long n = r == null ? 0 : r.getLong(1);
-        long flagged = n == 0 ? 0 : r.getLong(2);
-        m.put("flagged", flagged);
-        m.put("flagged_fraction", n == 0 ? 0.0 : (double) flagged / n);
-        m.put("mean_weight", n == 0 ? null : r.get(4));
-        m.put("mean_error_confidence", n == 0 ? null : r.get(6));
-        return m;
     }
 
     /**
