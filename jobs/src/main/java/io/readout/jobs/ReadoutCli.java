@@ -5,6 +5,7 @@ import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
+import io.readout.jobs.cli.ReportCommand;
 import io.readout.jobs.cli.SweepCommand;
 import io.readout.jobs.cli.TeacherProbsCommand;
 import io.readout.jobs.cli.TrainCommand;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
-            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
