@@ -138,7 +138,7 @@ public final class ReportJob {
             }
             b.append('\n');
         }
-        return b.toString();
+        return b.toString().replaceAll(" +\n", "\n");
     }
 
     private static String shortName(ReportModel.Column c) {
