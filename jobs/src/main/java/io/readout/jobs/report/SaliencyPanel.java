@@ -110,10 +110,10 @@ public record SaliencyPanel(String data, ImageShape shape, List<Example> example
                 ComputationGraph net = dir.loadModel(RunDir.MODEL);
                 ModelCompatibility.require(net, table, dir.path(RunDir.MODEL), data);
                 maps.add(new RunMaps(run, Saliency.compute(net, features.castTo(net.params().dataType()))));
+                LOG.info("report: saliency of {} on {} examples", run.label(), rows.size());
             } catch (BadInputException e) {
                 notes.add(run.label() + ": " + e.getMessage());
             }
-            LOG.info("report: saliency of {} on {} examples", run.label(), rows.size());
         }
         return new SaliencyPanel(data, table.shape(), List.copyOf(examples), List.copyOf(maps), notes);
     }
