@@ -8,6 +8,7 @@ import io.readout.jobs.cli.RetrainCommand;
 import io.readout.jobs.cli.EvaluateCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
+import io.readout.jobs.cli.ReportCommand;
 import io.readout.jobs.cli.SweepCommand;
 import io.readout.jobs.cli.TeacherProbsCommand;
 import io.readout.jobs.cli.TrainCommand;
@@ -35,8 +36,7 @@ import java.util.concurrent.Callable;
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
             PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
-            RetrainCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class},
+            ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 a registry stayed locked (retrain); 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})

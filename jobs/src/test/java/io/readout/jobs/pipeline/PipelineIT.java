@@ -35,7 +35,7 @@ class PipelineIT extends SharedSparkSession {
     private static final List<String> STAGES = List.of("prepare", "teacher", "teacher-probs", "students/erm",
             "students/kd", "students/jtt", "students/dedier", "students/sifer", "evaluate/teacher",
             "evaluate/students/erm", "evaluate/students/kd", "evaluate/students/jtt", "evaluate/students/dedier",
-            "evaluate/students/sifer");
+            "evaluate/students/sifer", "report");
     private static final Pattern OUTCOME = Pattern.compile("(?m)^\\[\\d+/\\d+] (\\S+): (done in|up to date|failed)");
 
     @TempDir
@@ -53,7 +53,7 @@ class PipelineIT extends SharedSparkSession {
                      "teacher_probs": {"temperature": 2},
                      "students": {"arch": "student", "methods": ["erm", "kd", "jtt", "dedier", "sifer"]},
                      "methods": {"jtt": {"jtt-epochs": 1, "upweight": 3}, "sifer": {"forget-every": 3}},
-                     "report": false}
+                     "report": {"examples-per-group": 1}}
                     """.formatted(root()));
         }
         return file;
@@ -107,11 +107,13 @@ class PipelineIT extends SharedSparkSession {
         assertTrue(Files.exists(root().resolve("teacher-probs/_SUCCESS")));
         assertTrue(Files.exists(root().resolve("students/dedier/weights/epoch=0002/summary.json")));
         assertTrue(Files.exists(root().resolve("pipeline.json")));
+        assertTrue(Files.exists(root().resolve("report/_SUCCESS")));
+        assertTrue(run.out().contains("report: " + root().resolve("report/report.html")), run.out());
         for (String s : STAGES) {
             assertEquals("done", record(s).get("status"), s);
         }
         // Progress a person can follow: per stage a start and an end with elapsed time, per epoch an ETA.
-        assertTrue(run.out().contains("[2/14] teacher: starting at "), run.out());
+        assertTrue(run.out().contains("[2/15] teacher: starting at "), run.out());
         assertTrue(run.out().contains("    readout train --method=erm --arch=student --epochs=2"), run.out());
         assertTrue(run.out().contains("epoch 1/2  loss "), run.out());
         assertTrue(run.out().contains("  eta "), run.out());
@@ -137,7 +139,7 @@ class PipelineIT extends SharedSparkSession {
         String before = (String) record("students/sifer").get("hash");
         CliRun run = pipeline("--set", "methods.sifer.forget-every=2");
         assertEquals(0, run.code(), run.err());
-        assertEquals(List.of("students/sifer", "evaluate/students/sifer"), ran(run));
+        assertEquals(List.of("students/sifer", "evaluate/students/sifer", "report"), ran(run));
         assertFalse(before.equals(record("students/sifer").get("hash")));
         Map<String, Object> config = Json.readObject(Files.readString(root().resolve("students/sifer/config.json")), "c");
         assertEquals(2, ((Map<?, ?>) config.get("sifer")).get("forget_every"));
@@ -160,7 +162,7 @@ class PipelineIT extends SharedSparkSession {
 
         CliRun run = pipeline("--set", "methods.sifer.forget-every=2");
         assertEquals(0, run.code(), run.err());
-        assertEquals(List.of("students/erm", "evaluate/students/erm"), ran(run));
+        assertEquals(List.of("students/erm", "evaluate/students/erm", "report"), ran(run));
         assertTrue(run.out().contains("students/erm: resuming at "), run.out());
         String ermLines = run.out().substring(run.out().indexOf("students/erm: resuming"),
                 run.out().indexOf("students/erm: done in"));
@@ -178,8 +180,12 @@ class PipelineIT extends SharedSparkSession {
         CliRun run = pipeline("--set", "prepare.n-train=192", "--methods", "erm", "--set",
                 "methods.sifer.forget-every=2");
         assertEquals(0, run.code(), run.err());
-        assertEquals(List.of("prepare", "teacher", "students/erm", "evaluate/teacher", "evaluate/students/erm"),
-                ran(run));
+        assertEquals(List.of("prepare", "teacher", "students/erm", "evaluate/teacher", "evaluate/students/erm",
+                "report"), ran(run));
+        // The report shows the runs of the config as it is now, not the students it no longer lists.
+        String html = Files.readString(root().resolve("report/report.html"));
+        assertTrue(html.contains("student erm"), "erm in the report");
+        assertFalse(html.contains("student dedier"), "dedier was dropped from the config");
         Map<String, Object> dataset = Json.readObject(Files.readString(root().resolve("data/dataset.json")), "d");
         assertTrue(Json.write(dataset).contains("192"), Json.write(dataset));
     }

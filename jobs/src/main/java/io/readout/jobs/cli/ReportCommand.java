@@ -1,0 +1,39 @@
+package io.readout.jobs.cli;
+
+import io.readout.jobs.report.ReportConfig;
+import io.readout.jobs.report.ReportJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code readout report}: parses and validates, then runs {@link ReportJob} and prints the methods table. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"One self-contained HTML page and a JSON summary of every run under a pipeline root.",
+            "Writes ROOT/report/report.html, ROOT/report/summary.json and _SUCCESS."},
+        footer = {"", "Example:",
+            "  readout report /tmp/pipeline"})
+public final class ReportCommand implements Callable<Integer> {
+    @ParentCommand
+    private io.readout.jobs.ReadoutCli parent;
+
+    @Parameters(index = "0", paramLabel = "ROOT",
+            description = "The pipeline root: run folders (config.json and _SUCCESS) at depth 0 to 2, e.g. ROOT/teacher, ROOT/students/*.")
+    String root;
+
+    @Option(names = "--examples-per-group", paramLabel = "N", defaultValue = "" + ReportConfig.DEFAULT_EXAMPLES_PER_GROUP,
+            description = "Test examples per group with saliency maps (0: none; default: ${DEFAULT-VALUE}).")
+    int examplesPerGroup;
+
+    @Override
+    public Integer call() {
+        ReportConfig config = new ReportConfig(root, examplesPerGroup).validate();
+        ReportJob.Result result = ReportJob.run(parent.spark("report"), config);
+        parent.out().print(ReportJob.format(result.model()));
+        parent.out().println("wrote " + result.html());
+        parent.out().println("wrote " + result.summary());
+        return 0;
+    }
+}

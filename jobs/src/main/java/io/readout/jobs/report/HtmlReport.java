@@ -1,0 +1,339 @@
+package io.readout.jobs.report;
+
+import io.readout.common.metrics.GroupAccuracy;
+import io.readout.common.metrics.SplitMetrics;
+import io.readout.jobs.sifer.SiferTraining;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static io.readout.jobs.report.SvgCharts.escape;
+
+/**
+ * report.html: one self-contained page (inline CSS, inline SVG charts, PNG images as data URIs; no
+ * script and no reference to anything outside the file) with, in order: the runs; the methods table
+ * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
+ * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
+ * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
+ * Each run keeps one colour throughout.
+ */
+public final class HtmlReport {
+    static final String MISSING = "—";
+    /** Images are shown about this many pixels on their long side, scaled by whole factors. */
+    static final int IMAGE_SIZE = 112;
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;\
+            max-width:1120px;margin:24px auto;padding:0 20px;line-height:1.4}
+            h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:36px;border-bottom:1px solid #ddd;\
+            padding-bottom:4px}h3{font-size:14px;margin:0 0 6px}
+            .meta{color:#666;font-size:13px}.note{color:#666;font-size:13px;margin:4px 0}
+            table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+            th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
+            th{background:#f5f5f5;font-weight:600}th.left,td.left{text-align:left}
+            td.best{font-weight:bold;background:#e6f2e6}
+            .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:baseline}
+            .legend{font-size:12px;margin:6px 0 2px}.legend span{margin-right:14px;white-space:nowrap}
+            .cards{display:flex;flex-wrap:wrap;gap:16px}.card{border:1px solid #e2e2e2;border-radius:6px;padding:10px 12px}
+            svg.chart{display:block;max-width:100%;height:auto}svg text{font-size:11px;fill:#444}
+            svg text.label{font-size:12px;fill:#222}svg .grid{stroke:#e8e8e8}svg .axis{stroke:#999}
+            svg rect.bar{stroke:#fff;stroke-width:0.5}
+            table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
+            table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
+            .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
+            code{font-size:12px}
+            """;
+
+    private final ReportModel model;
+    private final List<SaliencyPanel> panels;
+    private final String generated;
+    private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
+    private final StringBuilder b = new StringBuilder();
+
+    private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated) {
+        this.model = model;
+        this.panels = panels;
+        this.generated = generated;
+        for (int i = 0; i < model.runs().size(); i++) {
+            colors.put(model.runs().get(i), SvgCharts.color(i));
+        }
+    }
+
+    /** The page; {@code generated} is shown as the time it was made. */
+    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated) {
+        return new HtmlReport(model, panels, generated).page();
+    }
+
+    private String page() {
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>readout report: ").append(escape(model.root())).append("</title>\n")
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        b.append("<h1>readout report</h1>\n<p class=\"meta\"><code>").append(escape(model.root())).append("</code> · ")
+                .append(model.runs().size()).append(model.runs().size() == 1 ? " run" : " runs").append(" · generated ")
+                .append(escape(generated)).append("</p>\n");
+        runs();
+        methods();
+        perGroup();
+        curves();
+        dedier();
+        sifer();
+        saliency();
+        b.append("</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private String swatch(ReportModel.Run run) {
+        return "<span class=\"swatch\" style=\"background:" + colors.get(run) + "\"></span>";
+    }
+
+    private void runs() {
+        b.append("<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th class=\"left\">run</th><th class=\"left\">method</th>")
+                .append("<th class=\"left\">arch</th><th class=\"left\">folder</th><th>epochs</th><th>best epoch</th>")
+                .append("<th>final loss</th><th>final val acc</th><th>final val WGA</th></tr>\n");
+        for (ReportModel.Run r : model.runs()) {
+            ReportModel.Epoch last = r.finalEpoch();
+            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label())).append("</td><td class=\"left\">")
+                    .append(escape(r.method())).append("</td><td class=\"left\">").append(escape(r.arch()))
+                    .append("</td><td class=\"left\"><code>").append(escape(r.relative())).append("</code></td><td>")
+                    .append(r.epochs().size()).append("</td><td>")
+                    .append(r.bestEpoch() == null ? MISSING : r.bestEpoch() + (r.select() == null ? ""
+                            : " <span class=\"caption\">(" + escape(r.select()) + ")</span>"))
+                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("loss")))
+                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("val_accuracy")))
+                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("val_wga")))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+    }
+
+    private void methods() {
+        b.append("<h2 id=\"accuracy\">Accuracy</h2>\n<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
+                .append("<th colspan=\"4\">validation</th><th colspan=\"4\">test</th></tr>\n<tr>");
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            b.append("<th>").append(escape(c.header())).append("</th>");
+        }
+        b.append("</tr>\n");
+        List<List<ReportModel.Run>> best = new ArrayList<>();
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            best.add(model.best(c));
+        }
+        for (ReportModel.Run r : model.runs()) {
+            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label())).append("</td>");
+            for (int i = 0; i < ReportModel.COLUMNS.size(); i++) {
+                double v = ReportModel.COLUMNS.get(i).of(r);
+                if (!Double.isNaN(v) && best.get(i).contains(r)) {
+                    b.append("<td class=\"best\">").append(fmt(v)).append("</td>");
+                } else {
+                    b.append("<td>").append(fmt(v)).append("</td>");
+                }
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n<p class=\"note\">The final model (<code>model.zip</code>) as <code>readout evaluate</code> ")
+                .append("wrote it to <code>metrics/val.json</code> and <code>metrics/test.json</code>; the best value of ")
+                .append("each column is in bold; ").append(MISSING).append(" where a run was not evaluated on the split ")
+                .append("(or the split has no bias-conflicting examples).</p>\n");
+    }
+
+    private void perGroup() {
+        b.append("<h2 id=\"groups\">Per-group test accuracy</h2>\n");
+        TreeSet<Integer> groups = new TreeSet<>();
+        List<ReportModel.Run> evaluated = new ArrayList<>();
+        for (ReportModel.Run r : model.runs()) {
+            if (r.test() != null) {
+                evaluated.add(r);
+                r.test().groups().forEach(g -> groups.add(g.group()));
+            }
+        }
+        if (evaluated.isEmpty()) {
+            b.append("<p class=\"note\">No run has <code>metrics/test.json</code> yet (run <code>readout evaluate</code>).</p>\n");
+            return;
+        }
+        List<String> categories = groups.stream().map(String::valueOf).toList();
+        List<SvgCharts.Bars> bars = new ArrayList<>();
+        for (ReportModel.Run r : evaluated) {
+            double[] v = new double[categories.size()];
+            int i = 0;
+            for (int g : groups) {
+                v[i++] = groupAccuracy(r.test(), g);
+            }
+            bars.add(new SvgCharts.Bars(r.label(), colors.get(r), v));
+        }
+        legend(evaluated);
+        b.append(SvgCharts.barChart(categories, bars, "group", "test accuracy", 1));
+    }
+
+    private static double groupAccuracy(SplitMetrics m, int group) {
+        for (GroupAccuracy g : m.groups()) {
+            if (g.group() == group) {
+                return g.accuracy();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void legend(List<ReportModel.Run> runs) {
+        b.append("<div class=\"legend\">");
+        for (ReportModel.Run r : runs) {
+            b.append("<span>").append(swatch(r)).append(escape(r.label())).append("</span>");
+        }
+        b.append("</div>\n");
+    }
+
+    private void legend(String[] names, String[] cols) {
+        b.append("<div class=\"legend\">");
+        for (int i = 0; i < names.length; i++) {
+            b.append("<span><span class=\"swatch\" style=\"background:").append(cols[i]).append("\"></span>")
+                    .append(escape(names[i])).append("</span>");
+        }
+        b.append("</div>\n");
+    }
+
+    private SvgCharts.Line line(ReportModel.Run r, String key, String name, String color) {
+        double[][] c = r.curve(key);
+        return new SvgCharts.Line(name, color, c[0], c[1]);
+    }
+
+    private void curves() {
+        b.append("<h2 id=\"curves\">Training curves</h2>\n<div class=\"cards\">\n");
+        String acc = SvgCharts.color(0);
+        String wga = SvgCharts.color(2);
+        for (ReportModel.Run r : model.runs()) {
+            b.append("<div class=\"card\"><h3>").append(swatch(r)).append(escape(r.label())).append("</h3>\n");
+            if (r.epochs().isEmpty()) {
+                b.append("<p class=\"note\">No epochs in <code>history.json</code>.</p></div>\n");
+                continue;
+            }
+            double maxLoss = 0;
+            for (ReportModel.Epoch e : r.epochs()) {
+                double l = e.figure("loss");
+                if (!Double.isNaN(l) && !Double.isInfinite(l)) {
+                    maxLoss = Math.max(maxLoss, l);
+                }
+            }
+            b.append(SvgCharts.lineChart(List.of(line(r, "loss", "training loss", colors.get(r))), "epoch", "training loss",
+                    0, SvgCharts.niceMax(maxLoss, 5)));
+            legend(new String[] {"val accuracy", "val worst-group accuracy"}, new String[] {acc, wga});
+            b.append(SvgCharts.lineChart(List.of(line(r, "val_accuracy", "val accuracy", acc),
+                    line(r, "val_wga", "val worst-group accuracy", wga)), "epoch", "accuracy", 0, 1));
+            b.append("</div>\n");
+        }
+        b.append("</div>\n");
+    }
+
+    private void dedier() {
+        List<ReportModel.Run> runs = model.runs().stream().filter(r -> "dedier".equals(r.method())).toList();
+        if (runs.isEmpty()) {
+            return;
+        }
+        b.append("<h2 id=\"dedier\">DEDIER: early-readout weights</h2>\n<p class=\"note\">From the newest weights pass ")
+                .append("of each run (<code>weights/epoch=NNNN/summary.json</code>): training examples the early readout ")
+                .append("gets wrong are flagged and up-weighted by its confidence.</p>\n");
+        for (ReportModel.Run r : runs) {
+            ReportModel.Weights w = r.weights();
+            b.append("<h3>").append(swatch(r)).append(escape(r.label())).append("</h3>\n");
+            if (w == null) {
+                b.append("<p class=\"note\">No <code>weights/epoch=NNNN/summary.json</code>.</p>\n");
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "<p class=\"note\">Weights of epoch %d: %d examples, %d flagged (%.1f%%), "
+                    + "largest weight %s.</p>%n", w.epoch(), w.examples(), w.flagged(), 100 * w.flaggedFraction(),
+                    fmt(w.maxWeight())));
+            List<String> groups = new ArrayList<>();
+            double[] flagged = new double[w.groups().size()];
+            double[] confidence = new double[w.groups().size()];
+            for (int i = 0; i < w.groups().size(); i++) {
+                ReportModel.WeightGroup g = w.groups().get(i);
+                groups.add(String.valueOf(g.group()));
+                flagged[i] = g.flaggedFraction();
+                confidence[i] = g.meanErrorConfidence();
+            }
+            String color = colors.get(r);
+            b.append("<div class=\"cards\">\n<div class=\"card\"><h3>Weights (training examples)</h3>\n")
+                    .append(SvgCharts.histogram(w.histogram(), "weight", color)).append("</div>\n")
+                    .append("<div class=\"card\"><h3>Fraction flagged per group</h3>\n")
+                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("flagged", color, flagged)), "group",
+                            "fraction flagged", 1)).append("</div>\n")
+                    .append("<div class=\"card\"><h3>Readout confidence on its errors per group</h3>\n")
+                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("mean confidence on errors", color,
+                            confidence)), "group", "mean confidence", 1))
+                    .append("<p class=\"note\">").append(MISSING).append(": no errors in the group.</p></div>\n</div>\n");
+        }
+    }
+
+    private void sifer() {
+        List<ReportModel.Run> runs = model.runs().stream().filter(r -> "sifer".equals(r.method())).toList();
+        if (runs.isEmpty()) {
+            return;
+        }
+        b.append("<h2 id=\"sifer\">SIFER: aux readout accuracy</h2>\n<p class=\"note\">The aux head's accuracy on the ")
+                .append("validation split after each epoch (<code>").append(SiferTraining.VAL_AUX_ACCURACY)
+                .append("</code>): how much label signal the early layers still give a linear readout; forgetting ")
+                .append("pushes it down.</p>\n<div class=\"cards\">\n");
+        String main = SvgCharts.color(0);
+        for (ReportModel.Run r : runs) {
+            b.append("<div class=\"card\"><h3>").append(swatch(r)).append(escape(r.label())).append("</h3>\n");
+            if (!r.hasFigure(SiferTraining.VAL_AUX_ACCURACY)) {
+                b.append("<p class=\"note\">No <code>").append(SiferTraining.VAL_AUX_ACCURACY)
+                        .append("</code> in <code>history.json</code>.</p></div>\n");
+                continue;
+            }
+            legend(new String[] {"aux readout (val)", "main output (val)"}, new String[] {colors.get(r), main});
+            b.append(SvgCharts.lineChart(List.of(line(r, SiferTraining.VAL_AUX_ACCURACY, "aux readout", colors.get(r)),
+                    line(r, "val_accuracy", "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
+        }
+        b.append("</div>\n");
+    }
+
+    private void saliency() {
+        if (panels.isEmpty()) {
+            return;
+        }
+        b.append("<h2 id=\"saliency\">Saliency</h2>\n<p class=\"note\">|∂ logit of the predicted class / ∂ input|, ")
+                .append("maximum over channels, scaled to its largest value (black 0, white 1), for the first test ")
+                .append("examples of each group by id; under each map the run's prediction.</p>\n");
+        for (SaliencyPanel p : panels) {
+            b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code></p>\n");
+            for (String note : p.notes()) {
+                b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
+            }
+            if (p.examples().isEmpty() || p.runs().isEmpty()) {
+                continue;
+            }
+            int scale = Math.max(1, IMAGE_SIZE / Math.max(p.shape().height(), p.shape().width()));
+            String size = String.format(Locale.ROOT, " width=\"%d\" height=\"%d\"", p.shape().width() * scale,
+                    p.shape().height() * scale);
+            b.append("<table class=\"saliency\">\n<tr><th class=\"left\">example</th><th>input</th>");
+            for (SaliencyPanel.RunMaps m : p.runs()) {
+                b.append("<th>").append(swatch(m.run())).append(escape(m.run().label())).append("</th>");
+            }
+            b.append("</tr>\n");
+            for (int i = 0; i < p.examples().size(); i++) {
+                SaliencyPanel.Example e = p.examples().get(i);
+                b.append("<tr><td class=\"left\">group ").append(e.group()).append("<br><span class=\"caption\">label ")
+                        .append(e.label()).append("<br>").append(escape(e.id())).append("</span></td><td><img alt=\"input ")
+                        .append(escape(e.id())).append("\"").append(size).append(" src=\"")
+                        .append(PngImages.dataUri(PngImages.example(e.pixels(), p.shape()))).append("\"></td>");
+                for (SaliencyPanel.RunMaps m : p.runs()) {
+                    int pred = m.maps().predicted()[i];
+                    b.append("<td><img alt=\"saliency ").append(escape(m.run().label())).append("\"").append(size)
+                            .append(" src=\"").append(PngImages.dataUri(PngImages.heat(m.maps().maps()[i],
+                                    m.maps().height(), m.maps().width()))).append("\"><span class=\"caption ")
+                            .append(pred == e.label() ? "right" : "wrong").append("\">pred ").append(pred)
+                            .append("</span></td>");
+                }
+                b.append("</tr>\n");
+            }
+            b.append("</table>\n");
+        }
+    }
+
+    static String fmt(double v) {
+        return Double.isNaN(v) ? MISSING : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

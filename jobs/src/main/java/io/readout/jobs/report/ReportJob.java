@@ -1,0 +1,153 @@
+package io.readout.jobs.report;
+
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.io.AtomicOutput;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code readout report ROOT}: one page and one JSON file about every run under a pipeline root.
+ * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
+ * and nothing is written) → saliency maps of a few test examples per group ({@link SaliencyPanel}, on
+ * the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
+ * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
+ * {@code _SUCCESS}; a rerun replaces the earlier report).
+ */
+public final class ReportJob {
+    public static final String REPORT_DIR = "report";
+    public static final String HTML = "report.html";
+    public static final String SUMMARY = "summary.json";
+    private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
+
+    /** What was reported and where. */
+    public record Result(ReportModel model, String html, String summary) {
+    }
+
+    private ReportJob() {
+    }
+
+    public static Result run(SparkSession spark, ReportConfig config) {
+        config.validate();
+        LOG.info("report: {}", config.describe());
+        ReportModel model = ReportModel.read(spark.sparkContext().hadoopConfiguration(), config.root());
+        LOG.info("report: {} runs under {}", model.runs().size(), model.root());
+        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
+        String generated = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String html = HtmlReport.render(model, panels, generated);
+        String summary = io.readout.common.Json.write(summary(model, generated));
+        try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
+                HadoopInputs.child(model.root(), REPORT_DIR), true, "ROOT")) {
+            out.writeText(HTML, html);
+            out.writeText(SUMMARY, summary);
+            out.commit();
+            return new Result(model, HadoopInputs.display(new Path(out.out(), HTML)),
+                    HadoopInputs.display(new Path(out.out(), SUMMARY)));
+        }
+    }
+
+    /**
+     * summary.json: per run its label, method, arch, folder, val and test metrics (null when not evaluated),
+     * the selected epoch with its val figures and the final epoch's figures; and per column of the methods
+     * table the best run (the first in the report's order on a tie; null when no run has a value).
+     */
+    public static Map<String, Object> summary(ReportModel model, String generated) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("root", model.root());
+        m.put("generated", generated);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (ReportModel.Run r : model.runs()) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("label", r.label());
+            run.put("method", r.method());
+            run.put("arch", r.arch());
+            run.put("dir", r.dir());
+            run.put("relative", r.relative());
+            run.put("data", r.data());
+            run.put("val", r.val() == null ? null : r.val().toJson());
+            run.put("test", r.test() == null ? null : r.test().toJson());
+            run.put("figures", ReportModel.figures(r));
+            run.put("select", r.select());
+            run.put("best_epoch", r.bestEpoch());
+            run.put("best_epoch_figures", epochFigures(r.epoch(r.bestEpoch())));
+            run.put("final_epoch", epochFigures(r.finalEpoch()));
+            runs.add(run);
+        }
+        m.put("runs", runs);
+        Map<String, Object> best = new LinkedHashMap<>();
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            List<ReportModel.Run> top = model.best(c);
+            if (top.isEmpty()) {
+                best.put(c.key(), null);
+                continue;
+            }
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("label", top.get(0).label());
+            b.put("dir", top.get(0).dir());
+            b.put("value", c.of(top.get(0)));
+            if (top.size() > 1) {
+                b.put("tied_with", top.subList(1, top.size()).stream().map(ReportModel.Run::label).toList());
+            }
+            best.put(c.key(), b);
+        }
+        m.put("best", best);
+        return m;
+    }
+
+    private static Map<String, Object> epochFigures(ReportModel.Epoch e) {
+        if (e == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", e.epoch());
+        for (String k : List.of("loss", "val_accuracy", "val_wga", "val_group_mean")) {
+            m.put(k, e.figures().get(k));
+        }
+        return m;
+    }
+
+    /** The printed methods table: a row per run, a column per figure, "-" where none, "*" on each column's best. */
+    public static String format(ReportModel model) {
+        int width = Math.max(3, model.runs().stream().mapToInt(r -> r.label().length()).max().orElse(3));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "run"));
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            b.append(String.format(Locale.ROOT, "  %9s", shortName(c)));
+        }
+        b.append('\n');
+        List<List<ReportModel.Run>> best = new ArrayList<>();
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            best.add(model.best(c));
+        }
+        for (ReportModel.Run r : model.runs()) {
+            b.append(String.format(Locale.ROOT, "%-" + width + "s", r.label()));
+            for (int i = 0; i < ReportModel.COLUMNS.size(); i++) {
+                double v = ReportModel.COLUMNS.get(i).of(r);
+                String cell = Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v)
+                        + (best.get(i).contains(r) ? "*" : " ");
+                b.append(String.format(Locale.ROOT, "  %9s", Double.isNaN(v) ? "- " : cell));
+            }
+            b.append('\n');
+        }
+        return b.toString().replaceAll(" +\n", "\n");
+    }
+
+    private static String shortName(ReportModel.Column c) {
+        String figure = switch (c.header()) {
+            case "average" -> "acc";
+            case "worst-group" -> "wga";
+            case "group-mean" -> "gm";
+            default -> "bc";
+        };
+        return c.split() + "_" + figure;
+    }
+}

@@ -1,0 +1,291 @@
+package io.readout.jobs.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Small charts as inline SVG text, with no script and no external reference: a grouped bar chart, a line
+ * chart and a histogram. Every chart has the same frame ({@value #WIDTH}×{@value #HEIGHT}, plot area
+ * x ∈ [{@value #LEFT}, {@value #WIDTH} − {@value #RIGHT}], y ∈ [{@value #TOP}, {@value #HEIGHT} − {@value #BOTTOM}]),
+ * horizontal grid lines at "nice" ticks, and a {@code <title>} on every mark so a reader can hover for the
+ * exact value. Legends are the page's business (one legend serves several charts).
+ */
+public final class SvgCharts {
+    static final int WIDTH = 480;
+    static final int HEIGHT = 240;
+    static final int LEFT = 48;
+    static final int RIGHT = 16;
+    static final int TOP = 16;
+    static final int BOTTOM = 44;
+    /** Line charts keep their first and last points this far inside the plot area. */
+    static final int LINE_INSET = 10;
+    /** Bars fill this fraction of their category's band, centred. */
+    static final double BAND_FILL = 0.8;
+
+    /** Tableau 10: distinguishable, and readable in grey print. */
+    public static final List<String> PALETTE = List.of("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac");
+
+    private SvgCharts() {
+    }
+
+    /** The i-th colour of the palette, cycling. */
+    public static String color(int i) {
+        return PALETTE.get(Math.floorMod(i, PALETTE.size()));
+    }
+
+    /** A linear map from a domain to a range (pixels); the range may run backwards (SVG's y grows downwards). */
+    public record Scale(double domainMin, double domainMax, double rangeMin, double rangeMax) {
+        public double map(double v) {
+            return rangeMin + (v - domainMin) * (rangeMax - rangeMin) / (domainMax - domainMin);
+        }
+    }
+
+    /** One bar per category; NaN where there is no value. */
+    public record Bars(String name, String color, double[] values) {
+    }
+
+    /** A line through (x[i], y[i]); a NaN y breaks the line. */
+    public record Line(String name, String color, double[] x, double[] y) {
+    }
+
+    /** A histogram bin [from, to), {@code to} null for an open last bin. */
+    public record Bin(double from, Double to, long count) {
+        String label() {
+            return to == null ? "≥" + number(from) : number(from) + "–" + number(to);
+        }
+    }
+
+    static double plotLeft() {
+        return LEFT;
+    }
+
+    static double plotRight() {
+        return WIDTH - RIGHT;
+    }
+
+    static double plotTop() {
+        return TOP;
+    }
+
+    static double plotBottom() {
+        return HEIGHT - BOTTOM;
+    }
+
+    /** The y scale of a chart whose values run from {@code min} to {@code max}. */
+    static Scale yScale(double min, double max) {
+        return new Scale(min, max, plotBottom(), plotTop());
+    }
+
+    /**
+     * Grouped bars: for each category a band, inside it one bar per series, from 0 up to the value
+     * on a y axis from 0 to {@code yMax}.
+     */
+    public static String barChart(List<String> categories, List<Bars> series, String xLabel, String yLabel, double yMax) {
+        Scale y = yScale(0, yMax);
+        StringBuilder b = open(yLabel + " by " + xLabel);
+        grid(b, y, ticks(0, yMax, 5));
+        double band = (plotRight() - plotLeft()) / Math.max(1, categories.size());
+        double barWidth = band * BAND_FILL / Math.max(1, series.size());
+        for (int i = 0; i < categories.size(); i++) {
+            double bandLeft = plotLeft() + i * band;
+            for (int j = 0; j < series.size(); j++) {
+                Bars s = series.get(j);
+                double v = i < s.values().length ? s.values()[i] : Double.NaN;
+                double x = bandLeft + band * (1 - BAND_FILL) / 2 + j * barWidth;
+                String tip = s.name() + ", " + xLabel + " " + categories.get(i) + ": " + (Double.isNaN(v) ? "none" : value(v));
+                if (Double.isNaN(v)) {
+                    b.append(String.format(Locale.ROOT, "<text class=\"na\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                            + "–<title>%s</title></text>%n", x + barWidth / 2, plotBottom() - 3, escape(tip)));
+                    continue;
+                }
+                double top = y.map(Math.min(Math.max(v, 0), yMax));
+                b.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        + "fill=\"%s\"><title>%s</title></rect>%n", x, top, barWidth, plotBottom() - top, s.color(),
+                        escape(tip)));
+            }
+            text(b, bandLeft + band / 2, plotBottom() + 14, "middle", categories.get(i), "tick");
+        }
+        axes(b, xLabel, yLabel);
+        return b.append("</svg>\n").toString();
+    }
+
+    /** Lines over a shared x axis (integers: epochs), y from {@code yMin} to {@code yMax}. */
+    public static String lineChart(List<Line> lines, String xLabel, String yLabel, double yMin, double yMax) {
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        for (Line l : lines) {
+            for (double x : l.x()) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+            }
+        }
+        if (xMin > xMax) {
+            xMin = 0;
+            xMax = 1;
+        }
+        if (xMin == xMax) {
+            xMin -= 1;
+            xMax += 1;
+        }
+        Scale x = new Scale(xMin, xMax, plotLeft() + LINE_INSET, plotRight() - LINE_INSET);
+        Scale y = yScale(yMin, yMax);
+        StringBuilder b = open(yLabel + " by " + xLabel);
+        grid(b, y, ticks(yMin, yMax, 5));
+        for (double t : integerTicks(xMin, xMax, 10)) {
+            text(b, x.map(t), plotBottom() + 14, "middle", number(t), "tick");
+        }
+        for (Line l : lines) {
+            List<String> segment = new ArrayList<>();
+            StringBuilder marks = new StringBuilder();
+            for (int i = 0; i < l.x().length; i++) {
+                double v = i < l.y().length ? l.y()[i] : Double.NaN;
+                if (Double.isNaN(v)) {
+                    polyline(b, segment, l.color());
+                    segment.clear();
+                    continue;
+                }
+                double px = x.map(l.x()[i]);
+                double py = y.map(v);
+                segment.add(String.format(Locale.ROOT, "%.1f,%.1f", px, py));
+                marks.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s</title>"
+                        + "</circle>%n", px, py, l.color(),
+                        escape(l.name() + ", " + xLabel + " " + number(l.x()[i]) + ": " + value(v))));
+            }
+            polyline(b, segment, l.color());
+            b.append(marks);
+        }
+        axes(b, xLabel, yLabel);
+        return b.append("</svg>\n").toString();
+    }
+
+    /** A histogram as one bar per bin (bins of unequal width side by side, labelled with their bounds). */
+    public static String histogram(List<Bin> bins, String xLabel, String color) {
+        List<String> labels = new ArrayList<>();
+        double[] counts = new double[bins.size()];
+        double max = 0;
+        for (int i = 0; i < bins.size(); i++) {
+            labels.add(bins.get(i).label());
+            counts[i] = bins.get(i).count();
+            max = Math.max(max, counts[i]);
+        }
+        return barChart(labels, List.of(new Bars("examples", color, counts)), xLabel, "examples", niceMax(max, 5));
+    }
+
+    /** The smallest tick at or above {@code max} (1 when max ≤ 0), so a chart's top is a round number. */
+    static double niceMax(double max, int count) {
+        if (!(max > 0)) {
+            return 1;
+        }
+        double step = niceStep(max, count);
+        return Math.ceil(max / step - 1e-9) * step;
+    }
+
+    /** 1, 2 or 5 times a power of ten, about range/count. */
+    static double niceStep(double range, int count) {
+        double raw = range / count;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double f = raw / magnitude;
+        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        return nice * magnitude;
+    }
+
+    /** Round values from min to max, about {@code count} steps apart. */
+    static List<Double> ticks(double min, double max, int count) {
+        List<Double> out = new ArrayList<>();
+        if (!(max > min)) {
+            out.add(min);
+            return out;
+        }
+        double step = niceStep(max - min, count);
+        for (long k = (long) Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) {
+            out.add(round(k * step));
+        }
+        return out;
+    }
+
+    /** Integer ticks (epochs), at most about {@code count}. */
+    static List<Double> integerTicks(double min, double max, int count) {
+        long lo = (long) Math.ceil(min);
+        long hi = (long) Math.floor(max);
+        long step = Math.max(1, (long) Math.ceil((hi - lo + 1) / (double) count));
+        List<Double> out = new ArrayList<>();
+        for (long t = lo; t <= hi; t += step) {
+            out.add((double) t);
+        }
+        return out;
+    }
+
+    private static double round(double v) {
+        return new BigDecimal(v).round(new MathContext(10)).doubleValue();
+    }
+
+    /** A tick label: as few digits as the value needs. */
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf((long) v);
+        }
+        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A value in a tooltip: four decimals, as the command line prints accuracies. */
+    static String value(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static StringBuilder open(String label) {
+        return new StringBuilder(String.format(Locale.ROOT,
+                "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n",
+                WIDTH, HEIGHT, WIDTH, HEIGHT, escape(label)));
+    }
+
+    private static void grid(StringBuilder b, Scale y, List<Double> ticks) {
+        for (double t : ticks) {
+            double py = y.map(t);
+            b.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
+                    plotLeft(), py, plotRight(), py));
+            text(b, plotLeft() - 6, py + 4, "end", number(t), "tick");
+        }
+    }
+
+    private static void axes(StringBuilder b, String xLabel, String yLabel) {
+        b.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
+                plotLeft(), plotBottom(), plotRight(), plotBottom()));
+        b.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
+                plotLeft(), plotTop(), plotLeft(), plotBottom()));
+        text(b, (plotLeft() + plotRight()) / 2, HEIGHT - 8, "middle", xLabel, "label");
+        b.append(String.format(Locale.ROOT, "<text class=\"label\" transform=\"translate(12,%.1f) rotate(-90)\" "
+                + "text-anchor=\"middle\">%s</text>%n", (plotTop() + plotBottom()) / 2, escape(yLabel)));
+    }
+
+    private static void polyline(StringBuilder b, List<String> points, String color) {
+        if (points.size() > 1) {
+            b.append(String.format(Locale.ROOT, "<polyline class=\"line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+                    + "points=\"%s\"/>%n", color, String.join(" ", points)));
+        }
+    }
+
+    private static void text(StringBuilder b, double x, double y, String anchor, String s, String cls) {
+        b.append(String.format(Locale.ROOT, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>%n",
+                cls, x, y, anchor, escape(s)));
+    }
+
+    /** Text for HTML and SVG content and attribute values. */
+    public static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
