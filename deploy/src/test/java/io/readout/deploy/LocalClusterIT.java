@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * readout on a real Spark standalone cluster: {@code deploy/bin/local-cluster} starts a master and
  * two workers (separate JVMs, executors started by the workers from the assembled Spark home), and
- * {@code deploy/bin/readout-submit} submits each step of {@link #steps} to it, as a user would. This is
+ * {@code deploy/bin/readout-submit} submits one {@code readout pipeline} to it, as a user would: prepare,
+ * a teacher, the teacher pass, ERM, DEDIER and SIFER students and their evaluations in one application.
+ * Distillation's teacher pass and DEDIER's weights pass run over broadcast models, and SIFER's forgetting
+ * hook runs inside the training workers, all on executor JVMs that share nothing with the driver: this is
  * where serialization and classpath faults show that {@code local[*]} hides.
  *
  * <p>Ports are free ones unless {@code -Dreadout.cluster.port} / {@code -Dreadout.cluster.ui-port}
@@ -37,31 +42,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalClusterIT {
     private static final Path BIN = Path.of("bin").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int N_TEST = 100;
+    /** The pipeline's runs and its stages, in the order it runs them ({@code "report": false}). */
+    private static final List<String> RUNS = List.of("teacher", "students/erm", "students/dedier", "students/sifer");
+    private static final List<String> STAGES = List.of("prepare", "teacher", "teacher-probs", "students/erm",
+            "students/dedier", "students/sifer", "evaluate/teacher", "evaluate/students/erm",
+            "evaluate/students/dedier", "evaluate/students/sifer");
+    /** The Spark application readout-submit names after the command. */
+    private static final String APP = "readout pipeline";
 
     private static Path clusterDir;
     private static String master;
     private static int uiPort;
 
     /**
-     * What is submitted, in order: prepare a small synthetic dataset, train a student with ERM for one
-     * epoch, evaluate it on test. (When {@code readout pipeline} exists, it replaces these three.)
+     * The pipeline submitted: a small synthetic dataset, one epoch per run, two training workers (one per
+     * executor), a SIFER forgetting step every second minibatch so the hook certainly runs.
      */
-    static List<List<String>> steps(Path data, Path run) {
-        return List.of(
-                List.of("prepare", "--dataset", "synthetic", "--n-train", "600", "--n-val", "200", "--n-test", "200",
-                        "--out", data.toString()),
-                List.of("train", "--method", "erm", "--arch", "student", "--epochs", "1", "--data", data.toString(),
-                        "--out", run.toString()),
-                List.of("evaluate", "--run", run.toString(), "--data", data.toString(), "--split", "test"));
+    static String pipelineConfig() {
+        return """
+                {"seed": 1,
+                 "prepare": {"dataset": "synthetic", "n-train": 400, "n-val": 100, "n-test": %d, "shards": 2},
+                 "train": {"epochs": 1, "batch": 32, "lr": 0.01, "workers": 2, "averaging-frequency": 2,
+                           "eval-batch": 100},
+                 "teacher": {"arch": "student"},
+                 "teacher_probs": {"temperature": 2},
+                 "students": {"arch": "student", "methods": ["erm", "dedier", "sifer"]},
+                 "methods": {"sifer": {"forget-every": 2}},
+                 "report": false}
+                """.formatted(N_TEST);
     }
-
-    /** The Spark application names of {@link #steps}, as readout-submit names them. */
-    private static final List<String> APPS = List.of("readout prepare", "readout train", "readout evaluate");
 
     record Result(int code, String out, String err) {
     }
 
     static Result run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        return run(4, env, cmd);
+    }
+
+    static Result run(int minutes, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("MVN", "false"); // the jar was just built by mvn package: no rebuild here
         pb.environment().put("READOUT_CLUSTER_DIR", clusterDir.toString());
@@ -70,7 +89,7 @@ class LocalClusterIT {
         Path out = Files.createTempFile("cluster", ".out");
         Path err = Files.createTempFile("cluster", ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + String.join(" ", cmd));
         }
@@ -128,55 +147,85 @@ class LocalClusterIT {
     }
 
     @Test
-    void aJobSubmittedToTheClusterRunsOnItsExecutorsAndWritesParseableMetrics() throws Exception {
+    void aPipelineSubmittedToTheClusterRunsEveryStageOnItsExecutors() throws Exception {
         assertEquals(2, masterState().get("aliveworkers").asInt());
         Path tmp = Files.createTempDirectory(clusterDir, "job");
-        Path data = tmp.resolve("synthetic");
-        Path run = tmp.resolve("run");
+        Path config = Files.writeString(tmp.resolve("pipeline.json"), pipelineConfig());
+        Path root = tmp.resolve("root");
 
-        for (List<String> step : steps(data, run)) {
-            List<String> cmd = new ArrayList<>(List.of("bash", BIN.resolve("readout-submit").toString(),
-                    "--master", master, "--driver-memory", "1g", "--executor-memory", "1g", "--native-memory", "1g"));
-            cmd.addAll(step);
-            long start = System.nanoTime();
-            Result r = run(Map.of(), cmd.toArray(String[]::new));
-            System.out.printf("LocalClusterIT: readout %s on %s: %.1f s%n", step.get(0), master,
-                    (System.nanoTime() - start) / 1e9);
-            assertEquals(0, r.code(), step + "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        long start = System.nanoTime();
+        Result r = run(8, Map.of(), "bash", BIN.resolve("readout-submit").toString(), "--master", master,
+                "--driver-memory", "1g", "--executor-memory", "1g", "--native-memory", "1g",
+                "pipeline", "--config", config.toString(), "--root", root.toString());
+        System.out.printf("LocalClusterIT: readout pipeline on %s: %.1f s%n", master, (System.nanoTime() - start) / 1e9);
+        String output = "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err();
+        assertEquals(0, r.code(), output);
+        assertTrue(r.out().contains("pipeline done in "), output);
+        assertTrue(r.out().contains(": " + STAGES.size() + " run, 0 skipped"), output);
+
+        // Every stage recorded as done, and every run's outputs: the models, and metrics that parse.
+        for (String stage : STAGES) {
+            JsonNode record = JSON.readTree(root.resolve("stages").resolve(stage.replace('/', '-') + ".json").toFile());
+            assertEquals(stage, record.get("stage").asText());
+            assertEquals("done", record.get("status").asText(), stage);
         }
+        assertTrue(Files.exists(root.resolve("data/_SUCCESS")));
+        for (String run : RUNS) {
+            Path dir = root.resolve(run);
+            for (String f : List.of("_SUCCESS", "model.zip", "best.zip", "history.json")) {
+                assertTrue(Files.exists(dir.resolve(f)), dir.resolve(f).toString());
+            }
+            for (String metrics : List.of("metrics/val.json", "metrics/test.json", "metrics/best/val.json",
+                    "metrics/best/test.json")) {
+                JsonNode m = JSON.readTree(dir.resolve(metrics).toFile());
+                assertEquals(metrics.endsWith("val.json") ? "val" : "test", m.get("split").asText(), metrics);
+                assertEquals(N_TEST, m.get("n").asInt(), run + " " + metrics);
+                assertEquals(4, m.get("groups").size(), run + " " + metrics);
+                double wga = m.get("worst_group_accuracy").asDouble();
+                assertTrue(wga >= 0 && wga <= m.get("accuracy").asDouble(), run + " " + metrics + ": " + m);
+            }
+            assertTrue(Files.isDirectory(dir.resolve("metrics/test_groups.parquet")), run);
+        }
+        // Distillation's teacher pass and DEDIER's weights pass wrote their tables; SIFER's forgetting hook ran
+        // in the training workers on the executors (its steps are counted there, on accumulators).
+        assertTrue(Files.exists(root.resolve("teacher-probs/_SUCCESS")));
+        assertTrue(Files.exists(root.resolve("students/dedier/weights/epoch=0001/summary.json")));
+        JsonNode sifer = JSON.readTree(root.resolve("students/sifer/history.json").toFile()).get("epochs").get(0);
+        assertTrue(sifer.get("forget_steps").asInt() > 0, sifer.toString());
 
-        // The run's outputs: the model, and the evaluation's metrics, which parse.
-        assertTrue(Files.exists(run.resolve("_SUCCESS")));
-        assertTrue(Files.exists(run.resolve("model.zip")));
-        JsonNode metrics = JSON.readTree(run.resolve("metrics/test.json").toFile());
-        assertEquals("test", metrics.get("split").asText());
-        assertEquals(200, metrics.get("n").asInt());
-        assertEquals(4, metrics.get("groups").size());
-        double wga = metrics.get("worst_group_accuracy").asDouble();
-        assertTrue(wga >= 0 && wga <= metrics.get("accuracy").asDouble(), metrics.toString());
-        assertTrue(Files.isDirectory(run.resolve("metrics/test_groups.parquet")));
-
-        // They ran on the cluster: the master lists each application as finished, both workers
-        // started executors for each, and each application's event log records completed stages.
+        // It ran on the cluster: the master lists the application as finished, both workers started an
+        // executor for it, both executors ran tasks, and its event log (the history server's stage pages)
+        // records completed stages.
         List<String> finished = new ArrayList<>();
         masterState().get("completedapps").forEach(app -> {
             if ("FINISHED".equals(app.get("state").asText())) {
                 finished.add(app.get("name").asText());
             }
         });
-        assertEquals(APPS, finished.stream().sorted(Comparator.comparing(APPS::indexOf)).toList(), finished.toString());
+        assertEquals(List.of(APP), finished);
         for (String worker : List.of("work-1", "work-2")) {
             try (Stream<Path> apps = Files.list(clusterDir.resolve(worker))) {
-                assertEquals(APPS.size(), apps.count(), worker);
+                assertEquals(1, apps.count(), worker);
             }
         }
         List<Path> eventLogs;
         try (Stream<Path> logs = Files.list(clusterDir.resolve("events"))) {
             eventLogs = logs.toList();
         }
-        assertEquals(APPS.size(), eventLogs.size(), eventLogs.toString());
-        for (Path log : eventLogs) {
-            assertTrue(Files.readString(log).contains("\"Event\":\"SparkListenerStageCompleted\""), log.toString());
+        assertEquals(1, eventLogs.size(), eventLogs.toString());
+        Set<String> executors = new TreeSet<>();
+        int stagesCompleted = 0;
+        try (Stream<String> lines = Files.lines(eventLogs.get(0))) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                JsonNode event = JSON.readTree(line);
+                switch (event.get("Event").asText()) {
+                    case "SparkListenerTaskEnd" -> executors.add(event.get("Task Info").get("Executor ID").asText());
+                    case "SparkListenerStageCompleted" -> stagesCompleted++;
+                    default -> { }
+                }
+            }
         }
+        assertEquals(Set.of("0", "1"), executors);
+        assertTrue(stagesCompleted >= STAGES.size(), "completed Spark stages: " + stagesCompleted);
     }
 }

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -109,14 +110,19 @@ public final class PipelineJob {
                     started.toString().substring(11, 19), Durations.format(seconds(t0)));
             long s0 = System.nanoTime();
             int code = 0;
-            for (List<String> command : commands) {
-                out.println("    " + Stage.display(command));
-                try (PrintStream indented = PrefixedLines.printStream(out, "    ")) {
-                    code = cli.nested(command.toArray(String[]::new), indented, err);
+            describeSparkJobs("readout pipeline " + tag);
+            try {
+                for (List<String> command : commands) {
+                    out.println("    " + Stage.display(command));
+                    try (PrintStream indented = PrefixedLines.printStream(out, "    ")) {
+                        code = cli.nested(command.toArray(String[]::new), indented, err);
+                    }
+                    if (code != 0) {
+                        break;
+                    }
                 }
-                if (code != 0) {
-                    break;
-                }
+            } finally {
+                describeSparkJobs(null);
             }
             double took = seconds(s0);
             if (code != 0) {
@@ -170,6 +176,20 @@ public final class PipelineJob {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Names this thread's Spark jobs after the pipeline stage they belong to (null: no name), so the Spark
+     * UI's jobs page and the history server list a run's jobs under its stages.
+     */
+    private static void describeSparkJobs(String description) {
+        scala.Option<SparkSession> session = SparkSession.getActiveSession();
+        if (session.isEmpty()) {
+            session = SparkSession.getDefaultSession();
+        }
+        if (session.isDefined()) {
+            session.get().sparkContext().setJobDescription(description);
+        }
     }
 
     /** The run folders of a spec (the teacher, then each student), relative to its root. */
