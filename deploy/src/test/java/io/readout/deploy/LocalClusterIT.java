@@ -43,11 +43,11 @@ class LocalClusterIT {
     private static final Path BIN = Path.of("bin").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int N_TEST = 100;
-    /** The pipeline's runs and its stages, in the order it runs them ({@code "report": false}). */
+    /** The pipeline's runs and its stages, in the order it runs them. */
     private static final List<String> RUNS = List.of("teacher", "students/erm", "students/dedier", "students/sifer");
     private static final List<String> STAGES = List.of("prepare", "teacher", "teacher-probs", "students/erm",
             "students/dedier", "students/sifer", "evaluate/teacher", "evaluate/students/erm",
-            "evaluate/students/dedier", "evaluate/students/sifer");
+            "evaluate/students/dedier", "evaluate/students/sifer", "report");
     /** The Spark application readout-submit names after the command. */
     private static final String APP = "readout pipeline";
 
@@ -57,7 +57,8 @@ class LocalClusterIT {
 
     /**
      * The pipeline submitted: a small synthetic dataset, one epoch per run, two training workers (one per
-     * executor), a SIFER forgetting step every second minibatch so the hook certainly runs.
+     * executor), a SIFER forgetting step every second minibatch so the hook certainly runs, and the report
+     * with one saliency example per group.
      */
     static String pipelineConfig() {
         return """
@@ -69,7 +70,7 @@ class LocalClusterIT {
                  "teacher_probs": {"temperature": 2},
                  "students": {"arch": "student", "methods": ["erm", "dedier", "sifer"]},
                  "methods": {"sifer": {"forget-every": 2}},
-                 "report": false}
+                 "report": {"examples-per-group": 1}}
                 """.formatted(N_TEST);
     }
 
@@ -192,6 +193,13 @@ class LocalClusterIT {
         assertTrue(Files.exists(root.resolve("students/dedier/weights/epoch=0001/summary.json")));
         JsonNode sifer = JSON.readTree(root.resolve("students/sifer/history.json").toFile()).get("epochs").get(0);
         assertTrue(sifer.get("forget_steps").asInt() > 0, sifer.toString());
+        // The report of the four runs.
+        assertTrue(Files.exists(root.resolve("report/_SUCCESS")));
+        assertTrue(r.out().contains("report: " + root.resolve("report/report.html")), output);
+        JsonNode summary = JSON.readTree(root.resolve("report/summary.json").toFile());
+        Set<String> reported = new TreeSet<>();
+        summary.get("runs").forEach(run -> reported.add(run.get("relative").asText()));
+        assertEquals(new TreeSet<>(RUNS), reported, summary.toString());
 
         // It ran on the cluster: the master lists the application as finished, both workers started an
         // executor for it, both executors ran tasks, and its event log (the history server's stage pages)
@@ -214,6 +222,7 @@ class LocalClusterIT {
         }
         assertEquals(1, eventLogs.size(), eventLogs.toString());
         Set<String> executors = new TreeSet<>();
+        Set<String> jobDescriptions = new TreeSet<>();
         int stagesCompleted = 0;
         try (Stream<String> lines = Files.lines(eventLogs.get(0))) {
             for (String line : (Iterable<String>) lines::iterator) {
@@ -221,11 +230,19 @@ class LocalClusterIT {
                 switch (event.get("Event").asText()) {
                     case "SparkListenerTaskEnd" -> executors.add(event.get("Task Info").get("Executor ID").asText());
                     case "SparkListenerStageCompleted" -> stagesCompleted++;
+                    case "SparkListenerJobStart" -> jobDescriptions.add(
+                            event.path("Properties").path("spark.job.description").asText("(none)"));
                     default -> { }
                 }
             }
         }
         assertEquals(Set.of("0", "1"), executors);
         assertTrue(stagesCompleted >= STAGES.size(), "completed Spark stages: " + stagesCompleted);
+        // Each Spark job is named after the pipeline stage that ran it (the UI's and history server's jobs pages).
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < STAGES.size(); i++) {
+            expected.add("readout pipeline [" + (i + 1) + "/" + STAGES.size() + "] " + STAGES.get(i));
+        }
+        assertEquals(new TreeSet<>(expected), jobDescriptions);
     }
 }
