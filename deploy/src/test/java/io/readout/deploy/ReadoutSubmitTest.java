@@ -17,6 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadoutSubmitTest {
     private static final String SUBMIT = "bin/readout-submit";
 
+    /** Any SPARK_HOME: a dry run needs none assembled (a fresh checkout has none). */
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path sparkHome;
+
     /** The words of a dry run, with bash's {@code %q} escapes undone. */
     private static List<String> dryRun(Map<String, String> env, String... args) throws Exception {
         String[] all = new String[args.length + 4];
@@ -25,18 +29,11 @@ class ReadoutSubmitTest {
         all[2] = "--dry-run";
         System.arraycopy(args, 0, all, 3, args.length);
         all[all.length - 1] = "--verbose";
-        Scripts.Result r = Scripts.run(env, SUBMIT, all);
+        Map<String, String> withHome = new java.util.HashMap<>(env);
+        withHome.putIfAbsent("SPARK_HOME", sparkHome.toString());
+        Scripts.Result r = Scripts.run(withHome, SUBMIT, all);
         assertEquals(0, r.code(), r.err());
-        return Arrays.stream(r.out().strip().split("(?<!\\\\) ")).map(w -> w.replaceAll("\\\\(.)", "$1")).toList();
-    }
-
-    private static String conf(List<String> words, String key) {
-        for (int i = 0; i + 1 < words.size(); i++) {
-            if (words.get(i).equals("--conf") && words.get(i + 1).startsWith(key + "=")) {
-                return words.get(i + 1).substring(key.length() + 1);
-            }
-        }
-        return null;
+        return Scripts.words(r.out());
     }
 
     @Test
@@ -44,16 +41,16 @@ class ReadoutSubmitTest {
         List<String> w = dryRun(Map.of(), "--master", "spark://10.0.0.1:7077", "--executor-memory", "3g",
                 "--native-memory", "1g", "--conf", "spark.executor.extraJavaOptions=-Dmine=1", "train", "--method", "erm");
         String opens = Files.readString(Scripts.DEPLOY.resolve("target/jvm.options")).strip();
-        String executor = conf(w, "spark.executor.extraJavaOptions");
-        String driver = conf(w, "spark.driver.extraJavaOptions");
+        String executor = Scripts.conf(w, "spark.executor.extraJavaOptions");
+        String driver = Scripts.conf(w, "spark.driver.extraJavaOptions");
         assertTrue(executor.startsWith(opens + " "), executor);
         assertTrue(driver.startsWith(opens + " "), driver);
         assertTrue(executor.contains("-Dorg.bytedeco.javacpp.maxbytes=1024M -Dorg.bytedeco.javacpp.maxphysicalbytes=4608M"),
                 executor); // 3g heap + 1g native + 512m
         assertTrue(executor.endsWith(" -Dmine=1"), "the user's own options come last: " + executor);
-        assertEquals("1536m", conf(w, "spark.executor.memoryOverhead"));
-        assertEquals(null, conf(w, "spark.serializer"), "the jobs' Java serialization unless --kryo");
-        assertEquals(null, conf(w, "spark.eventLog.enabled"), "event logs only for the local cluster");
+        assertEquals("1536m", Scripts.conf(w, "spark.executor.memoryOverhead"));
+        assertEquals(null, Scripts.conf(w, "spark.serializer"), "the jobs' Java serialization unless --kryo");
+        assertEquals(null, Scripts.conf(w, "spark.eventLog.enabled"), "event logs only for the local cluster");
         int jar = w.indexOf("target/readout.jar");
         assertEquals("io.readout.jobs.ReadoutCli", w.get(jar - 1));
         assertEquals(List.of("train", "--method", "erm", "--verbose"), w.subList(jar + 1, w.size()));
@@ -71,8 +68,8 @@ class ReadoutSubmitTest {
     @Test
     void kryoSetsTheSerializerAndTheRegistratorTogether() throws Exception {
         List<String> w = dryRun(Map.of(), "--kryo", "evaluate");
-        assertEquals("org.apache.spark.serializer.KryoSerializer", conf(w, "spark.serializer"));
-        assertEquals("io.readout.jobs.spark.ReadoutKryoRegistrator", conf(w, "spark.kryo.registrator"));
+        assertEquals("org.apache.spark.serializer.KryoSerializer", Scripts.conf(w, "spark.serializer"));
+        assertEquals("io.readout.jobs.spark.ReadoutKryoRegistrator", Scripts.conf(w, "spark.kryo.registrator"));
     }
 
     @Test

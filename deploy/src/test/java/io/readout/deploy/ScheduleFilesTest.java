@@ -55,16 +55,7 @@ class ScheduleFilesTest {
         Scripts.Result r = Scripts.run(Map.of("SPARK_HOME", sparkHome.toString()), "bin/readout-submit",
                 all.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
-        return Arrays.stream(r.out().strip().split("(?<!\\\\) ")).map(w -> w.replaceAll("\\\\(.)", "$1")).toList();
-    }
-
-    private static String conf(List<String> words, String key) {
-        for (int i = 0; i + 1 < words.size(); i++) {
-            if (words.get(i).equals("--conf") && words.get(i + 1).startsWith(key + "=")) {
-                return words.get(i + 1).substring(key.length() + 1);
-            }
-        }
-        return null;
+        return Scripts.words(r.out());
     }
 
     private static String value(List<String> words, String option) {
@@ -127,8 +118,8 @@ class ScheduleFilesTest {
         assertEquals("cluster", value(args, "--deploy-mode"));
         assertTrue(value(args, "--master").startsWith("k8s://https://"), value(args, "--master"));
         assertEquals("io.readout.jobs.ReadoutCli", value(args, "--class"));
-        assertEquals(account, conf(args, "spark.kubernetes.authenticate.driver.serviceAccountName"));
-        assertEquals("true", conf(args, "spark.kubernetes.submission.waitAppCompletion"),
+        assertEquals(account, Scripts.conf(args, "spark.kubernetes.authenticate.driver.serviceAccountName"));
+        assertEquals("true", Scripts.conf(args, "spark.kubernetes.submission.waitAppCompletion"),
                 "the pod lives as long as the application, so Forbid really forbids overlaps");
         assertTrue(String.valueOf(container.get("image")).startsWith("<"), "the image is a marked placeholder");
         int jar = args.indexOf("<JAR>");
@@ -141,7 +132,7 @@ class ScheduleFilesTest {
                 "--executor-memory", value(args, "--executor-memory"), "--native-memory", "4g", "retrain"));
         for (String key : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions",
                 "spark.driver.memoryOverhead", "spark.executor.memoryOverhead")) {
-            assertEquals(conf(submitted, key), conf(args, key), key);
+            assertEquals(Scripts.conf(submitted, key), Scripts.conf(args, key), key);
         }
     }
 

@@ -40,4 +40,19 @@ final class Scripts {
             Files.delete(err);
         }
     }
+
+    /** A dry run's printed command line as words: split at unescaped spaces, backslash escapes undone. */
+    static java.util.List<String> words(String out) {
+        return java.util.Arrays.stream(out.strip().split("(?<!\\\\) ")).map(w -> w.replaceAll("\\\\(.)", "$1")).toList();
+    }
+
+    /** The value of {@code --conf KEY=VALUE} among a command line's words, or null. */
+    static String conf(java.util.List<String> words, String key) {
+        for (int i = 0; i + 1 < words.size(); i++) {
+            if (words.get(i).equals("--conf") && words.get(i + 1).startsWith(key + "=")) {
+                return words.get(i + 1).substring(key.length() + 1);
+            }
+        }
+        return null;
+    }
 }
