@@ -148,6 +148,9 @@ public final class ReadoutCli implements Callable<Integer> {
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             String name = commandLine.getCommandSpec().qualifiedName();
             BadInputException bad = BadInputException.findIn(ex);
+            if (bad == null) {
+                bad = io.readout.jobs.io.UnreadableInput.find(ex);
+            }
             if (bad != null) {
                 err.println(name + ": " + bad.getMessage().replace('\n', ' '));
                 return BAD_INPUT;

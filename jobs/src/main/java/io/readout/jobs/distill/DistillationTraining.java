@@ -1,5 +1,6 @@
 package io.readout.jobs.distill;
 
+import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
@@ -14,6 +15,7 @@ import io.readout.jobs.run.RunDir;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainingMasters;
+import io.readout.jobs.train.TrainingDivergedException;
 import io.readout.jobs.train.TrainingMethod;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +30,14 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * {@code train --method kd|dedier}: a student learns from a frozen teacher through
@@ -140,7 +150,8 @@ public final class DistillationTraining implements TrainingMethod {
         Map<String, Object> figures = new LinkedHashMap<>();
         if (weights == null || weightsEpoch != period) {
             String name = weightsDir(period);
-            if (!AtomicOutput.isComplete(inputs.conf(), run.path(name))) {
+            boolean reused = AtomicOutput.isComplete(inputs.conf(), run.path(name));
+            if (!reused) {
                 // Normally at the period's first epoch; after a resume whose table was lost, from the student as it is.
                 ReadoutWeightsPass.Result r = ReadoutWeightsPass.write(spark, net, table, train, options.weights(),
                         period, config.evalBatch(), run.path(name), false, "--out");
@@ -152,14 +163,50 @@ public final class DistillationTraining implements TrainingMethod {
             weights = ReadoutWeightsPass.read(spark, run.path(name))
                     .select(ExamplesSchema.ID, ReadoutWeightsPass.WEIGHT)
                     .persist(StorageLevel.MEMORY_AND_DISK());
+            if (reused) {
+                // A table a resumed run finds must weigh exactly these examples: the join below would
+                // silently drop the ones it lacks (a table copied from a run on other data).
+                requireWeighsEveryExample(run.path(name), weights, train);
+            }
             weightsEpoch = period;
             String summary = name + "/" + ReadoutWeightsPass.SUMMARY;
             weightsSummary = Json.readObject(run.readText(summary), run.path(summary));
+            // The summary's JSON writes a non-finite number as a string ("Infinity", "NaN").
+            Object w = weightsSummary.get("max_weight");
+            if (w != null && !Double.isFinite(Double.parseDouble(String.valueOf(w)))) {
+                // exp(β·margin^α) overflowed: the weighted loss would be infinite, as after a divergence.
+                throw new TrainingDivergedException("the early-readout weights of "
+                        + HadoopInputs.display(new org.apache.hadoop.fs.Path(run.path(name))) + " reach " + w
+                        + " (exp(beta * margin^alpha) overflows: lower --beta or --alpha)");
+            }
         }
         figures.put("weights_epoch", period);
         figures.put("readout_flagged_fraction", weightsSummary.get("flagged_fraction"));
         figures.put("readout_error_confidence", weightsSummary.get("mean_error_confidence"));
         return figures;
+    }
+
+    /** Bad input unless {@code weights} has one row for every training example and none for others. */
+    static void requireWeighsEveryExample(String dir, Dataset<Row> weights, Dataset<Row> train) {
+        String weighed = "_weighed_id";
+        Dataset<Row> ids = weights.select(col(ExamplesSchema.ID).as(weighed));
+        Row r = train.select(ExamplesSchema.ID)
+                .join(ids, col(ExamplesSchema.ID).equalTo(col(weighed)), "left")
+                .agg(count(lit(1)), countDistinct(col(ExamplesSchema.ID)),
+                        sum(when(col(weighed).isNull(), 1L).otherwise(0L)),
+                        min(when(col(weighed).isNull(), col(ExamplesSchema.ID))))
+                .first();
+        long missing = r.isNullAt(2) ? 0 : r.getLong(2);
+        long duplicates = r.getLong(0) - r.getLong(1);
+        long foreign = ids.join(train.select(ExamplesSchema.ID), col(weighed).equalTo(col(ExamplesSchema.ID)),
+                "left_anti").count();
+        if (missing > 0 || foreign > 0 || duplicates > 0) {
+            throw new BadInputException(HadoopInputs.display(new org.apache.hadoop.fs.Path(dir)) + ": "
+                    + (missing > 0 ? "no weight for " + missing + " of the " + r.getLong(1)
+                            + " training examples (e.g. id '" + r.getString(3) + "'), " : "")
+                    + foreign + " rows for ids not in --data, " + duplicates + " duplicate ids; this weights table"
+                    + " was computed on other data: delete it to have it recomputed, or train again with --overwrite");
+        }
     }
 
     /** {@code weights/epoch=NNNN}: the table of the refresh period starting at {@code epoch}. */

@@ -62,6 +62,7 @@ public final class AtomicOutput implements AutoCloseable {
         try {
             FileSystem fs = out.getFileSystem(conf);
             out = fs.makeQualified(out);
+            removeStaleTemporaries(fs, out);
             if (fs.exists(out)) {
                 if (fs.getFileStatus(out).isFile()) {
                     throw new BadInputException(flag + " " + dir + ": is a file, expected a folder");
@@ -79,7 +80,6 @@ public final class AtomicOutput implements AutoCloseable {
             if (parent != null && !created.isEmpty() && !fs.mkdirs(parent)) {
                 throw new BadInputException(flag + " " + dir + ": cannot create its parent folder");
             }
-            removeStaleTemporaries(fs, out);
             Path tmp = new Path(parent, "." + out.getName() + TMP_MARK + UUID.randomUUID());
             if (!fs.mkdirs(tmp)) {
                 throw new BadInputException(flag + " " + dir + ": cannot create a temporary folder beside it");
@@ -152,8 +152,13 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
-    /** Temporaries of this output left by a run that died (one process writes an output at a time). */
-    private static void removeStaleTemporaries(FileSystem fs, Path out) throws IOException {
+    /**
+     * Temporaries of this output left by a run that died (one process writes an output at a time). A
+     * run killed inside {@link #commit()}, between moving the earlier complete output aside and renaming
+     * the new one into place, left no output but the earlier one as {@code .NAME.old-UUID}: it is put
+     * back first, so a death never loses a complete output.
+     */
+    static void removeStaleTemporaries(FileSystem fs, Path out) throws IOException {
         Path parent = out.getParent();
         if (parent == null || !fs.exists(parent)) {
             return;
@@ -162,6 +167,10 @@ public final class AtomicOutput implements AutoCloseable {
         String oldPrefix = "." + out.getName() + ".old-";
         for (FileStatus s : fs.listStatus(parent)) {
             String n = s.getPath().getName();
+            if (n.startsWith(oldPrefix) && !fs.exists(out) && fs.exists(new Path(s.getPath(), SUCCESS))
+                    && fs.rename(s.getPath(), out)) {
+                continue;
+            }
             if (n.startsWith(prefix) || n.startsWith(oldPrefix)) {
                 fs.delete(s.getPath(), true);
             }

@@ -4,7 +4,10 @@ import io.readout.common.BadInputException;
 import io.readout.datasets.io.HadoopInputs;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.util.ModelSerializer;
@@ -148,14 +151,42 @@ public final class RunDir {
             try (OutputStream out = fs.create(tmp, true)) {
                 out.write(bytes);
             }
-            if (fs.exists(target) && !fs.delete(target, true)) {
-                throw new IOException("cannot replace " + target);
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
+            replace(fs, tmp, target);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + target, e);
+        }
+    }
+
+    /**
+     * Puts the complete file {@code tmp} in place of {@code target} so that {@code target} never goes
+     * missing: a process killed at any point leaves the old or the new file (never none, never half).
+     * HDFS: rename with OVERWRITE, one namenode operation. A local disk: POSIX rename over the old file;
+     * its checksum file goes first (a data file without one is read unchecked, one with another file's
+     * checksum would fail), then the new checksum follows. Other stores (s3a): delete, then rename.
+     */
+    static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            dfs.rename(tmp, target, Options.Rename.OVERWRITE);
+            return;
+        }
+        if (fs instanceof LocalFileSystem local) {
+            FileSystem raw = local.getRawFileSystem();
+            Path tmpSum = local.getChecksumFile(tmp);
+            Path targetSum = local.getChecksumFile(target);
+            raw.delete(targetSum, false);
+            if (!raw.rename(tmp, target)) {
+                throw new IOException("cannot rename " + tmp + " to " + target);
+            }
+            if (raw.exists(tmpSum) && !raw.rename(tmpSum, targetSum)) {
+                raw.delete(tmpSum, false);
+            }
+            return;
+        }
+        if (fs.exists(target) && !fs.delete(target, true)) {
+            throw new IOException("cannot replace " + target);
+        }
+        if (!fs.rename(tmp, target)) {
+            throw new IOException("cannot rename " + tmp + " to " + target);
         }
     }
 

@@ -165,6 +165,9 @@ public final class SweepJob {
     private static RuntimeException failed(Trial trial, Throwable cause) {
         String where = "trial " + trial.label() + " (" + trial.describe() + "): ";
         BadInputException bad = BadInputException.findIn(cause);
+        if (bad == null) {
+            bad = io.readout.jobs.io.UnreadableInput.find(cause);
+        }
         if (bad != null) {
             return new BadInputException(where + bad.getMessage(), cause);
         }

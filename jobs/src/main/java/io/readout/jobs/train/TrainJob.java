@@ -113,13 +113,17 @@ public final class TrainJob {
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 long epochRows = rows.countIn(epoch, trainCount);
                 long t0 = System.nanoTime();
-                Map<String, Object> before = method.beforeEpoch(epoch, net);
+                Map<String, Object> before;
+                try {
+                    before = method.beforeEpoch(epoch, net);
+                } catch (TrainingDivergedException e) {
+                    throw diverged(run, epoch, e.getMessage());
+                }
                 long tFit = System.nanoTime();
                 double loss = fitEpoch(spark, config, method, train, rows.copiesIn(epoch), net, workers, epoch, run);
                 double fitSeconds = (System.nanoTime() - tFit) / 1e9;
                 if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException("epoch " + epoch + ": the training loss is " + loss
-                            + "; the last good checkpoint is kept in " + run.path(RunDir.CHECKPOINTS));
+                    throw diverged(run, epoch, "the training loss is " + loss);
                 }
                 SplitMetrics v = validate(spark, net, table, val, config.evalBatch());
                 Map<String, Object> methodFigures = method.validate(net, val);
@@ -277,7 +281,7 @@ public final class TrainJob {
         }
     }
 
-    private static void checkpoint(RunDir run, int epoch, ComputationGraph net, List<Map<String, Object>> history,
+    static void checkpoint(RunDir run, int epoch, ComputationGraph net, List<Map<String, Object>> history,
                                    int bestEpoch, double bestValue) {
         String cp = checkpointDir(epoch);
         run.saveModel(cp + "/" + RunDir.MODEL, net);
@@ -294,6 +298,21 @@ public final class TrainJob {
             }
             delete(run, checkpointDir(old));
         }
+    }
+
+    /** The one-line report of a NaN or infinite loss, naming the checkpoint a --resume would start from. */
+    private static TrainingDivergedException diverged(RunDir run, int epoch, String what) {
+        Integer last;
+        try {
+            last = lastCheckpoint(run);
+        } catch (IOException e) {
+            last = null;
+        }
+        String kept = last == null
+                ? "no epoch had finished, so there is no checkpoint to keep"
+                : "the last good checkpoint (epoch " + last + ") is kept in " + run.path(checkpointDir(last));
+        return new TrainingDivergedException("epoch " + epoch + ": " + what + "; " + kept
+                + "; change the flags and train again (--overwrite)");
     }
 
     static String checkpointDir(int epoch) {

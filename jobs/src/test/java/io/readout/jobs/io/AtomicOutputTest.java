@@ -90,4 +90,25 @@ class AtomicOutputTest {
                 assertThrows(BadInputException.class, () -> AtomicOutput.begin(conf, out.toString(), false, "--out"))
                         .getMessage());
     }
+
+    @Test
+    void anOutputMovedAsideByACommitThatDiedIsPutBackNotDeleted(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("table");
+        try (AtomicOutput o = AtomicOutput.begin(conf, out.toString(), false, "--out")) {
+            o.writeText("a.txt", "first");
+            o.commit();
+        }
+        // A replacing commit killed between its two renames: the complete table aside, the new one not in place.
+        Files.move(out, dir.resolve(".table.old-1234"));
+        Files.createDirectories(dir.resolve(".table.tmp-5678"));
+        Files.writeString(dir.resolve(".table.tmp-5678/a.txt"), "second");
+        Files.writeString(dir.resolve(".table.tmp-5678/_SUCCESS"), "");
+
+        BadInputException refused = assertThrows(BadInputException.class,
+                () -> AtomicOutput.begin(conf, out.toString(), false, "--out"));
+        assertTrue(refused.getMessage().endsWith("already holds a complete output; pass --overwrite to replace it"),
+                refused.getMessage());
+        assertEquals("first", Files.readString(out.resolve("a.txt")), "the earlier complete output is back");
+        assertEquals(1, siblings(dir), "the dead commit's temporaries are gone");
+    }
 }

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Complete run dirs as a candidate for the registry, with chosen val figures, on any Hadoop file system. */
-final class CandidateRuns {
+public final class CandidateRuns {
     private CandidateRuns() {
     }
 
     /** A run dir at {@code dir} with val worst-group accuracy {@code wga} and average {@code acc}. */
-    static String write(Configuration conf, String dir, double wga, double acc) {
+    public static String write(Configuration conf, String dir, double wga, double acc) {
         Path d = new Path(dir);
         try {
             FileSystem fs = d.getFileSystem(conf);
