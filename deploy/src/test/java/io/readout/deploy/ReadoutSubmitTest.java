@@ -17,10 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadoutSubmitTest {
     private static final String SUBMIT = "bin/readout-submit";
 
-    /** Any SPARK_HOME: a dry run needs none assembled (a fresh checkout has none). */
-    @org.junit.jupiter.api.io.TempDir
-    static java.nio.file.Path sparkHome;
-
     /** The words of a dry run, with bash's {@code %q} escapes undone. */
     private static List<String> dryRun(Map<String, String> env, String... args) throws Exception {
         String[] all = new String[args.length + 4];
@@ -29,9 +25,7 @@ class ReadoutSubmitTest {
         all[2] = "--dry-run";
         System.arraycopy(args, 0, all, 3, args.length);
         all[all.length - 1] = "--verbose";
-        Map<String, String> withHome = new java.util.HashMap<>(env);
-        withHome.putIfAbsent("SPARK_HOME", sparkHome.toString());
-        Scripts.Result r = Scripts.run(withHome, SUBMIT, all);
+        Scripts.Result r = Scripts.run(env, SUBMIT, all);
         assertEquals(0, r.code(), r.err());
         return Scripts.words(r.out());
     }

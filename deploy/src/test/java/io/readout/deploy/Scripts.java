@@ -24,6 +24,9 @@ final class Scripts {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("MVN", "false"); // never a build from a unit test
+        // Nor an assembled Spark home (a fresh checkout has none): scripts that only print need any folder.
+        Path anyHome = Files.createTempDirectory("spark-home");
+        pb.environment().put("SPARK_HOME", anyHome.toString());
         pb.environment().putAll(env);
         Path out = Files.createTempFile("script", ".out");
         Path err = Files.createTempFile("script", ".err");
@@ -38,6 +41,7 @@ final class Scripts {
         } finally {
             Files.delete(out);
             Files.delete(err);
+            Files.deleteIfExists(anyHome);
         }
     }
 
