@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
  * {@code dominoes} from {@code --data-dir}), every method, then the methods table and the report's path.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The whole pipeline on the embedded default: the synthetic dataset, a teacher and the",
+        description = {"The whole pipeline on the embedded synthetic data.",
+            "The embedded default: the synthetic dataset, a teacher and the",
             "erm, kd, jtt, dedier and sifer students, evaluated and reported. A few minutes on 2 cores.",
             "With --data-dir: the dominoes benchmark from its IDX folders (mnist-10k/, fashion-mnist/).",
             "Run it again to see every stage skipped; the report is ROOT/report/report.html."},

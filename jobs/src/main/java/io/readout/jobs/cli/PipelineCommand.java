@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code readout pipeline}: a pipeline config, overridden by flags, run by {@link PipelineJob}. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"prepare -> teacher -> teacher pass -> students -> evaluate -> report, each stage a folder",
-            "under one root. Rerunning skips complete stages (by _SUCCESS and a hash of their command and inputs),",
+        description = {"Every stage from the data to the report, resumable.",
+            "prepare -> teacher -> teacher pass -> students -> evaluate -> report, each stage a folder under one root.",
+            "Rerunning skips complete stages (by _SUCCESS and a hash of their command and inputs),",
             "resumes one that died, and reruns a stage whose inputs changed and everything downstream."},
         footer = {"", "pipeline.json (keys of each section are the flags of its command, without dashes):",
             "  {\"root\": \"/tmp/readout/dominoes\", \"seed\": 0,",

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout report}: parses and validates, then runs {@link ReportJob} and prints the methods table. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"One self-contained HTML page and a JSON summary of every run under a pipeline root.",
+        description = {"An HTML page and a JSON summary of a pipeline's runs.",
+            "One self-contained HTML page and a JSON summary of every run under a pipeline root.",
             "Writes ROOT/report/report.html, ROOT/report/summary.json and _SUCCESS."},
         footer = {"", "Example:",
             "  readout report /tmp/pipeline"})

@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
  * is within tolerance of the promoted model's.
  */
 @Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Scheduled retraining: the pipeline on the current data, then a promotion decision.",
+        description = {"Scheduled retraining with a worst-group promotion gate.",
+            "The pipeline on the current data, then a promotion decision.",
             "The candidate (pipeline.json's retrain.candidate: best, teacher or students/<m>) replaces the",
             "registry's current version only if its val worst-group accuracy >= current - --tolerance and its",
             "val accuracy >= current - --accuracy-tolerance. The registry keeps numbered versions, a 'current'",
