@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
             PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
             ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 a registry stayed locked (retrain); 1 anything else.",
+        footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 locked by another run (a retrain registry, a pipeline root); 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})
 public final class ReadoutCli implements Callable<Integer> {
     public static final int OK = 0;

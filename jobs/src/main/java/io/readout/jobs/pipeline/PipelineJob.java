@@ -6,6 +6,7 @@ import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.ReadoutCli;
 import io.readout.jobs.io.PrefixedLines;
+import io.readout.jobs.registry.FolderLock;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -77,6 +78,13 @@ public final class PipelineJob {
         for (Stage s : stages) {
             check(s);
         }
+        // One pipeline at a time per root (exit code 3 while another runs; a killed run's lock is broken).
+        try (FolderLock lock = FolderLock.take(conf, root.dir(), "--root")) {
+            return runStages(root, stages, spec);
+        }
+    }
+
+    private Result runStages(RunDir root, List<Stage> stages, PipelineSpec spec) {
         root.writeText(CONFIG, Json.write(spec.toJson()));
         long t0 = System.nanoTime();
         out.printf("pipeline %s: %d stages (%s)%n", HadoopInputs.display(new Path(root.dir())), stages.size(),

@@ -218,6 +218,22 @@ class PipelineIT extends SharedSparkSession {
         assertFalse(Files.exists(fresh.resolve("data")));
     }
 
+    @Test
+    @Order(7)
+    void aSecondPipelineOnTheSameRootIsRefusedWhileTheFirstRuns() throws IOException {
+        try (io.readout.jobs.registry.FolderLock held = io.readout.jobs.registry.FolderLock.take(
+                new org.apache.hadoop.conf.Configuration(), root().toString(), "--root")) {
+            CliRun second = pipeline();
+            assertEquals(3, second.code(), second.err());
+            assertEquals(1, second.errLines().length, second.err());
+            assertTrue(second.err().startsWith("readout pipeline: --root " + root() + ": locked by "), second.err());
+        }
+        CliRun after = pipeline("--set", "prepare.n-train=192", "--methods", "erm", "--set",
+                "methods.sifer.forget-every=2");
+        assertEquals(0, after.code(), after.err());
+        assertFalse(Files.exists(root().resolve("lock")), "released");
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
