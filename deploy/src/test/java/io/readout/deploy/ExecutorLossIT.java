@@ -36,14 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code readout pipeline} (synthetic data, a one-epoch teacher, a three-epoch DEDIER student with a
  * weights pass before every epoch, two training workers) is submitted through {@code readout-submit}
  * twice: undisturbed, then with three executor JVMs ({@code CoarseGrainedExecutorBackend} of the
- * application) killed with SIGKILL, one per phase: during the student's epoch 2 training, during its
- * epoch 3 weights pass, and during the student's evaluation stage. The workers relaunch executors and
+ * application) killed with SIGKILL, one per phase: during the student's epoch 2 weights pass, during
+ * its epoch 2 training (a parameter-averaging round: {@code treeAggregate}), and during the student's
+ * evaluation stage, each time an executor the driver's REST API reports running a task of a Spark stage
+ * of that phase (the oldest executor if none is seen within 20 s). The workers relaunch executors and
  * Spark reruns the lost tasks ({@code spark.task.maxFailures=4}); the disturbed run must end with exit 0,
  * every stage done, the student complete (epochs 1, 2, 3 once each in history.json, a complete weights
  * table per epoch) and its test metrics within {@link #TOLERANCE} of the undisturbed run's. Figures go to
  * stdout as {@code executor-loss:} lines.
  *
- * <p>Opt-in ({@code -Dreadout.reliability.cluster=true}): about 3 minutes here, cluster start included (docs/RELIABILITY.md).
+ * <p>Opt-in ({@code -Dreadout.reliability.cluster=true}): 3 to 4 minutes here, cluster start included (docs/RELIABILITY.md).
  */
 @EnabledIfSystemProperty(named = "readout.reliability.cluster", matches = "true")
 class ExecutorLossIT {
@@ -209,19 +211,87 @@ class ExecutorLossIT {
     record Kill(String phase, long pid, String executor, double atSeconds) {
     }
 
-    /** Kills one executor of the running application (the oldest alive), waiting for one to exist. */
-    private static Kill killExecutor(String phase, Process driver, long t0) {
-        String app = activeApp().orElseThrow(() -> new AssertionError("no active application at " + phase));
-        assertTrue(await(() -> !executors(app).isEmpty(), driver, Duration.ofMinutes(2)), "no executor at " + phase);
-        ProcessHandle h = executors(app).get(0);
+    /** The driver UI's port of the disturbed submission (its REST API says which executor runs tasks). */
+    private static int driverUiPort;
+
+    /** Ids of the application's executors that run a task now, from the driver's REST API. */
+    private static List<String> busyExecutors(String app) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + driverUiPort
+                    + "/api/v1/applications/" + app + "/executors")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> busy = new ArrayList<>();
+            JSON.readTree(r.body()).forEach(e -> {
+                if (!"driver".equals(e.get("id").asText()) && e.get("isActive").asBoolean()
+                        && e.get("activeTasks").asInt() > 0) {
+                    busy.add(e.get("id").asText());
+                }
+            });
+            return busy;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /** Names of the application's active Spark stages ("treeAggregate at ParameterAveragingTrainingMaster..."). */
+    private static List<String> activeStages(String app) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + driverUiPort
+                    + "/api/v1/applications/" + app + "/stages?status=active")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> names = new ArrayList<>();
+            JSON.readTree(r.body()).forEach(st -> names.add(st.get("name").asText()));
+            return names;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    private static String executorId(ProcessHandle h) {
         String c = commandLine(h);
         int i = c.indexOf("--executor-id ");
-        String id = i < 0 ? "?" : c.substring(i + 14).split(" ")[0];
+        return i < 0 ? "?" : c.substring(i + 14).split(" ")[0];
+    }
+
+    /**
+     * Kills one executor of the running application: once a Spark stage whose name contains {@code stage}
+     * is active, one the driver reports running a task (polled for up to 20 s), else the oldest alive.
+     */
+    private static Kill killExecutor(String phase, String stage, Process driver, long t0) {
+        String app = activeApp().orElseThrow(() -> new AssertionError("no active application at " + phase));
+        assertTrue(await(() -> !executors(app).isEmpty(), driver, Duration.ofMinutes(2)), "no executor at " + phase);
+        ProcessHandle h = null;
+        String active = "";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (h == null && System.nanoTime() < deadline && driver.isAlive()) {
+            active = activeStages(app).stream().filter(n -> n.contains(stage)).findFirst().orElse("");
+            if (!active.isEmpty()) {
+                List<String> busy = busyExecutors(app);
+                h = executors(app).stream().filter(e -> busy.contains(executorId(e))).findFirst().orElse(null);
+            }
+            if (h == null) {
+                sleep(20);
+            }
+        }
+        boolean running = h != null;
+        if (h == null) {
+            h = executors(app).get(0);
+        }
+        String id = executorId(h);
         h.destroyForcibly();
         h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
         Kill k = new Kill(phase, h.pid(), id, (System.nanoTime() - t0) / 1e9);
-        System.out.printf("executor-loss: killed executor %s (pid %d) of %s %s, at %.1f s%n", id, h.pid(), app, phase,
-                k.atSeconds());
+        System.out.printf("executor-loss: killed executor %s (pid %d) of %s %s, at %.1f s (%s)%n", id, h.pid(), app,
+                phase, k.atSeconds(), running ? "running a task of '" + active + "'"
+                        : "no running task of a " + stage + " stage seen: the oldest");
         return k;
     }
 
@@ -234,28 +304,29 @@ class ExecutorLossIT {
         Path root = job.resolve("root");
         Path logs = job.resolve("logs");
         long t0 = System.nanoTime();
+        driverUiPort = port();
         Process driver = start(logs, name, "readout-submit", "--master", master, "--driver-memory", "1g",
                 "--executor-memory", "1g", "--native-memory", "1g", "--conf", "spark.task.maxFailures=4",
+                "--conf", "spark.ui.port=" + driverUiPort,
                 "pipeline", "--config", config.toString(), "--root", root.toString());
         List<Kill> kills = new ArrayList<>();
         Path out = logs.resolve(name + ".out");
         try {
             if (disturb) {
                 Path weights = root.resolve(STUDENT).resolve("weights");
-                // Epoch 2's training: its weights table is committed, training has begun.
+                // Epoch 2's weights pass: its hidden temporary table appears.
+                assertTrue(await(() -> hidden(weights, ".epoch=0002.tmp-"), driver, Duration.ofMinutes(6)),
+                        "epoch 2's weights pass never started:\n" + read(out));
+                kills.add(killExecutor("during epoch 2's weights pass", "ReadoutWeightsPass", driver, t0));
+                // Epoch 2's training: its weights table is committed, a parameter-averaging round runs.
                 assertTrue(await(() -> Files.exists(weights.resolve("epoch=0002/_SUCCESS")), driver,
-                        Duration.ofMinutes(6)), "epoch 2's weights never committed:\n" + read(out));
-                sleep(1000);
-                kills.add(killExecutor("during epoch 2's training", driver, t0));
-                // Epoch 3's weights pass: its hidden temporary table appears.
-                assertTrue(await(() -> hidden(weights, ".epoch=0003.tmp-"), driver, Duration.ofMinutes(4)),
-                        "epoch 3's weights pass never started:\n" + read(out));
-                kills.add(killExecutor("during epoch 3's weights pass", driver, t0));
+                        Duration.ofMinutes(4)), "epoch 2's weights never committed:\n" + read(out));
+                kills.add(killExecutor("during epoch 2's training",
+                        "treeAggregate at ParameterAveragingTrainingMaster", driver, t0));
                 // The student's evaluation stage.
                 assertTrue(await(() -> read(out).contains("evaluate/" + STUDENT + ": starting"), driver,
                         Duration.ofMinutes(4)), "the student's evaluation never started:\n" + read(out));
-                sleep(1500);
-                kills.add(killExecutor("during the student's evaluation", driver, t0));
+                kills.add(killExecutor("during the student's evaluation", "EvaluateJob", driver, t0));
             }
             int code = waitFor(driver, 15);
             return new Submission(code, read(out), read(logs.resolve(name + ".err")), (System.nanoTime() - t0) / 1e9,
