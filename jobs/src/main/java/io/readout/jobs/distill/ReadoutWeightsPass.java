@@ -12,7 +12,6 @@ import io.readout.jobs.evaluate.Predictions;
 import io.readout.jobs.io.AtomicOutput;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,14 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * DEDIER's weights pass (Tiwari et al., WACV 2024): the student's early readout run forward over the
@@ -135,24 +128,30 @@ public final class ReadoutWeightsPass {
         }
     }
 
-    /** Per group (sorted): n, flagged, sum of raw weights, sum of confidence on errors, raw weights of 1 counted, the others listed. */
+    /**
+     * Per group (sorted): n, flagged, sum of raw weights, sum of confidence on errors, raw weights of 1
+     * counted, the others listed. One Spark job without a shuffle: each partition's tally is its task's
+     * result, merged on the driver.
+     */
     private static List<WeightsSummary.Group> groupFigures(Dataset<Row> verdicts) {
-        Column wrong = col(WRONG);
-        Column one = col(RAW_WEIGHT).equalTo(1f);
-        List<Row> rows = verdicts
-                .withColumn(ExamplesSchema.GROUP, coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)))
-                .groupBy(ExamplesSchema.GROUP)
-                .agg(count(lit(1)), sum(when(wrong, 1L).otherwise(0L)), sum(RAW_WEIGHT),
-                        sum(when(wrong, col(AUX_CONFIDENCE)).otherwise(0.0)), sum(when(one, 1L).otherwise(0L)),
-                        collect_list(when(not(one), col(RAW_WEIGHT))))
-                .orderBy(ExamplesSchema.GROUP)
-                .collectAsList();
-        List<WeightsSummary.Group> groups = new ArrayList<>();
-        for (Row r : rows) {
-            groups.add(new WeightsSummary.Group(r.getInt(0), r.getLong(1), r.getLong(2), r.getDouble(3),
-                    r.getDouble(4), r.getLong(5), r.getList(6)));
-        }
-        return groups;
+        int label = VERDICTS.fieldIndex(ExamplesSchema.LABEL);
+        int group = VERDICTS.fieldIndex(ExamplesSchema.GROUP);
+        int wrong = VERDICTS.fieldIndex(WRONG);
+        int raw = VERDICTS.fieldIndex(RAW_WEIGHT);
+        int confidence = VERDICTS.fieldIndex(AUX_CONFIDENCE);
+        List<WeightsSummary.Tally> tallies = verdicts.javaRDD().mapPartitions(rows -> {
+            WeightsSummary.Tally t = new WeightsSummary.Tally();
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                // An example without a group counts in the group of its label.
+                t.add(r.isNullAt(group) ? r.getInt(label) : r.getInt(group), r.getBoolean(wrong), r.getFloat(raw),
+                        r.getFloat(confidence));
+            }
+            return List.of(t).iterator();
+        }).collect();
+        WeightsSummary.Tally all = new WeightsSummary.Tally();
+        tallies.forEach(all::merge);
+        return all.groups();
     }
 
     /** The {@code weights/} table of a committed pass. */

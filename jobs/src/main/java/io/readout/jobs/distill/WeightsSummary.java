@@ -1,9 +1,11 @@
 package io.readout.jobs.distill;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The summary of a weights pass, from per-group figures of the raw weights (one Spark aggregation over
@@ -29,6 +31,64 @@ final class WeightsSummary {
     }
 
     private WeightsSummary() {
+    }
+
+    /**
+     * Per-group figures of some verdicts, added one by one (a partition's, on an executor) and merged (on the
+     * driver): a task's result, so a retried task counts once.
+     */
+    static final class Tally implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final TreeMap<Integer, Counts> groups = new TreeMap<>();
+
+        /** One group's running figures. */
+        private static final class Counts implements Serializable {
+            private static final long serialVersionUID = 1L;
+            long n;
+            long flagged;
+            double rawSum;
+            double errorConfidence;
+            long ones;
+            ArrayList<Float> otherRaw = new ArrayList<>();
+        }
+
+        /** One verdict: its group, whether the readout was wrong, its raw weight and the readout's top-1 probability. */
+        void add(int group, boolean wrong, float raw, float confidence) {
+            Counts c = groups.computeIfAbsent(group, g -> new Counts());
+            c.n++;
+            c.rawSum += raw;
+            if (wrong) {
+                c.flagged++;
+                c.errorConfidence += confidence;
+            }
+            if (raw == 1f) {
+                c.ones++;
+            } else {
+                c.otherRaw.add(raw);
+            }
+        }
+
+        /** Adds another tally's figures to this one. */
+        Tally merge(Tally other) {
+            other.groups.forEach((g, o) -> {
+                Counts c = groups.computeIfAbsent(g, k -> new Counts());
+                c.n += o.n;
+                c.flagged += o.flagged;
+                c.rawSum += o.rawSum;
+                c.errorConfidence += o.errorConfidence;
+                c.ones += o.ones;
+                c.otherRaw.addAll(o.otherRaw);
+            });
+            return this;
+        }
+
+        /** The groups, sorted by group. */
+        List<Group> groups() {
+            List<Group> out = new ArrayList<>();
+            groups.forEach((g, c) -> out.add(new Group(g, c.n, c.flagged, c.rawSum, c.errorConfidence, c.ones,
+                    List.copyOf(c.otherRaw))));
+            return out;
+        }
     }
 
     /** The mean raw weight over all groups (NaN without examples). */

@@ -48,4 +48,23 @@ class WeightsSummaryTest {
         assertEquals(8, WeightsSummary.bin(100));
         assertEquals((float) (3f * (1 / 3.0)), WeightsSummary.weight(3f, 1 / 3.0));
     }
+
+    @Test
+    void talliesOfPartitionsMergeIntoTheGroups() {
+        // GROUPS as two partitions' verdicts: group 1's wrong examples in different partitions.
+        WeightsSummary.Tally a = new WeightsSummary.Tally();
+        a.add(1, true, 3f, 0.9f);
+        a.add(0, false, 1f, 0.8f);
+        a.add(0, false, 1f, 0.7f);
+        WeightsSummary.Tally b = new WeightsSummary.Tally();
+        b.add(0, false, 1f, 0.6f);
+        b.add(1, false, 1f, 0.9f);
+        b.add(1, true, 5f, 0.7f);
+        List<WeightsSummary.Group> merged = new WeightsSummary.Tally().merge(a).merge(b).groups();
+        assertEquals(GROUPS.get(0), merged.get(0));
+        WeightsSummary.Group g1 = merged.get(1);
+        assertEquals(List.of(1, 3L, 2L, 9.0, 1L), List.of(g1.group(), g1.n(), g1.flagged(), g1.rawSum(), g1.ones()));
+        assertEquals(1.6, g1.errorConfidence(), 1e-6);
+        assertEquals(List.of(3f, 5f), g1.otherRaw());
+    }
 }
