@@ -31,13 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * {@code train --method kd|dedier}: a student learns from a frozen teacher through
@@ -188,22 +181,15 @@ public final class DistillationTraining implements TrainingMethod {
 
     /** Bad input unless {@code weights} has one row for every training example and none for others. */
     static void requireWeighsEveryExample(String dir, Dataset<Row> weights, Dataset<Row> train) {
-        String weighed = "_weighed_id";
-        Dataset<Row> ids = weights.select(col(ExamplesSchema.ID).as(weighed));
-        Row r = train.select(ExamplesSchema.ID)
-                .join(ids, col(ExamplesSchema.ID).equalTo(col(weighed)), "left")
-                .agg(count(lit(1)), countDistinct(col(ExamplesSchema.ID)),
-                        sum(when(col(weighed).isNull(), 1L).otherwise(0L)),
-                        min(when(col(weighed).isNull(), col(ExamplesSchema.ID))))
-                .first();
-        long missing = r.isNullAt(2) ? 0 : r.getLong(2);
-        long duplicates = r.getLong(0) - r.getLong(1);
-        long foreign = ids.join(train.select(ExamplesSchema.ID), col(weighed).equalTo(col(ExamplesSchema.ID)),
+        IdCoverage c = IdCoverage.of(train, weights);
+        long missing = c.missing();
+        long duplicates = c.duplicates();
+        long foreign = weights.select(ExamplesSchema.ID).join(train.select(ExamplesSchema.ID), ExamplesSchema.ID,
                 "left_anti").count();
         if (missing > 0 || foreign > 0 || duplicates > 0) {
             throw new BadInputException(HadoopInputs.display(new org.apache.hadoop.fs.Path(dir)) + ": "
-                    + (missing > 0 ? "no weight for " + missing + " of the " + r.getLong(1)
-                            + " training examples (e.g. id '" + r.getString(3) + "'), " : "")
+                    + (missing > 0 ? "no weight for " + missing + " of the " + c.examples()
+                            + " training examples (e.g. id '" + c.firstMissing() + "'), " : "")
                     + foreign + " rows for ids not in --data, " + duplicates + " duplicate ids; this weights table"
                     + " was computed on other data: delete it to have it recomputed, or train again with --overwrite");
         }

@@ -20,13 +20,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * A teacher-probs table, as {@link TeacherProbsJob} writes it and the distillation methods read it:
@@ -144,20 +137,13 @@ public final class TeacherProbs {
      * {@code train} left-joined with the table by id.
      */
     public static void requireCovers(SparkSession spark, Table t, Dataset<Row> train, String flag) {
-        String tableId = "_teacher_id";
-        Dataset<Row> ids = t.read(spark).select(col(ExamplesSchema.ID).as(tableId));
-        Row r = train.select(ExamplesSchema.ID)
-                .join(ids, col(ExamplesSchema.ID).equalTo(col(tableId)), "left")
-                .agg(count(lit(1)), countDistinct(col(ExamplesSchema.ID)),
-                        sum(when(col(tableId).isNull(), 1L).otherwise(0L)),
-                        min(when(col(tableId).isNull(), col(ExamplesSchema.ID))))
-                .first();
-        long rows = r.getLong(0);
-        long examples = r.getLong(1);
-        long missing = r.isNullAt(2) ? 0 : r.getLong(2);
+        IdCoverage c = IdCoverage.of(train, t.read(spark));
+        long rows = c.rows();
+        long examples = c.examples();
+        long missing = c.missing();
         if (missing > 0) {
             throw new BadInputException(flag + " " + t.dir() + ": " + missing + " of the " + examples
-                    + " training examples have no teacher probabilities (e.g. id '" + r.getString(3)
+                    + " training examples have no teacher probabilities (e.g. id '" + c.firstMissing()
                     + "'); the table was computed for other examples");
         }
         if (rows != examples) {
