@@ -115,10 +115,7 @@ class ExecutorLossIT {
         int port = port();
         uiPort = port();
         master = "spark://127.0.0.1:" + port;
-        // The Spark home from Maven, assembled here once if missing (the scripts below must not build).
-        ProcessBuilder home = new ProcessBuilder("bash", BIN.resolve("spark-home").toString()).inheritIO();
-        home.environment().put("MVN", System.getProperty("readout.mvn", "mvn"));
-        assertEquals(0, home.start().waitFor(), "deploy/bin/spark-home");
+        Scripts.assembleSparkHome();
         Process p = start(clusterDir.resolve("test-logs"), "start", "local-cluster", "start", "--port",
                 String.valueOf(port), "--ui-port", String.valueOf(uiPort), "--worker-ui-port", "0",
                 "--history-ui-port", "0", "--workers", "2", "--worker-cores", "1", "--worker-memory", "1536m");

@@ -117,11 +117,7 @@ class LocalClusterIT {
         int port = port("readout.cluster.port");
         uiPort = port("readout.cluster.ui-port");
         master = "spark://127.0.0.1:" + port;
-        // The Spark home comes from Maven (deploy/spark-home/pom.xml): assembled here, once, as a user's first
-        // local-cluster start would (a fresh checkout has none; the scripts below must not build).
-        Result home = run(10, Map.of("MVN", System.getProperty("readout.mvn", "mvn")), "bash",
-                BIN.resolve("spark-home").toString());
-        assertEquals(0, home.code(), home.out() + home.err());
+        Scripts.assembleSparkHome();
         Result r = run(Map.of(), "bash", BIN.resolve("local-cluster").toString(), "start", "--port", String.valueOf(port),
                 "--ui-port", String.valueOf(uiPort), "--worker-ui-port", "0", "--history-ui-port", "0",
                 "--workers", "2", "--worker-cores", "1", "--worker-memory", "1536m");

@@ -59,4 +59,16 @@ final class Scripts {
         }
         return null;
     }
+
+    /**
+     * Assembles the Spark home from Maven ({@code deploy/bin/spark-home}) if it is missing, as a user's first
+     * {@code local-cluster start} would: the cluster tests' scripts run with {@code MVN=false} and must not build.
+     */
+    static void assembleSparkHome() throws IOException, InterruptedException {
+        ProcessBuilder home = new ProcessBuilder("bash", DEPLOY.resolve("bin/spark-home").toString()).inheritIO();
+        home.environment().put("MVN", System.getProperty("readout.mvn", "mvn"));
+        if (home.start().waitFor() != 0) {
+            throw new AssertionError("deploy/bin/spark-home failed (output above)");
+        }
+    }
 }

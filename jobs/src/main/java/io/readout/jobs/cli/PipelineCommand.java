@@ -53,9 +53,7 @@ public final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String json = config != null
-                ? new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8)
-                : embedded(DEMO_CONFIG);
+        String json = config != null ? read(config) : embedded(DEMO_CONFIG);
         PipelineSpec spec = PipelineSpec.parse(json, config != null ? config : "the embedded demo config",
                 options.overrides(List.of()));
         return run(parent, spec, options.dryRun);
@@ -63,7 +61,7 @@ public final class PipelineCommand implements Callable<Integer> {
 
     /** Runs (or describes) a pipeline and prints its methods table and report; the exit code. */
     static int run(ReadoutCli parent, PipelineSpec spec, boolean dryRun) {
-        SparkSession spark = parent.spark("pipeline", Map.of("spark.ui.showConsoleProgress", "true"));
+        SparkSession spark = session(parent, "pipeline");
         PipelineJob job = new PipelineJob(parent, spark.sparkContext().hadoopConfiguration(), parent.out(),
                 parent.err());
         if (dryRun) {
@@ -82,6 +80,16 @@ public final class PipelineCommand implements Callable<Integer> {
                     HadoopInputs.child(result.root(), StagePlan.REPORT_DIR + "/report.html"))));
         }
         return 0;
+    }
+
+    /** A pipeline config file's text (any Hadoop URI), named --config in errors. */
+    static String read(String config) {
+        return new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8);
+    }
+
+    /** The session of a command that runs a pipeline: Spark's console progress bar on for its long jobs. */
+    static SparkSession session(ReadoutCli parent, String command) {
+        return parent.spark(command, Map.of("spark.ui.showConsoleProgress", "true"));
     }
 
     static String embedded(String resource) {

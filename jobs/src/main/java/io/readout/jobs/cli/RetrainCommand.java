@@ -16,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +56,9 @@ public final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String json = new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8);
+        String json = PipelineCommand.read(config);
         PipelineSpec spec = PipelineSpec.parse(json, config, options.overrides(List.of()));
-        SparkSession spark = parent.spark("retrain", Map.of("spark.ui.showConsoleProgress", "true"));
+        SparkSession spark = PipelineCommand.session(parent, "retrain");
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Registry registry = new Registry(conf, registryOptions.registry, registryOptions.lockSettings());
         Optional<String> current = registry.currentVersion();
