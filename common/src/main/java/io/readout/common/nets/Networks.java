@@ -51,10 +51,14 @@ public final class Networks {
     private Networks() {
     }
 
-    /** A new, initialised network, on the fastest kernels this JVM has ({@link NativeKernels#engage}). */
+    /**
+     * A new network, its parameters drawn from the config's seed ({@link InitialParameters}: the same values in
+     * every process), on the fastest kernels this JVM has ({@link NativeKernels#engage}).
+     */
     public static ComputationGraph build(NetworkConfig c) {
         ComputationGraph net = new ComputationGraph(configuration(c));
         net.init();
+        InitialParameters.draw(net, c.seed());
         return NativeKernels.engage(net);
     }
 

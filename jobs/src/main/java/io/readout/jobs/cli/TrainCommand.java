@@ -3,6 +3,7 @@ package io.readout.jobs.cli;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.Networks;
 import io.readout.jobs.sweep.TrainFlags;
+import io.readout.jobs.train.Averaging;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.SiferOptions;
@@ -92,7 +93,8 @@ public final class TrainCommand implements Callable<Integer> {
                 activation, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, seed, select,
                 evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options(aux) : null,
                 TrainConfig.JTT.equals(method) ? jtt.options() : null,
-                TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null, init).validate();
+                TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null, init,
+                Averaging.of(averaging.averaging, "--averaging")).validate();
     }
 
     /** The flags of the distillation methods. */

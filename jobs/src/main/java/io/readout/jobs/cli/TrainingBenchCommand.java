@@ -1,6 +1,7 @@
 package io.readout.jobs.cli;
 
 import io.readout.common.nets.Architecture;
+import io.readout.jobs.train.Averaging;
 import io.readout.jobs.train.AveragingConfig;
 import io.readout.jobs.train.TrainingBenchConfig;
 import io.readout.jobs.train.TrainingBenchmark;
@@ -51,7 +52,8 @@ public final class TrainingBenchCommand implements Callable<Integer> {
 
     TrainingBenchConfig config() {
         AveragingConfig averagingConfig = new AveragingConfig(workers, bench.batch, this.averaging.averagingFrequency,
-                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null);
+                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null,
+                Averaging.of(this.averaging.averaging, "--averaging"));
         return new TrainingBenchConfig(bench.data, Architecture.parse(arch), bench.epochs, averagingConfig,
                 singleThreads, threadsPerWorker, bench.maxExamples, bench.repeats, storage, bench.out, bench.seed)
                 .validate();

@@ -98,7 +98,7 @@ public final class SiferTraining implements TrainingMethod {
         if (options.forgets()) {
             // Runs after TrainingMasters' own hooks, which make the iteration count global (TrainingMasters.getWorkerInstance).
             sparkNet.getTrainingMaster().addHook(new ForgettingHook(sparkNet.getNetwork().getConfiguration(),
-                    options.forgetEvery(), options.forgetLrOn(workers), steps, losses));
+                    options.forgetEvery(), options.forgetLrOn(workers, config.averaging()), steps, losses));
         }
         ExamplesTable t = table;
         sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(

@@ -68,7 +68,7 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
     /** How the Spark runs average, once the session says how many workers and threads per task. */
     public AveragingConfig averaging(int resolvedWorkers, int threadsPerTask) {
         return new AveragingConfig(resolvedWorkers, batch, averagingFrequency, approach, prefetch, threadsPerTask, seed,
-                null);
+                null, TrainingMasters.DEFAULT_AVERAGING);
     }
 
     public Map<String, Object> describe() {

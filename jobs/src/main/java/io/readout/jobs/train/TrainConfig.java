@@ -20,12 +20,15 @@ import java.util.Map;
  * @param distill            the options of {@code kd} and {@code dedier}; null for other methods
  * @param jtt                the options of {@code jtt}; null for other methods
  * @param sifer              the options of {@code sifer}; null for other methods
+ * @param init               a model to start from (a warm start); null for random weights from the seed
+ * @param averaging          how each round's worker parameters become the next ({@link Averaging})
  */
 public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
                           String updater, double lr, double weightDecay, String activation, int workers,
                           int averagingFrequency,
                           String approach, int prefetch, long seed, String select, int evalBatch,
-                          DistillOptions distill, JttOptions jtt, SiferOptions sifer, String init) {
+                          DistillOptions distill, JttOptions jtt, SiferOptions sifer, String init,
+                          Averaging averaging) {
 
     /** A config that starts from random weights. */
     public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
@@ -33,7 +36,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                        int averagingFrequency, String approach, int prefetch, long seed, String select, int evalBatch,
                        DistillOptions distill, JttOptions jtt, SiferOptions sifer) {
         this(method, arch, data, out, epochs, batch, updater, lr, weightDecay, activation, workers, averagingFrequency,
-                approach, prefetch, seed, select, evalBatch, distill, jtt, sifer, null);
+                approach, prefetch, seed, select, evalBatch, distill, jtt, sifer, null, TrainingMasters.DEFAULT_AVERAGING);
     }
 
     public static final String ERM = "erm";
@@ -75,6 +78,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         }
         if (!APPROACHES.contains(approach)) {
             throw new BadInputException("--approach '" + approach + "' is not one of " + String.join(", ", APPROACHES));
+        }
+        if (averaging == null) {
+            throw new IllegalStateException("no averaging rule");
         }
         if (isDistillation() != (distill != null)) {
             throw new IllegalStateException("distillation options are given exactly for kd and dedier");
@@ -123,6 +129,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         m.put("activation", activation);
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
+        m.put("averaging", averaging.flag());
         m.put("approach", approach);
         m.put("prefetch", prefetch);
         m.put("seed", seed);
@@ -159,7 +166,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                     m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
                     m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
                     m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null,
-                    m.get("init") instanceof String i ? i : null);
+                    m.get("init") instanceof String i ? i : null,
+                    // Runs from before the option averaged by the mean.
+                    m.get("averaging") instanceof String a ? Averaging.of(a, where + ": averaging") : Averaging.MEAN);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException b) {
                 throw b;

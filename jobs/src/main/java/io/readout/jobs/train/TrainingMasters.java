@@ -7,6 +7,7 @@ import io.readout.jobs.spark.TaskGpu;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,22 +24,26 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.common.SplitPartitionsFunction;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * The one place that builds dl4j-spark's {@link ParameterAveragingTrainingMaster}, and the
@@ -78,6 +83,9 @@ public final class TrainingMasters {
      * each fit (teacher: 321 against 310).
      */
     public static final String DEFAULT_APPROACH = AveragingConfig.DIRECT;
+    /** The averaging rule: see {@link Averaging}. */
+    public static final String DEFAULT_AVERAGING_FLAG = "sum";
+    public static final Averaging DEFAULT_AVERAGING = Averaging.SUM;
     /** None: prefetching 2 minibatches gave 1,075 examples/s against 1,089, and costs a thread per worker. */
     public static final int DEFAULT_PREFETCH_BATCHES = 0;
     /**
@@ -123,7 +131,7 @@ public final class TrainingMasters {
         if (c.exportDir() != null) {
             b.exportDirectory(c.exportDir());
         }
-        return new ReadoutTrainingMaster(b, c.threadsPerTask());
+        return new ReadoutTrainingMaster(b, c.threadsPerTask(), c.averaging());
     }
 
     /**
@@ -146,10 +154,9 @@ public final class TrainingMasters {
     }
 
     /**
-     * The examples as minibatches of {@code batchSize}, in exactly {@code workers} partitions of
-     * near-equal size (round-robin), each in an order drawn from {@code shuffleSeed}. Rows never reach
-     * the driver: the shuffle is a Spark repartition, and each partition becomes DataSets on its
-     * executor. A partition's last minibatch may be smaller.
+     * The examples as minibatches of {@code batchSize}, in exactly {@code workers} partitions, each in an
+     * order drawn from {@code shuffleSeed}. Rows never reach the driver: the shuffle is a Spark repartition,
+     * and each partition becomes DataSets on its executor. A partition's last minibatch may be smaller.
      */
     public static JavaRDD<DataSet> minibatchRdd(Dataset<Row> examples, ExamplesTable table, int workers,
                                                 int batchSize, long shuffleSeed) {
@@ -163,10 +170,13 @@ public final class TrainingMasters {
      */
     public static JavaRDD<DataSet> minibatchRdd(Dataset<Row> examples, Column copies, ExamplesTable table,
                                                 int workers, int batchSize, long shuffleSeed) {
-        Dataset<Row> taken = copies == null ? examples
-                : examples.withColumn(COPY, explode(array_repeat(lit(true), copies)));
-        return minibatchRdd(taken.select(col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES)), workers,
-                batchSize, shuffleSeed, rows -> Minibatches.dataSet(rows, table));
+        Dataset<Row> taken = examples.select(col(ExamplesSchema.ID), col(ExamplesSchema.LABEL),
+                col(ExamplesSchema.FEATURES));
+        if (copies != null) {
+            taken = examples.select(col(ExamplesSchema.ID), col(ExamplesSchema.LABEL), col(ExamplesSchema.FEATURES),
+                    posexplode(array_repeat(lit(true), copies)).as(new String[] {COPY, "_taken"})).drop("_taken");
+        }
+        return minibatchRdd(taken, workers, batchSize, shuffleSeed, rows -> Minibatches.dataSet(rows, table));
     }
 
     /** Turns the rows of one minibatch into what a worker fits; runs on the executors. */
@@ -178,15 +188,26 @@ public final class TrainingMasters {
     /**
      * Any rows (e.g. examples joined with teacher probabilities) as minibatches of {@code batchSize}
      * built by {@code assembly} on the executors, shuffled and dealt to {@code workers} partitions as
-     * {@link #minibatchRdd(Dataset, ExamplesTable, int, int, long)} does. {@code rows} should hold only
-     * the columns {@code assembly} reads.
+     * {@link #minibatchRdd(Dataset, ExamplesTable, int, int, long)} does. {@code rows} must hold the
+     * examples' {@code id} (and {@value #COPY}, the copy's number, where a row is taken more than once),
+     * and otherwise only the columns {@code assembly} reads.
+     *
+     * <p>Each row's place is a function of the seed and its id alone: its key is
+     * {@code xxhash64(shuffleSeed, id[, copy])}, its worker the key's hash partition and its position the
+     * key's order within the worker. How the rows arrive (Parquet files, splits, a join's partitions, the
+     * machine's core count) changes nothing, so the same data, seed and worker count give the same
+     * minibatches in every process. Workers get near-equal shares (a binomial spread: ±√(N/W) rows), and
+     * the rounds are counted from the largest share so that none is cut ({@link ReadoutTrainingMaster}).
      */
     public static <T> JavaRDD<T> minibatchRdd(Dataset<Row> rows, int workers, int batchSize, long shuffleSeed,
                                               MinibatchAssembly<T> assembly) {
+        Column[] keyed = Arrays.asList(rows.columns()).contains(COPY)
+                ? new Column[] {lit(shuffleSeed), col(ExamplesSchema.ID), col(COPY)}
+                : new Column[] {lit(shuffleSeed), col(ExamplesSchema.ID)};
         Dataset<Row> shuffled = rows
-                .withColumn(SHUFFLE_KEY, rand(shuffleSeed))
-                .repartition(workers)
-                .sortWithinPartitions(SHUFFLE_KEY);
+                .withColumn(SHUFFLE_KEY, xxhash64(keyed))
+                .repartition(workers, col(SHUFFLE_KEY))
+                .sortWithinPartitions(SHUFFLE_KEY, ExamplesSchema.ID);
         return shuffled.javaRDD().mapPartitions(partition -> {
             Iterator<List<Row>> batches = Minibatches.batches(partition, batchSize);
             return new Iterator<T>() {
@@ -215,32 +236,85 @@ public final class TrainingMasters {
      */
     private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int threadsPerTask;
+        private final Averaging averaging;
+        /** Objects per partition of the RDD last counted by {@link #getTotalDataSetObjectCount}. */
+        private long[] partitionCounts;
 
-        ReadoutTrainingMaster(Builder builder, int threadsPerTask) {
+        ReadoutTrainingMaster(Builder builder, int threadsPerTask, Averaging averaging) {
             super(builder);
             this.threadsPerTask = threadsPerTask;
+            this.averaging = averaging;
+        }
+
+        /** The count of every partition, in the one job dl4j-spark runs to count them all. */
+        @Override
+        protected <T, Repr extends JavaRDDLike<T, Repr>> long getTotalDataSetObjectCount(JavaRDDLike<T, Repr> data) {
+            List<Long> counts = data.mapPartitions(it -> {
+                long n = 0;
+                for (; it.hasNext(); it.next()) {
+                    n++;
+                }
+                return List.of(n).iterator();
+            }).collect();
+            partitionCounts = counts.stream().mapToLong(Long::longValue).toArray();
+            return Arrays.stream(partitionCounts).sum();
         }
 
         /**
-         * The rounds of one fit: {@code ceil(N / (workers · averagingFrequency))} of them, where dl4j-spark
-         * takes the floor and then leaves unfitted whatever a worker is dealt beyond K (up to a sixth of
-         * an epoch at K=10 on 3,000 examples). Dealt exactly as dl4j-spark deals (SplitPartitionsFunction,
-         * one seed drawn per fit), so a round gives each of {@code workers} balanced partitions at most K.
+         * The rounds of one fit: enough that no worker is dealt more than K in a round, i.e.
+         * {@code ceil(largest partition / K)} (at least {@code ceil(N / (workers · K))}), where dl4j-spark takes
+         * {@code floor(N / (workers · K))} and then leaves unfitted whatever a worker is dealt beyond K (up to a
+         * sixth of an epoch at K=10 on 3,000 examples). Dealt exactly as dl4j-spark deals
+         * (SplitPartitionsFunction, one seed drawn per fit): each partition's objects in turn, a seeded
+         * permutation of the rounds per run of {@code rounds} objects.
          */
         @Override
         @SuppressWarnings("unchecked")
         protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int total, int examplesPerObject) {
             int perRound = getNumDataSetObjectsPerSplit(examplesPerObject);
             long seed = rng.nextLong();
-            if (total <= perRound) {
+            int rounds = (total + perRound - 1) / perRound;
+            if (partitionCounts != null && Arrays.stream(partitionCounts).sum() == total
+                    && partitionCounts.length == data.getNumPartitions()) {
+                long largest = Arrays.stream(partitionCounts).max().orElse(0);
+                rounds = Math.max(rounds, (int) ((largest + averagingFrequency - 1) / averagingFrequency));
+            }
+            if (rounds <= 1) {
                 return new JavaRDD[] {onTaskGpu(data)};
             }
-            int rounds = (total + perRound - 1) / perRound;
             JavaRDD<T>[] splits = new JavaRDD[rounds];
             for (int i = 0; i < rounds; i++) {
                 splits[i] = onTaskGpu(data.mapPartitionsWithIndex(new SplitPartitionsFunction<>(i, rounds, seed), true));
             }
             return splits;
+        }
+
+        /**
+         * One round's results into the driver's network: the workers' parameters and updater states summed in
+         * partition order ({@link WorkerResults}: the same bits whichever task ends first), the parameters
+         * combined by the {@link Averaging} rule, the updater state and the score averaged. Then the iteration
+         * count moves on by K, as dl4j-spark's does.
+         */
+        @Override
+        protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
+                                      JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+            if (graph == null) {
+                super.processResults(network, null, results, splitNum, totalSplits);
+                return;
+            }
+            WorkerResults.Sum sum = WorkerResults.sum(results);
+            if (sum == null) {
+                return; // no worker had data in this round
+            }
+            ComputationGraph net = graph.getNetwork();
+            INDArray start = net.params().dup();
+            net.setParams(averaging.next(start, sum.params(), sum.count()));
+            if (sum.updaterState() != null) {
+                net.getUpdater().setStateViewArray(sum.updaterState().divi(sum.count()));
+            }
+            graph.setScore(sum.score() / sum.count());
+            ComputationGraphConfiguration conf = net.getConfiguration();
+            conf.setIterationCount(conf.getIterationCount() + averagingFrequency);
         }
 
         /**

@@ -112,7 +112,7 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
                 SEED);
         Path exportDir = data.resolve("export-" + updater + "-" + workers + "-" + approach);
         AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, 0, 1, SEED,
-                exportDir.toUri().toString());
+                exportDir.toUri().toString(), Averaging.MEAN);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(averaging);
         LongAccumulator workerMinibatches = sc.sc().longAccumulator();
         LongAccumulator onFastKernels = sc.sc().longAccumulator();
