@@ -17,16 +17,18 @@ import java.util.Random;
  * <ul>
  *   <li>each {@code fit} draws {@code seed = new Random(rngSeed).nextLong()} (the master's generator,
  *       one draw per fit);</li>
- *   <li>with N DataSets and {@code workers · averagingFrequency} of them per round, N at most that is
- *       one round of the partitions as they are; otherwise {@code R = ceil(N / (workers · K))} rounds
- *       (dl4j-spark's {@code SparkUtils.balancedRandomSplit} takes the floor; {@code TrainingMasters}
- *       the ceiling, so nothing is left unfitted): partition p deals its DataSets in order, and for each
+ *   <li>with N DataSets, {@code workers · averagingFrequency} of them per round and the largest partition
+ *       holding M, {@code R = max(ceil(N / (workers · K)), ceil(M / K))} rounds (dl4j-spark's
+ *       {@code SparkUtils.balancedRandomSplit} takes {@code floor(N / (workers · K))}; {@code TrainingMasters}
+ *       makes enough that nothing is left unfitted); one round is the partitions as they are; otherwise
+ *       partition p deals its DataSets in order, and for each
  *       group of R consecutive ones shuffles {@code [0..R)} with {@code new Random(seed + p)}
  *       ({@code SplitPartitionsFunction}); the DataSet at position i goes to round
  *       {@code order[i mod R]};</li>
  *   <li>in a round, each non-empty partition is a worker that starts from the driver's parameters,
  *       updater state and iteration count, and fits at most K of its DataSets in order; the driver
- *       takes the mean of the parameters and of the updater states and adds K to its iteration
+ *       combines the parameters by the {@link Averaging} rule (the mean, or the start plus the sum of
+ *       the workers' displacements), takes the mean of the updater states and adds K to its iteration
  *       count.</li>
  * </ul>
  */
@@ -37,8 +39,11 @@ final class LocalParameterAveraging {
     private final Random master;
     private final int workers;
     private final int averagingFrequency;
+    private final Averaging averaging;
 
-    LocalParameterAveraging(ComputationGraph start, int workers, int averagingFrequency, long rngSeed) {
+    LocalParameterAveraging(ComputationGraph start, int workers, int averagingFrequency, long rngSeed,
+                            Averaging averaging) {
+        this.averaging = averaging;
         this.driver = NativeKernels.engage(start.clone());
         this.driver.getConfiguration().setIterationCount(start.getConfiguration().getIterationCount());
         this.sequential = NativeKernels.engage(start.clone());
@@ -50,7 +55,7 @@ final class LocalParameterAveraging {
     /** One {@code SparkComputationGraph.fit} of an RDD whose partitions hold these minibatches. */
     void fit(List<List<DataSet>> partitions) {
         long seed = master.nextLong();
-        for (List<List<DataSet>> round : rounds(partitions, workers * averagingFrequency, seed)) {
+        for (List<List<DataSet>> round : rounds(partitions, workers * averagingFrequency, averagingFrequency, seed)) {
             List<ComputationGraph> fitted = new ArrayList<>();
             for (List<DataSet> worker : round) {
                 if (!worker.isEmpty()) {
@@ -62,7 +67,11 @@ final class LocalParameterAveraging {
             if (fitted.isEmpty()) {
                 continue;
             }
-            driver.setParams(mean(fitted, false));
+            INDArray mean = mean(fitted, false);
+            INDArray next = averaging == Averaging.MEAN ? mean
+                    // θ + Σ(θ_i − θ), written as the mean's displacement times the workers
+                    : driver.params().add(mean.sub(driver.params()).muli(fitted.size()));
+            driver.setParams(next);
             if (driver.getUpdater().getStateViewArray() != null) {
                 driver.getUpdater().getStateViewArray().assign(mean(fitted, true));
             }
@@ -83,12 +92,13 @@ final class LocalParameterAveraging {
     }
 
     /** Which minibatches each worker gets in each round: {@code rounds.get(r).get(partition)}. */
-    static List<List<List<DataSet>>> rounds(List<List<DataSet>> partitions, int perRound, long seed) {
+    static List<List<List<DataSet>>> rounds(List<List<DataSet>> partitions, int perRound, int perWorker, long seed) {
         int n = partitions.stream().mapToInt(List::size).sum();
-        if (n <= perRound) {
+        int largest = partitions.stream().mapToInt(List::size).max().orElse(0);
+        int r = Math.max((n + perRound - 1) / perRound, (largest + perWorker - 1) / perWorker);
+        if (r <= 1) {
             return List.of(partitions);
         }
-        int r = (n + perRound - 1) / perRound;
         List<List<List<DataSet>>> rounds = new ArrayList<>();
         for (int i = 0; i < r; i++) {
             List<List<DataSet>> round = new ArrayList<>();
