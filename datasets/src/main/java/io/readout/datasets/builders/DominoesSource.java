@@ -24,7 +24,9 @@ import java.util.Random;
  * val and test are balanced (rho 0.5). Fashion-MNIST's train part gives train and a seeded
  * hold-out of {@code valPerClass} per class for val, its t10k part gives test. The MNIST sample is
  * shuffled with the seed; of its 0 and 1 digits the first 80% serve train and val, the rest test,
- * so no digit image appears in both train and test. Digits are drawn with replacement.
+ * so no digit image appears in both train and test. Digits are drawn with replacement. With
+ * {@code trainPerClass} &gt; 0 only that many of each class's remaining training images are kept (the first of
+ * the seeded permutation after the hold-out): the same benchmark at a smaller size.
  */
 public final class DominoesSource extends InMemorySource {
     public static final int DRESS = 3;
@@ -37,10 +39,17 @@ public final class DominoesSource extends InMemorySource {
     private final String fashionDir;
     private final double rho;
     private final int valPerClass;
+    private final int trainPerClass;
     private final long seed;
 
     public DominoesSource(HadoopInputs inputs, String mnistDir, String fashionDir, double rho, int valPerClass,
                           long seed) {
+        this(inputs, mnistDir, fashionDir, rho, valPerClass, 0, seed);
+    }
+
+    /** @param trainPerClass training images kept per class (0: all that the hold-out leaves) */
+    public DominoesSource(HadoopInputs inputs, String mnistDir, String fashionDir, double rho, int valPerClass,
+                          int trainPerClass, long seed) {
         this.inputs = inputs;
         this.mnistDir = mnistDir;
         this.fashionDir = fashionDir;
@@ -49,6 +58,10 @@ public final class DominoesSource extends InMemorySource {
             throw new BadInputException("--val-per-class " + valPerClass + " must be at least 1");
         }
         this.valPerClass = valPerClass;
+        if (trainPerClass < 0) {
+            throw new BadInputException("--n-train " + 2 * trainPerClass + " must be positive");
+        }
+        this.trainPerClass = trainPerClass;
         this.seed = seed;
     }
 
@@ -99,7 +112,12 @@ public final class DominoesSource extends InMemorySource {
             int[] perm = Seeds.permutation(items.size(), Seeds.random(seed, "dominoes/val-holdout/" + y));
             List<Integer> val = new ArrayList<>();
             List<Integer> train = new ArrayList<>();
-            for (int k = 0; k < perm.length; k++) {
+            if (trainPerClass > items.size() - valPerClass) {
+                throw new BadInputException("--n-train " + 2 * trainPerClass + ": class " + cls + " has only "
+                        + (items.size() - valPerClass) + " training images after the " + valPerClass + " held out for val");
+            }
+            int keep = trainPerClass > 0 ? valPerClass + trainPerClass : perm.length;
+            for (int k = 0; k < keep; k++) {
                 (k < valPerClass ? val : train).add(items.get(perm[k]));
             }
             val.sort(null);
@@ -158,6 +176,9 @@ public final class DominoesSource extends InMemorySource {
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mnist", mnistDir);
+        if (trainPerClass > 0) {
+            d.put("train_per_class", trainPerClass);
+        }
         d.put("fashion", fashionDir);
         d.put("rho", rho);
         d.put("val_per_class", valPerClass);

@@ -125,6 +125,26 @@ class DominoesSourceTest {
     }
 
     @Test
+    void aSmallerTrainingSplitKeepsTheSplitsAndTheAgreement() {
+        List<Example> small = new DominoesSource(HadoopInputs.local(), TestData.mnist(), TestData.fashion(), 0.95, 1000,
+                1000, 0).build();
+        for (int y = 0; y < 2; y++) {
+            int label = y;
+            List<Example> train = small.stream().filter(e -> e.split() == Split.TRAIN && e.label() == label).toList();
+            assertEquals(1000, train.size());
+            assertEquals(950, train.stream().filter(e -> e.attribute() == label).count(), "round(0.95 * 1000) agree");
+        }
+        // val is the same hold-out as the full benchmark's (the same images; the digits on them are drawn anew)
+        assertEquals(examples.stream().filter(e -> e.split() == Split.VAL).map(e -> e.id().substring(0, e.id().indexOf("-m"))).toList(),
+                small.stream().filter(e -> e.split() == Split.VAL).map(e -> e.id().substring(0, e.id().indexOf("-m"))).toList());
+        assertEquals(2000, small.stream().filter(e -> e.split() == Split.TEST).count());
+        BadInputException tooMany = assertThrows(BadInputException.class, () -> new DominoesSource(HadoopInputs.local(),
+                TestData.mnist(), TestData.fashion(), 0.95, 1000, 6000, 0).build());
+        assertEquals("--n-train 12000: class 3 has only 5000 training images after the 1000 held out for val",
+                tooMany.getMessage().replace(TestData.fashion(), "F"));
+    }
+
+    @Test
     void rhoOutsideTheUnitIntervalIsRefused() {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> new DominoesSource(HadoopInputs.local(), TestData.mnist(), TestData.fashion(), 1.5, 1000, 0));

@@ -68,7 +68,8 @@ public final class PrepareCommand implements Callable<Integer> {
     Double testFraction;
     @Option(names = "--val-per-class", paramLabel = "N", description = "dominoes: training images per class held out for val (default: 1000).")
     Integer valPerClass;
-    @Option(names = "--n-train", paramLabel = "N", description = "synthetic: training examples (default: 2000).")
+    @Option(names = "--n-train", paramLabel = "N", description = "synthetic: training examples (default: 2000); dominoes: training examples, half per class"
+                    + " (default: all, 10000).")
     Integer nTrain;
     @Option(names = "--n-val", paramLabel = "N", description = "synthetic: validation examples (default: 500).")
     Integer nVal;

@@ -210,11 +210,10 @@ public final class DistillationTraining implements TrainingMethod {
                 .join(teacherProbs, ExamplesSchema.ID);
         ExamplesTable t = table;
         if (dedier()) {
-            rows = rows.join(weights, ExamplesSchema.ID).drop(ExamplesSchema.ID);
+            rows = rows.join(weights, ExamplesSchema.ID);
             sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(rows, workers, config.batch(), shuffleSeed,
                     batch -> DistillationBatches.dedier(batch, t)));
         } else {
-            rows = rows.drop(ExamplesSchema.ID);
             sparkNet.fit(TrainingMasters.minibatchRdd(rows, workers, config.batch(), shuffleSeed,
                     batch -> DistillationBatches.kd(batch, t)));
         }

@@ -29,7 +29,7 @@ public final class DatasetSources {
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "synthetic", Set.of("--rho", "--n-train", "--n-val", "--n-test", "--core-contrast", "--noise"),
-            "dominoes", Set.of("--mnist", "--fashion", "--rho", "--val-per-class"),
+            "dominoes", Set.of("--mnist", "--fashion", "--rho", "--val-per-class", "--n-train"),
             "colored", Set.of("--images", "--classes", "--label-map", "--rho", "--palette", "--val-fraction",
                     "--test-fraction"),
             "idx", Set.of("--images", "--classes", "--label-map", "--val-fraction", "--test-fraction"),
@@ -47,6 +47,18 @@ public final class DatasetSources {
             "table", List.of("--input"));
 
     private DatasetSources() {
+    }
+
+    /** dominoes' {@code --n-train}: half per class (null: every training image). */
+    private static int dominoesPerClass(Integer nTrain) {
+        if (nTrain == null) {
+            return 0;
+        }
+        if (nTrain < 2 || nTrain % 2 != 0) {
+            throw new BadInputException("--n-train " + nTrain + ": dominoes takes an even number of at least 2"
+                    + " (half of each class)");
+        }
+        return nTrain / 2;
     }
 
     /** Refuses options the dataset does not take and missing required ones. */
@@ -84,7 +96,8 @@ public final class DatasetSources {
                     o.noise() != null ? o.noise() : SyntheticSource.DEFAULT_NOISE,
                     c.seed());
             case "dominoes" -> new DominoesSource(inputs, o.mnist(), o.fashion(), rho,
-                    o.valPerClass() != null ? o.valPerClass() : DEFAULT_VAL_PER_CLASS, c.seed());
+                    o.valPerClass() != null ? o.valPerClass() : DEFAULT_VAL_PER_CLASS, dominoesPerClass(o.nTrain()),
+                    c.seed());
             case "colored" -> new ColoredSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), rho,
                     o.palette(), valFraction, testFraction, c.seed());
             case "idx" -> new IdxSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), valFraction,

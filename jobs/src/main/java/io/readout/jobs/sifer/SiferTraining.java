@@ -102,7 +102,8 @@ public final class SiferTraining implements TrainingMethod {
         }
         ExamplesTable t = table;
         sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(
-                train.select(ExamplesSchema.LABEL, ExamplesSchema.FEATURES), workers, config.batch(), shuffleSeed,
+                train.select(ExamplesSchema.ID, ExamplesSchema.LABEL, ExamplesSchema.FEATURES), workers, config.batch(),
+                shuffleSeed,
                 rows -> jointBatch(Minibatches.dataSet(rows, t))));
         forgetSteps = steps.value();
         forgetLossSum = losses.value();

@@ -194,8 +194,8 @@ public final class SweepJob {
                 } catch (TrainingDivergedException e) {
                     trialOut.println("diverged: " + e.getMessage());
                     progress.finished(record(run, new TrialResult(trial.id(), run.dir(), TrialResult.DIVERGED,
-                            trial.values(), SweepSpec.compactJson(trial.config().toJson()), null, null, null,
-                            trainingSeconds(run), e.getMessage())));
+                            trial.values(), SweepSpec.compactJson(trial.config().toJson()), null, null, null, null,
+                            null, trainingSeconds(run), e.getMessage())));
                     return;
                 }
             } else {
@@ -214,11 +214,13 @@ public final class SweepJob {
         }
     }
 
-    /** best.zip (the epoch the run selected on validation) on val and test. */
+    /** best.zip (the epoch the run selected on validation) and model.zip (the final epoch) on val and test. */
     private static TrialResult evaluate(SparkSession spark, Trial trial, RunDir run, String select) {
         TrainConfig c = trial.config();
         long t0 = System.nanoTime();
         List<SplitMetrics> metrics = EvaluateJob.run(spark, new EvaluateConfig(run.dir(), c.data(), "all", "best",
+                c.evalBatch())).metrics();
+        List<SplitMetrics> last = EvaluateJob.run(spark, new EvaluateConfig(run.dir(), c.data(), "all", "final",
                 c.evalBatch())).metrics();
         double evaluationSeconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> history = Json.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
@@ -228,6 +230,7 @@ public final class SweepJob {
         return new TrialResult(trial.id(), run.dir(), TrialResult.COMPLETE, trial.values(),
                 SweepSpec.compactJson(c.toJson()), ((Number) history.get("best_epoch")).intValue(),
                 TrialResult.Scores.of(split(metrics, Split.VAL)), TrialResult.Scores.of(split(metrics, Split.TEST)),
+                TrialResult.Scores.of(split(last, Split.VAL)), TrialResult.Scores.of(split(last, Split.TEST)),
                 trainingSeconds(run) + evaluationSeconds, null);
     }
 

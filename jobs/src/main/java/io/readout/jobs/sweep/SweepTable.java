@@ -19,11 +19,14 @@ import java.util.Optional;
  * Columns: {@code trial, run, status, config} (the resolved train config as JSON), one column per
  * searched flag (snake_case, typed by its values: long, double, boolean or string), then
  * {@code selected_epoch, val_accuracy, val_wga, val_group_mean, test_accuracy, test_wga,
- * test_group_mean, seconds} (the figures null for a diverged trial).
+ * test_group_mean} (the selected epoch's model), {@code final_val_accuracy … final_test_group_mean} (the
+ * final epoch's model), {@code seconds} (the figures null for a diverged trial).
  */
 public final class SweepTable {
     private static final List<String> FIXED = List.of("trial", "run", "status", "config", "selected_epoch",
-            "val_accuracy", "val_wga", "val_group_mean", "test_accuracy", "test_wga", "test_group_mean", "seconds");
+            "val_accuracy", "val_wga", "val_group_mean", "test_accuracy", "test_wga", "test_group_mean",
+            "final_val_accuracy", "final_val_wga", "final_val_group_mean", "final_test_accuracy", "final_test_wga",
+            "final_test_group_mean", "seconds");
 
     private SweepTable() {
     }
@@ -53,7 +56,7 @@ public final class SweepTable {
                 DataTypes.createStructField("config", DataTypes.StringType, false)));
         space.forEach((flag, values) -> fields.add(DataTypes.createStructField(column(flag), type(values), false)));
         fields.add(DataTypes.createStructField("selected_epoch", DataTypes.IntegerType, true));
-        for (String f : FIXED.subList(5, 11)) {
+        for (String f : FIXED.subList(5, 17)) {
             fields.add(DataTypes.createStructField(f, DataTypes.DoubleType, true));
         }
         fields.add(DataTypes.createStructField("seconds", DataTypes.DoubleType, false));
@@ -66,7 +69,7 @@ public final class SweepTable {
             List<Object> cells = new ArrayList<>(List.of(r.trial(), r.run(), r.status(), r.config()));
             space.forEach((flag, values) -> cells.add(cell(r.values().get(flag), type(values))));
             cells.add(r.selectedEpoch());
-            for (TrialResult.Scores s : new TrialResult.Scores[] {r.val(), r.test()}) {
+            for (TrialResult.Scores s : new TrialResult.Scores[] {r.val(), r.test(), r.finalVal(), r.finalTest()}) {
                 cells.add(s == null ? null : s.accuracy());
                 cells.add(s == null ? null : s.worstGroupAccuracy());
                 cells.add(s == null ? null : s.groupMeanAccuracy());
@@ -82,7 +85,7 @@ public final class SweepTable {
         List<String> header = new ArrayList<>(List.of("trial"));
         header.addAll(flags);
         header.addAll(List.of("status", "epoch", "val_acc", "val_wga", "val_gm", "test_acc", "test_wga", "test_gm",
-                "seconds"));
+                "final_test_acc", "final_test_wga", "seconds"));
         List<List<String>> lines = new ArrayList<>();
         lines.add(header);
         for (TrialResult r : results) {
@@ -98,6 +101,8 @@ public final class SweepTable {
                 line.add(figure(s == null ? Double.NaN : s.worstGroupAccuracy()));
                 line.add(figure(s == null ? Double.NaN : s.groupMeanAccuracy()));
             }
+            line.add(figure(r.finalTest() == null ? Double.NaN : r.finalTest().accuracy()));
+            line.add(figure(r.finalTest() == null ? Double.NaN : r.finalTest().worstGroupAccuracy()));
             line.add(String.format(Locale.ROOT, "%.1f", r.seconds()));
             lines.add(line);
         }

@@ -9,14 +9,16 @@ import java.util.Map;
 /**
  * A finished trial, as its row of {@code sweep.parquet} and its {@code trial.json} hold it: the epoch its
  * run selected on validation ({@code best.zip}), that model's accuracy, worst-group accuracy and
- * group-mean accuracy on val and test, and the trial's seconds (training epochs from history.json plus
+ * group-mean accuracy on val and test, the same figures of the final epoch's model ({@code model.zip};
+ * null in records written before they were kept), and the trial's seconds (training epochs from history.json plus
  * the final evaluation). A trial whose training diverged (NaN loss) is finished too, without figures,
  * so a sweep over learning rates survives its largest one.
  *
  * @param config the trial's resolved train config (config.json on one line)
  */
 public record TrialResult(int trial, String run, String status, Map<String, Object> values, String config,
-                          Integer selectedEpoch, Scores val, Scores test, double seconds, String message) {
+                          Integer selectedEpoch, Scores val, Scores test, Scores finalVal, Scores finalTest,
+                          double seconds, String message) {
     public static final String COMPLETE = "complete";
     public static final String DIVERGED = "diverged";
 
@@ -75,6 +77,8 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
         m.put("selected_epoch", selectedEpoch);
         m.put("val", val == null ? null : val.toJson());
         m.put("test", test == null ? null : test.toJson());
+        m.put("final_val", finalVal == null ? null : finalVal.toJson());
+        m.put("final_test", finalTest == null ? null : finalTest.toJson());
         m.put("seconds", seconds);
         if (message != null) {
             m.put("message", message);
@@ -88,7 +92,8 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
             Number epoch = (Number) m.get("selected_epoch");
             return new TrialResult(trial.id(), run, (String) m.get("status"), trial.values(),
                     SweepSpec.compactJson(trial.config().toJson()), epoch == null ? null : epoch.intValue(),
-                    Scores.fromJson(m.get("val")), Scores.fromJson(m.get("test")), number(m, "seconds"),
+                    Scores.fromJson(m.get("val")), Scores.fromJson(m.get("test")), Scores.fromJson(m.get("final_val")),
+                    Scores.fromJson(m.get("final_test")), number(m, "seconds"),
                     (String) m.get("message"));
         } catch (RuntimeException e) {
             throw new BadInputException(where + ": not a sweep trial record (" + e.getMessage() + ")", e);

@@ -16,12 +16,12 @@ class SweepTableTest {
     private static TrialResult result(int trial, double valAcc, double valWga, double testAcc) {
         return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.COMPLETE, Map.of("lr", 0.1 * (trial + 1)),
                 "{}", 2, new TrialResult.Scores(valAcc, valWga, (valAcc + valWga) / 2),
-                new TrialResult.Scores(testAcc, 0.5, 0.6), 3.5, null);
+                new TrialResult.Scores(testAcc, 0.5, 0.6), null, null, 3.5, null);
     }
 
     private static TrialResult diverged(int trial) {
         return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.DIVERGED, Map.of("lr", 10.0), "{}",
-                null, null, null, 1.0, "epoch 1: the training loss is NaN");
+                null, null, null, null, null, 1.0, "epoch 1: the training loss is NaN");
     }
 
     @Test
@@ -44,16 +44,20 @@ class SweepTableTest {
         space.put("averaging-frequency", List.of(5));
         List<TrialResult> results = List.of(
                 new TrialResult(0, "/r0", TrialResult.COMPLETE, Map.of("lr", 0.1, "averaging-frequency", 5), "{\"a\":1}", 2,
-                        new TrialResult.Scores(0.9, 0.5, 0.7), new TrialResult.Scores(0.8, 0.4, 0.6), 3.0, null),
+                        new TrialResult.Scores(0.9, 0.5, 0.7), new TrialResult.Scores(0.8, 0.4, 0.6),
+                        new TrialResult.Scores(0.85, 0.45, 0.65), new TrialResult.Scores(0.75, 0.35, 0.55), 3.0, null),
                 new TrialResult(3, "/r3", TrialResult.DIVERGED, Map.of("lr", 10.0, "averaging-frequency", 5), "{}", null,
-                        null, null, 1.0, "NaN"));
+                        null, null, null, null, 1.0, "NaN"));
         assertEquals(List.of("trial", "run", "status", "config", "lr", "averaging_frequency", "selected_epoch",
-                "val_accuracy", "val_wga", "val_group_mean", "test_accuracy", "test_wga", "test_group_mean", "seconds"),
+                "val_accuracy", "val_wga", "val_group_mean", "test_accuracy", "test_wga", "test_group_mean",
+                "final_val_accuracy", "final_val_wga", "final_val_group_mean", "final_test_accuracy", "final_test_wga",
+                "final_test_group_mean", "seconds"),
                 List.of(SweepTable.schema(space).fieldNames()));
         assertEquals(DataTypes.DoubleType, SweepTable.schema(space).apply("lr").dataType());
         assertEquals(DataTypes.LongType, SweepTable.schema(space).apply("averaging_frequency").dataType());
         List<Row> rows = SweepTable.rows(results, space);
-        assertEquals(List.of(0, "/r0", "complete", "{\"a\":1}", 0.1, 5L, 2, 0.9, 0.5, 0.7, 0.8, 0.4, 0.6, 3.0),
+        assertEquals(List.of(0, "/r0", "complete", "{\"a\":1}", 0.1, 5L, 2, 0.9, 0.5, 0.7, 0.8, 0.4, 0.6, 0.85, 0.45,
+                0.65, 0.75, 0.35, 0.55, 3.0),
                 java.util.stream.IntStream.range(0, rows.get(0).size()).mapToObj(rows.get(0)::get).toList());
         assertNull(rows.get(1).get(6));
         assertNull(rows.get(1).get(7));
@@ -67,9 +71,10 @@ class SweepTableTest {
                 "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")));
         TrialResult complete = new TrialResult(1, "/s/trials/trial=0001", TrialResult.COMPLETE, Map.of("lr", 0.2),
                 SweepSpec.compactJson(trial.config().toJson()), 2, new TrialResult.Scores(0.9, 0.5, 0.7),
-                new TrialResult.Scores(0.8, 0.4, 0.6), 3.5, null);
+                new TrialResult.Scores(0.8, 0.4, 0.6), new TrialResult.Scores(0.85, 0.45, 0.65),
+                new TrialResult.Scores(0.75, 0.35, 0.55), 3.5, null);
         TrialResult diverged = new TrialResult(1, "/s/trials/trial=0001", TrialResult.DIVERGED, Map.of("lr", 0.2),
-                complete.config(), null, null, null, 1.5, "epoch 1: the training loss is NaN");
+                complete.config(), null, null, null, null, null, 1.5, "epoch 1: the training loss is NaN");
         for (TrialResult r : List.of(complete, diverged)) {
             assertEquals(r, TrialResult.fromJson(io.readout.common.Json.readObject(io.readout.common.Json.write(r.toJson()),
                     "trial.json"), trial, r.run(), "trial.json"));
@@ -83,10 +88,10 @@ class SweepTableTest {
         List<String> lines = table.lines().toList();
         assertEquals(4, lines.size(), table);
         assertEquals(List.of("trial", "lr", "status", "epoch", "val_acc", "val_wga", "val_gm", "test_acc", "test_wga",
-                "test_gm", "seconds"), List.of(lines.get(0).split("\\s+")), table);
+                "test_gm", "final_test_acc", "final_test_wga", "seconds"), List.of(lines.get(0).split("\\s+")), table);
         assertEquals(List.of("*0001", "0.2", "complete", "2", "0.9000", "0.6000", "0.7500", "0.7000", "0.5000", "0.6000",
-                "3.5"), List.of(lines.get(2).split("\\s+")), table);
-        assertEquals(List.of("", "0002", "10.0", "diverged", "-", "-", "-", "-", "-", "-", "-", "1.0"),
+                "-", "-", "3.5"), List.of(lines.get(2).split("\\s+")), table);
+        assertEquals(List.of("", "0002", "10.0", "diverged", "-", "-", "-", "-", "-", "-", "-", "-", "-", "1.0"),
                 List.of(lines.get(3).split("\\s+")), table);
     }
 }
