@@ -2,6 +2,7 @@ package io.readout.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,5 +246,27 @@ class LocalClusterIT {
             expected.add("readout pipeline [" + (i + 1) + "/" + STAGES.size() + "] " + STAGES.get(i));
         }
         assertEquals(new TreeSet<>(expected), jobDescriptions);
+
+        // The same pipeline on local[2] in one JVM gives the same bits: two workers are two workers, whether
+        // they are task threads of one process or executors on a cluster (minibatches are placed by id, results
+        // summed in partition order, one native thread per task).
+        Path local = tmp.resolve("local");
+        Result l = run(8, Map.of(), "bash", BIN.resolve("readout").toString(), "--master", "local[2]",
+                "pipeline", "--config", config.toString(), "--root", local.toString());
+        assertEquals(0, l.code(), l.out() + l.err());
+        for (String run : RUNS) {
+            assertEquals(JSON.readTree(root.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
+                            .replaceAll("\"(seconds|fit_seconds|examples_per_second|weights_seconds)\":[^,}]*", ""),
+                    JSON.readTree(local.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
+                            .replaceAll("\"(seconds|fit_seconds|examples_per_second|weights_seconds)\":[^,}]*", ""),
+                    run + ": history on the cluster and on local[2]");
+            for (String m : List.of("val.json", "test.json")) {
+                assertEquals(JSON.readTree(root.resolve(run).resolve("metrics").resolve(m).toFile()),
+                        JSON.readTree(local.resolve(run).resolve("metrics").resolve(m).toFile()), run + " " + m);
+            }
+            assertEquals(0.0, ModelSerializer.restoreComputationGraph(root.resolve(run).resolve("model.zip").toFile(), true)
+                    .params().sub(ModelSerializer.restoreComputationGraph(local.resolve(run).resolve("model.zip").toFile(),
+                            true).params()).amaxNumber().doubleValue(), 0.0, run + ": parameters");
+        }
     }
 }

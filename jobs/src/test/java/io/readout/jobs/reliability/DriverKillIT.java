@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed with SIGKILL during epoch 2's training and during epoch 2's weights pass; {@code train --resume}
  * in this process then completes it, and the run must equal an undisturbed one with the same seed:
  * epochs 1, 2, 3 once each in history.json, one complete weights table per epoch with one row per
- * training example, the same final parameters (tolerance 1e-6 per parameter) and the same test metrics
+ * training example, the same final parameters (bit for bit) and the same test metrics
  * (exactly). Figures go to stdout as {@code driver-kill:} lines. {@code mvn verify} runs the weights-pass
  * kill; {@code -Dreadout.reliability.full=true} adds the kill during training (docs/RELIABILITY.md).
  */
@@ -132,7 +132,7 @@ class DriverKillIT extends SharedSparkSession {
         for (int i = 0; i < a.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
         }
-        assertArrayEquals(a, b, 1e-6f);
+        assertArrayEquals(a, b, "the same parameters, bit for bit");
         Map<String, Object> want = Json.readObject(Files.readString(straight.resolve("metrics/test.json")), "test");
         Map<String, Object> got = Json.readObject(Files.readString(run.resolve("metrics/test.json")), "test");
         assertEquals(want, got);
