@@ -9,7 +9,8 @@
 #   2. run `readout bench throughput` with each variant, interleaved A B C ... A B C ... for
 #      --rounds rounds, so a slow spell of the (shared) machine hits every variant alike;
 #   3. collect single-process (1 thread) and Spark examples/s of teacher and student per variant
-#      into one JSON: per round and the median over rounds.
+#      into one JSON: per round and the median over rounds, with the CPU the runs name (their "cpu"
+#      field; runs on different CPUs, or without one, are refused with exit code 2).
 # Variants: every build, plus the oneDNN-AVX2 build with DL4J's oneDNN helpers off (-Dreadout.onednn=false).
 #
 # Usage: docs/bench/backends.sh --data DIR [--rounds N] [--max-examples N] [--out FILE] [--builds LIST] [--rebuild]
@@ -121,14 +122,21 @@ fi
 
 # 3. collect
 python3 - "$work" "$out" "$rounds" "$max_examples" "$master" "$data" "$commit" "${variants[@]}" <<'PY'
-import json, os, statistics, sys, platform
+import json, os, statistics, sys
 work, out, rounds, max_examples, master, data, commit, *variants = sys.argv[1:]
 rounds = int(rounds)
 DEFAULT = "linux-x86_64-onednn-avx2"  # nd4j.native.build's default in the root pom
-flags = open('/proc/cpuinfo').read()
-cpu = next((l.split(':', 1)[1].strip() for l in flags.splitlines() if l.startswith('model name')), '?')
-result = {"machine": {"cpu": cpu, "cores": os.cpu_count(),
-                      "avx2": ' avx2 ' in flags, "avx512f": ' avx512f ' in flags},
+# The CPU comes from the runs themselves (bench throughput's "cpu" field, io.readout.common.MachineCpu):
+# every run must name one, and all the same one, or the comparison is not of builds on one machine.
+cpus = {}
+
+
+def fail(message):  # bad input: one line, exit code 2
+    print("backends.sh: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
+result = {"cpu": None,
           "command": f"bench throughput --data {data} --max-examples {max_examples} --repeats 1 --epochs 1 "
                      f"(--master {master}), variants interleaved, {rounds} round(s)",
           "commit": commit, "variants": {}}
@@ -145,6 +153,9 @@ for v in variants:
             entry["rounds"].append({"round": r, "failed": True})
             continue
         j = json.load(open(p))
+        if "cpu" not in j:
+            fail(f"{p}: no cpu field (run by a readout older than it); run round {r} again")
+        cpus.setdefault(json.dumps(j["cpu"], sort_keys=True), (j["cpu"], []))[1].append(p)
         entry["kernels"] = j["kernels"]
         row = {"round": r}
         for arch, t in j["training"].items():
@@ -158,6 +169,10 @@ for v in variants:
         entry["rounds"].append(row)
     entry["median_examples_per_second"] = {k: statistics.median(vs) for k, vs in per.items()}
     result["variants"][v] = entry
+if len(cpus) != 1:
+    fail("the runs name " + (f"{len(cpus)} different CPUs: " + "; ".join(
+        f"{c} ({len(ps)} runs, e.g. {ps[0]})" for c, (_, ps) in cpus.items()) if cpus else "no CPU: no run finished"))
+result["cpu"] = next(iter(cpus.values()))[0]
 # Each round's figure over the default build's in the same round (runs minutes apart), then the median:
 # a slow spell of the machine that lasts a round cancels out.
 if DEFAULT in result["variants"]:
@@ -174,6 +189,7 @@ if DEFAULT in result["variants"]:
         e["median_ratio_to_default"] = {k: statistics.median(vs) for k, vs in ratios.items()}
 os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
 json.dump(result, open(out, 'w'), indent=2)
+print(f"cpu: {result['cpu']['model']}, {result['cpu']['cores']} cores, isa {' '.join(result['cpu']['isa'] or ['not recorded'])}")
 print(f"{'variant':40s} {'kernels':11s} {'teacher 1t':>11s} {'student 1t':>11s} {'teacher spark':>14s} "
       f"{'student spark':>14s}  (median examples/s; x = median ratio to {DEFAULT} in the same round)")
 for v, e in result["variants"].items():

@@ -1,5 +1,8 @@
 package io.readout.common.nets;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.junit.jupiter.api.Assumptions;
@@ -16,16 +19,19 @@ import java.util.List;
  * Throwaway speed probe for issue 4 (not part of the build's tests: it skips unless
  * -Dreadout.probe=true). Trains Networks.build(teacher|student) on random 56x28x1 minibatches of 64
  * with 1 and 2 native threads, interleaved, and prints examples/s (median of repeats) and process
- * CPU time / wall time. Networks.build runs on the kernels NativeKernels chooses: -Dreadout.onednn=false
+ * CPU time / wall time, after the CPU it runs on. Networks.build runs on the kernels NativeKernels chooses: -Dreadout.onednn=false
  * for DL4J's built-in ones; -Dnd4j.native.build= (empty) or another suffix for another nd4j-native build.
  * NativeKernelsTest checks that both kernel sets compute the same outputs and gradients.
  */
 class KernelSpeedProbe {
     @Test
-    void probe() {
+    void probe() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("readout.probe"), "speed probe: run with -Dreadout.probe=true");
         int repeats = Integer.getInteger("readout.probe.repeats", 3);
         String nets = System.getProperty("readout.probe.nets", "student,teacher");
+        // The line docs/bench/results/kernel-probes.txt and `readout bench tables` read the CPU from.
+        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(MachineCpu.current().toJson()));
         System.out.println("PROBE build: " + Nd4j.getExecutioner().getEnvironmentInformation());
         System.out.println("PROBE kernels: " + NativeKernels.describe());
         for (String n : nets.split(",")) {

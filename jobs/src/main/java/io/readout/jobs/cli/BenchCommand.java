@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 /** {@code readout bench}: measurements that choose defaults; each kind is a subcommand. */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Measure throughput on this machine (docs/BENCHMARKS.md).",
-        subcommands = {TrainingBenchCommand.class, ThroughputBenchCommand.class, EvalScaleBenchCommand.class},
+        subcommands = {TrainingBenchCommand.class, ThroughputBenchCommand.class, EvalScaleBenchCommand.class,
+            TablesBenchCommand.class},
         commandListHeading = "%nBenchmarks:%n")
 public final class BenchCommand implements Callable<Integer> {
     @ParentCommand

@@ -1,6 +1,7 @@
 package io.readout.jobs.evaluate;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.common.metrics.GroupAccuracy;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.ExamplesSchema;
@@ -87,7 +88,7 @@ public final class EvalScaleBenchmark {
         }
     }
 
-    public record Result(EvalScaleBenchConfig config, String master, int defaultParallelism, List<Size> sizes,
+    public record Result(EvalScaleBenchConfig config, MachineCpu cpu, String master, int defaultParallelism, List<Size> sizes,
                          List<Step> steps) {
         public boolean checked() {
             return sizes.stream().allMatch(Size::checked);
@@ -107,6 +108,7 @@ public final class EvalScaleBenchmark {
 
         public String format() {
             StringBuilder b = new StringBuilder();
+            line(b, "cpu %s", cpu.describe());
             line(b, "spark master %s, default parallelism %d; %d groups, seed %d, %d timed run(s) per size",
                     master, defaultParallelism, config.groups(), config.seed(), config.repeats());
             line(b, "timed: GroupEvaluation.evaluate(spark.read.parquet(rows)), all splits");
@@ -138,6 +140,7 @@ public final class EvalScaleBenchmark {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("config", config.describe());
+            m.put("cpu", cpu.toJson());
             m.put("spark_master", master);
             m.put("default_parallelism", defaultParallelism);
             m.put("timed", "GroupEvaluation.evaluate(spark.read().parquet(rows))");
@@ -248,7 +251,7 @@ public final class EvalScaleBenchmark {
             for (int i = 1; i < sizes.size(); i++) {
                 steps.add(Step.between(sizes.get(i - 1), sizes.get(i)));
             }
-            Result result = new Result(config, spark.sparkContext().master(), parallelism, sizes, steps);
+            Result result = new Result(config, MachineCpu.current(), spark.sparkContext().master(), parallelism, sizes, steps);
             if (config.out() != null) {
                 AtomicFile.write(config.out(), Json.write(result.toJson()), "--out");
             }

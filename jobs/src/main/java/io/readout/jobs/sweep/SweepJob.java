@@ -2,6 +2,7 @@ package io.readout.jobs.sweep;
 
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
@@ -407,6 +408,7 @@ public final class SweepJob {
             TrialResult winner = SweepTable.winner(new ArrayList<>(results.values()), spec.select()).orElse(null);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("config", config.file());
+            m.put("cpu", MachineCpu.current().toJson());
             m.put("out", sweep.dir());
             m.put("search", spec.search());
             m.put("select", spec.select());

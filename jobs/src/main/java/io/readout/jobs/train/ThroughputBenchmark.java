@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.common.distill.ReadoutWeights;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NativeKernels;
@@ -81,11 +82,12 @@ public final class ThroughputBenchmark {
         }
     }
 
-    public record Result(ThroughputBenchConfig config, String dataset, long examples, String kernels, String master,
+    public record Result(ThroughputBenchConfig config, MachineCpu cpu, String dataset, long examples, String kernels, String master,
                          int defaultParallelism, List<ArchTraining> training, List<Pass> passes) {
         /** The figures as the command prints them: a header, the training table, the passes table. */
         public String format() {
             StringBuilder b = new StringBuilder();
+            line(b, "cpu %s", cpu.describe());
             line(b, "kernels %s; spark master %s, default parallelism %d", kernels, master, defaultParallelism);
             line(b, "dataset %s, %d training examples, batch %d, %d epoch(s), %d repeat(s), pass batch %d", dataset,
                     examples, config.batch(), config.epochs(), config.repeats(), config.passBatch());
@@ -124,6 +126,7 @@ public final class ThroughputBenchmark {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("config", config.describe());
+            m.put("cpu", cpu.toJson());
             m.put("kernels", kernels);
             m.put("spark_master", master);
             m.put("default_parallelism", defaultParallelism);
@@ -170,7 +173,7 @@ public final class ThroughputBenchmark {
                         config.repeats())));
             }
             List<Pass> passes = timePasses(spark, rows, training, config.passBatch(), config.repeats());
-            Result result = new Result(config, rows.table().name(), rows.examples(), NativeKernels.describe(),
+            Result result = new Result(config, MachineCpu.current(), rows.table().name(), rows.examples(), NativeKernels.describe(),
                     spark.sparkContext().master(), spark.sparkContext().defaultParallelism(), training, passes);
             if (config.out() != null) {
                 AtomicFile.write(config.out(), Json.write(result.toJson()), "--out");

@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.jobs.io.AtomicFile;
 import io.readout.jobs.train.TrainingComparison.Run;
 import org.apache.spark.sql.SparkSession;
@@ -22,9 +23,10 @@ import java.util.Map;
 public final class TrainingBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingBenchmark.class);
 
-    public record Result(TrainingBenchConfig config, String dataset, long examples, TrainingComparison comparison) {
+    public record Result(TrainingBenchConfig config, MachineCpu cpu, String dataset, long examples, TrainingComparison comparison) {
         public String format() {
             StringBuilder b = new StringBuilder();
+            b.append("cpu ").append(cpu.describe()).append(System.lineSeparator());
             b.append(String.format(Locale.ROOT, "dataset %s, %d training examples, %s, batch %d, %d epoch(s), %d repeat(s)%n",
                     dataset, examples, config.arch().id(), config.averaging().batchSizePerWorker(), config.epochs(),
                     config.repeats()));
@@ -43,6 +45,7 @@ public final class TrainingBenchmark {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("config", config.describe());
+            m.put("cpu", cpu.toJson());
             m.put("dataset", dataset);
             m.put("examples", examples);
             m.putAll(comparison.toJson());
@@ -61,7 +64,7 @@ public final class TrainingBenchmark {
         try (BenchmarkRows rows = BenchmarkRows.open(spark, config.data(), config.maxExamples(), config.seed())) {
             TrainingComparison comparison = TrainingComparison.measure(spark, rows, config.arch(), config.averaging(),
                     storage, config.singleThreads(), config.epochs(), config.repeats());
-            Result result = new Result(config, rows.table().name(), rows.examples(), comparison);
+            Result result = new Result(config, MachineCpu.current(), rows.table().name(), rows.examples(), comparison);
             if (config.out() != null) {
                 AtomicFile.write(config.out(), Json.write(result.toJson()), "--out");
             }

@@ -1,6 +1,7 @@
 package io.readout.jobs.evaluate;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
@@ -35,7 +36,8 @@ class EvalScaleBenchmarkIT extends SharedSparkSession {
         CliRun run = CliRun.of("bench", "eval-scale", "--sizes", "1000,1e4", "--groups", "4", "--repeats", "2",
                 "--scratch", scratch.toString(), "--out", out.toString());
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().startsWith("spark master local[2], default parallelism 2; 4 groups"), run.out());
+        assertTrue(run.out().startsWith("cpu " + MachineCpu.current().describe() + System.lineSeparator()
+                + "spark master local[2], default parallelism 2; 4 groups"), run.out());
         assertTrue(run.out().contains("lie within 5 standard errors of its accuracies: yes"), run.out());
         assertTrue(run.out().endsWith("wrote " + out + System.lineSeparator()), run.out());
         try (var files = Files.list(scratch)) {
@@ -44,6 +46,7 @@ class EvalScaleBenchmarkIT extends SharedSparkSession {
 
         Map<String, Object> json = Json.readObject(Files.readString(out), "eval-scale.json");
         assertEquals(Boolean.TRUE, json.get("checked"));
+        assertEquals(MachineCpu.current(), MachineCpu.fromJson(json.get("cpu"), "eval-scale.json"));
         List<?> sizes = (List<?>) json.get("sizes");
         assertEquals(2, sizes.size());
         long[] rows = {1000, 10_000};

@@ -1,6 +1,7 @@
 package io.readout.jobs.sweep;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
 import org.apache.spark.sql.Row;
@@ -135,6 +136,7 @@ class SweepIT extends SharedSparkSession {
         Map<?, ?> winner = (Map<?, ?>) summary.get("winner");
         assertEquals(bestTrial, winner.get("trial"), "the best val_wga, the lowest trial on a tie");
         assertEquals(4, summary.get("finished"));
+        assertEquals(MachineCpu.current(), MachineCpu.fromJson(summary.get("cpu"), "sweep.json"));
         assertEquals(true, summary.get("complete"));
         assertEquals(firstTable.get(bestTrial).get("test_accuracy"), ((Number) ((Map<?, ?>) winner.get("test"))
                 .get("accuracy")).doubleValue());

@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class ThroughputBenchmarkIT extends SharedSparkSession {
         CliRun run = CliRun.of("bench", "throughput", "--max-examples", "256", "--repeats", "1", "--epochs", "1",
                 "--out", out.toString());
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().startsWith("kernels "), run.out());
+        assertTrue(run.out().startsWith("cpu " + MachineCpu.current().describe() + System.lineSeparator() + "kernels "),
+                run.out());
         assertTrue(run.out().contains("spark master local[2], default parallelism 2"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches(
                 java.util.regex.Pattern.quote(ThroughputBenchmark.WEIGHTS) + " +student +[0-9.]+ .*")), run.out());
@@ -43,6 +45,7 @@ class ThroughputBenchmarkIT extends SharedSparkSession {
 
         Map<String, Object> json = Json.readObject(Files.readString(out), "throughput.json");
         assertEquals(256, json.get("examples"));
+        assertEquals(MachineCpu.current(), MachineCpu.fromJson(json.get("cpu"), "throughput.json"));
         assertEquals("local[2]", json.get("spark_master"));
         Map<?, ?> training = (Map<?, ?>) json.get("training");
         assertEquals(List.of("teacher", "student"), List.copyOf(training.keySet()));

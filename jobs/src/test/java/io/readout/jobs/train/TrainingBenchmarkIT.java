@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,8 @@ class TrainingBenchmarkIT extends SharedSparkSession {
                 "--repeats", "1", "--single-threads", "1", "--workers", "2", "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> lines = run.out().lines().toList();
+        assertEquals("cpu " + MachineCpu.current().describe(), lines.get(0));
+        lines = lines.subList(1, lines.size());
         assertTrue(lines.get(0).startsWith("dataset synthetic, 128 training examples, student, batch 32, 1 epoch(s), 1 repeat(s)"),
                 run.out());
         assertTrue(lines.get(2).startsWith("single process, 1 thread(s)"), run.out());
@@ -36,8 +39,9 @@ class TrainingBenchmarkIT extends SharedSparkSession {
         assertEquals("wrote " + out, lines.get(5));
 
         Map<String, Object> json = Json.readObject(Files.readString(out), "training.json");
-        assertEquals(List.of("config", "dataset", "examples", "runs", "spark_over_single"), List.copyOf(json.keySet()));
+        assertEquals(List.of("config", "cpu", "dataset", "examples", "runs", "spark_over_single"), List.copyOf(json.keySet()));
         assertEquals(128, json.get("examples"));
+        assertEquals(MachineCpu.current(), MachineCpu.fromJson(json.get("cpu"), "training.json"));
         List<?> runs = (List<?>) json.get("runs");
         assertEquals(2, runs.size());
         double single = median(runs.get(0));

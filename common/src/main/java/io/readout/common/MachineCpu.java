@@ -1,0 +1,208 @@
+package io.readout.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The CPU a figure was measured on, as every benchmark results file records it (its {@code cpu}
+ * field): a speed or quality claim says which CPU it came from.
+ *
+ * <p>Read from {@code /proc/cpuinfo} ("model name" and "flags" of the first processor), else from
+ * {@code lscpu} ("Model name", "Flags"), else only {@code os.arch} is known. {@code cores} is the
+ * number of logical cores this JVM may use ({@link Runtime#availableProcessors()}, what Spark's
+ * {@code local[*]} and the single-process runs get). {@code isa} lists which of the instruction-set
+ * flags oneDNN chooses its kernels by ({@link #ONEDNN_ISA}) the CPU has; {@code null} when no flags
+ * were readable, so "none of them" and "not known" stay apart. {@code source} says where the
+ * description came from: {@value #PROC_CPUINFO}, {@value #LSCPU}, {@value #OS_ARCH}, or, for a
+ * file recorded before this field existed, how the description was established afterwards.
+ */
+public record MachineCpu(String model, Integer cores, List<String> isa, String source) {
+    /** x86 flags as /proc/cpuinfo names them, in the order oneDNN's ISA levels build on each other. */
+    public static final List<String> ONEDNN_ISA = List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile");
+    public static final String PROC_CPUINFO = "/proc/cpuinfo";
+    public static final String LSCPU = "lscpu";
+    public static final String OS_ARCH = "os.arch";
+    /** The sources a live description comes from; any other source marks a description added after the run. */
+    public static final Set<String> LIVE_SOURCES = Set.of(PROC_CPUINFO, LSCPU, OS_ARCH);
+
+    private static volatile MachineCpu current;
+
+    public MachineCpu {
+        isa = isa == null ? null : List.copyOf(isa);
+    }
+
+    /** This machine, read once per JVM. */
+    public static MachineCpu current() {
+        MachineCpu cpu = current;
+        if (cpu == null) {
+            cpu = describe(Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch", "unknown"));
+            current = cpu;
+        }
+        return cpu;
+    }
+
+    private static MachineCpu describe(int cores, String arch) {
+        Optional<MachineCpu> fromProc = read(Path.of(PROC_CPUINFO)).flatMap(text -> fromCpuinfo(text, cores));
+        if (fromProc.isPresent()) {
+            return fromProc.get();
+        }
+        return runLscpu().flatMap(text -> fromLscpu(text, cores)).orElseGet(() -> fromArch(arch, cores));
+    }
+
+    /** The first processor's model name and flags of a /proc/cpuinfo text; empty when it names no model. */
+    public static Optional<MachineCpu> fromCpuinfo(String cpuinfo, int cores) {
+        String model = null;
+        String flags = null;
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                if (line.isBlank() && model != null) {
+                    break; // the end of the first processor's block
+                }
+                continue;
+            }
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            if (key.equals("model name") && model == null) {
+                model = value;
+            } else if (key.equals("flags") && flags == null) {
+                flags = value;
+            }
+        }
+        if (model == null || model.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MachineCpu(model, cores, flags == null ? null : isaOf(flags), PROC_CPUINFO));
+    }
+
+    /** The model name and flags of an {@code lscpu} text (C locale); empty when it names no model. */
+    public static Optional<MachineCpu> fromLscpu(String lscpu, int cores) {
+        String model = null;
+        String flags = null;
+        for (String line : lscpu.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            if (key.equals("Model name") && model == null) {
+                model = value;
+            } else if (key.equals("Flags") && flags == null) {
+                flags = value;
+            }
+        }
+        if (model == null || model.isEmpty() || model.equals("-")) {
+            return Optional.empty();
+        }
+        return Optional.of(new MachineCpu(model, cores, flags == null ? null : isaOf(flags), LSCPU));
+    }
+
+    /** All that is known without /proc/cpuinfo or lscpu: the JVM's architecture; flags unknown. */
+    public static MachineCpu fromArch(String arch, int cores) {
+        return new MachineCpu("unknown " + arch + " CPU (no model name in " + PROC_CPUINFO + " or " + LSCPU + ")",
+                cores, null, OS_ARCH);
+    }
+
+    /** Which of {@link #ONEDNN_ISA} a space-separated flags list holds, in that order. */
+    static List<String> isaOf(String flags) {
+        Set<String> present = Arrays.stream(flags.strip().split("\\s+")).collect(Collectors.toSet());
+        return ONEDNN_ISA.stream().filter(present::contains).toList();
+    }
+
+    /** True when the description was read on the machine itself, not added to a file afterwards. */
+    public boolean live() {
+        return LIVE_SOURCES.contains(source);
+    }
+
+    /** One line for tables and logs: {@code AMD EPYC, 2 cores, avx2 avx512f}. */
+    public String describe() {
+        String flags = isa == null ? "ISA flags not recorded"
+                : isa.isEmpty() ? "none of " + String.join(" ", ONEDNN_ISA) : String.join(" ", isa);
+        return model + ", " + (cores == null ? "cores not recorded" : cores + (cores == 1 ? " core" : " cores"))
+                + ", " + flags;
+    }
+
+    /** The {@code cpu} field of a results file. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("cores", cores);
+        m.put("isa", isa);
+        m.put("source", source);
+        return m;
+    }
+
+    /**
+     * Reads a results file's {@code cpu} field; {@code where} names the file in the one-line error.
+     *
+     * @throws BadInputException when the field is missing or not of this shape
+     */
+    public static MachineCpu fromJson(Object json, String where) {
+        if (!(json instanceof Map<?, ?> m)) {
+            throw new BadInputException(where + ": no cpu object (model, cores, isa, source)");
+        }
+        Object model = m.get("model");
+        Object cores = m.get("cores");
+        Object isa = m.get("isa");
+        Object source = m.get("source");
+        if (!(model instanceof String s) || s.isBlank()) {
+            throw new BadInputException(where + ": cpu.model must be a non-empty string");
+        }
+        if (cores != null && !(cores instanceof Integer c && c > 0)) {
+            throw new BadInputException(where + ": cpu.cores must be a positive integer or null, got " + cores);
+        }
+        List<String> flags = null;
+        if (isa != null) {
+            if (!(isa instanceof List<?> list) || !list.stream().allMatch(f -> f instanceof String)) {
+                throw new BadInputException(where + ": cpu.isa must be a list of flag names or null, got " + isa);
+            }
+            flags = list.stream().map(String.class::cast).toList();
+        }
+        if (!(source instanceof String src) || src.isBlank()) {
+            throw new BadInputException(where + ": cpu.source must say where the description came from");
+        }
+        return new MachineCpu(s, (Integer) cores, flags, src);
+    }
+
+    private static Optional<String> read(Path file) {
+        try {
+            return Files.isReadable(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> runLscpu() {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(LSCPU).redirectErrorStream(true);
+            pb.environment().put("LC_ALL", "C");
+            Process p = pb.start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            return Optional.of(out);
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
