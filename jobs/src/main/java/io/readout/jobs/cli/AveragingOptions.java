@@ -12,12 +12,6 @@ final class AveragingOptions {
             description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
-    @Option(names = "--averaging", paramLabel = "RULE", defaultValue = TrainingMasters.DEFAULT_AVERAGING_FLAG,
-            description = "How a round's worker parameters become the next: sum (the workers' displacements added,"
-                    + " so an epoch makes a sequential epoch's progress at any worker count) or mean (dl4j-spark's"
-                    + " averaging: about 1/W of the steps) (default: ${DEFAULT-VALUE}).")
-    String averaging;
-
     @Option(names = "--approach", paramLabel = "A", defaultValue = TrainingMasters.DEFAULT_APPROACH,
             description = "How data reaches the workers: export or direct (default: ${DEFAULT-VALUE}).")
     String approach;

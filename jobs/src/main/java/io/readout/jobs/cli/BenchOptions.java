@@ -19,7 +19,8 @@ final class BenchOptions {
     int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Training minibatch size, per worker for Spark (default: ${DEFAULT-VALUE}).")
+            description = "Training minibatch of the single process; Spark's workers fit it each in bench training,"
+                    + " and share it (B / W each, as readout train does) in bench throughput (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "2",

@@ -3,7 +3,7 @@ package io.readout.jobs.cli;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.Networks;
 import io.readout.jobs.sweep.TrainFlags;
-import io.readout.jobs.train.Averaging;
+import io.readout.jobs.train.BatchScope;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.SiferOptions;
@@ -46,8 +46,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B",
-            description = "Minibatch size per worker (default: ${DEFAULT-VALUE}).")
+            description = "Examples per optimizer step, shared by the workers (see --batch-scope) (default: ${DEFAULT-VALUE}).")
     int batch;
+    @Option(names = "--batch-scope", defaultValue = "global", paramLabel = "S",
+            description = "global: --batch is split over the W workers (each fits B/W), so an epoch makes a single"
+                    + " process's progress at any W; worker: each worker fits B, an epoch about 1/W of the steps"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String batchScope;
     @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "X", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
     @Option(names = "--updater", defaultValue = "adam", paramLabel = "U",
@@ -94,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
                 evalBatch, TrainConfig.KD.equals(method) || TrainConfig.DEDIER.equals(method) ? distill.options(aux) : null,
                 TrainConfig.JTT.equals(method) ? jtt.options() : null,
                 TrainConfig.SIFER.equals(method) ? sifer.options(aux) : null, init,
-                Averaging.of(averaging.averaging, "--averaging")).validate();
+                BatchScope.of(batchScope, "--batch-scope")).validate();
     }
 
     /** The flags of the distillation methods. */

@@ -1,7 +1,6 @@
 package io.readout.jobs.cli;
 
 import io.readout.common.nets.Architecture;
-import io.readout.jobs.train.Averaging;
 import io.readout.jobs.train.AveragingConfig;
 import io.readout.jobs.train.TrainingBenchConfig;
 import io.readout.jobs.train.TrainingBenchmark;
@@ -52,8 +51,7 @@ public final class TrainingBenchCommand implements Callable<Integer> {
 
     TrainingBenchConfig config() {
         AveragingConfig averagingConfig = new AveragingConfig(workers, bench.batch, this.averaging.averagingFrequency,
-                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null,
-                Averaging.of(this.averaging.averaging, "--averaging"));
+                this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null);
         return new TrainingBenchConfig(bench.data, Architecture.parse(arch), bench.epochs, averagingConfig,
                 singleThreads, threadsPerWorker, bench.maxExamples, bench.repeats, storage, bench.out, bench.seed)
                 .validate();

@@ -211,10 +211,10 @@ public final class DistillationTraining implements TrainingMethod {
         ExamplesTable t = table;
         if (dedier()) {
             rows = rows.join(weights, ExamplesSchema.ID);
-            sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(rows, workers, config.batch(), shuffleSeed,
+            sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(rows, workers, config.workerBatch(workers), shuffleSeed,
                     batch -> DistillationBatches.dedier(batch, t)));
         } else {
-            sparkNet.fit(TrainingMasters.minibatchRdd(rows, workers, config.batch(), shuffleSeed,
+            sparkNet.fit(TrainingMasters.minibatchRdd(rows, workers, config.workerBatch(workers), shuffleSeed,
                     batch -> DistillationBatches.kd(batch, t)));
         }
     }

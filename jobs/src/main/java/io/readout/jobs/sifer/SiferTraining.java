@@ -98,12 +98,12 @@ public final class SiferTraining implements TrainingMethod {
         if (options.forgets()) {
             // Runs after TrainingMasters' own hooks, which make the iteration count global (TrainingMasters.getWorkerInstance).
             sparkNet.getTrainingMaster().addHook(new ForgettingHook(sparkNet.getNetwork().getConfiguration(),
-                    options.forgetEvery(), options.forgetLrOn(workers, config.averaging()), steps, losses));
+                    options.forgetEvery(), options.forgetLrOn(workers, config.batchScope()), steps, losses));
         }
         ExamplesTable t = table;
         sparkNet.fitMultiDataSet(TrainingMasters.minibatchRdd(
-                train.select(ExamplesSchema.ID, ExamplesSchema.LABEL, ExamplesSchema.FEATURES), workers, config.batch(),
-                shuffleSeed,
+                train.select(ExamplesSchema.ID, ExamplesSchema.LABEL, ExamplesSchema.FEATURES), workers,
+                config.workerBatch(workers), shuffleSeed,
                 rows -> jointBatch(Minibatches.dataSet(rows, t))));
         forgetSteps = steps.value();
         forgetLossSum = losses.value();

@@ -18,15 +18,13 @@ import java.util.List;
  *                           oneDNN uses): the task's cores, {@code spark.task.cpus}, so the cores are not
  *                           oversubscribed
  * @param rngSeed            seed of dl4j-spark's split of each fit's data into averaging rounds
- * @param averaging          how a round's worker parameters become the next parameters ({@link Averaging})
  * @param exportDir          export mode: the folder under which minibatches are written (any Hadoop file
  *                           system URI that every executor can read); null for dl4j-spark's default,
  *                           {@code <hadoop.tmp.dir>/dl4j/}. Each fit writes to its own sub-folder, which
  *                           {@link TrainingMasters#deleteExports} removes.
  */
 public record AveragingConfig(int workers, int batchSizePerWorker, int averagingFrequency, String approach,
-                              int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir,
-                              Averaging averaging) implements java.io.Serializable {
+                              int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir) implements java.io.Serializable {
     public static final String EXPORT = "export";
     public static final String DIRECT = "direct";
     public static final List<String> APPROACHES = List.of(EXPORT, DIRECT);
@@ -47,9 +45,6 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
         if (threadsPerTask < 1) {
             throw new BadInputException("threads per task " + threadsPerTask + " must be at least 1");
         }
-        if (averaging == null) {
-            throw new IllegalArgumentException("no averaging rule");
-        }
         if (prefetchBatches < 0) {
             throw new BadInputException("--prefetch " + prefetchBatches + " must be zero or positive");
         }
@@ -59,7 +54,7 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
     public static AveragingConfig defaults(int workers, int batchSizePerWorker, long rngSeed) {
         return new AveragingConfig(workers, batchSizePerWorker, TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
                 TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES,
-                TrainingMasters.DEFAULT_THREADS_PER_WORKER, rngSeed, null, TrainingMasters.DEFAULT_AVERAGING);
+                TrainingMasters.DEFAULT_THREADS_PER_WORKER, rngSeed, null);
     }
 
     public boolean isExport() {

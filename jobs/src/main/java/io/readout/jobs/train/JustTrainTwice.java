@@ -75,7 +75,7 @@ public final class JustTrainTwice {
     static TrainConfig stageOneConfig(TrainConfig c, String out) {
         return new TrainConfig(TrainConfig.ERM, c.arch(), c.data(), out, c.jtt().epochs(), c.batch(), c.updater(),
                 c.lr(), c.weightDecay(), c.activation(), c.workers(), c.averagingFrequency(), c.approach(),
-                c.prefetch(), c.seed(), c.select(), c.evalBatch(), null, null, null, null, c.averaging()).validate();
+                c.prefetch(), c.seed(), c.select(), c.evalBatch(), null, null, null, null, c.batchScope()).validate();
     }
 
     private static RunDir stageOne(SparkSession spark, TrainConfig config, RunDir run, PrintStream out) {

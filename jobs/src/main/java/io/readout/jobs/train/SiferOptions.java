@@ -19,13 +19,14 @@ import java.util.Map;
  * @param forgetEvery a forgetting step before every {@code forgetEvery}-th training step (0: never)
  * @param forgetLr    the forgetting step's learning rate, plain SGD on the early layers, as a single process
  *                    takes it
- * @param forgetLrScaling {@value #SCALE_WORKERS}: under {@link Averaging#MEAN}, each of W averaging workers
- *                    steps at W · forgetLr, or {@value #SCALE_NONE}: at forgetLr. Mean averaging takes the mean
- *                    of the workers' displacements, so W workers that each forget on their own minibatches at
- *                    forgetLr move the early layers 1/W as far per epoch as one process does; plain SGD is
- *                    linear in its learning rate, so W · forgetLr restores the single-process forgetting
- *                    strength (the linear scaling rule). Under {@link Averaging#SUM} the displacements are
- *                    added, which restores it by itself: every worker forgets at forgetLr.
+ * @param forgetLrScaling {@value #SCALE_WORKERS}: with {@link BatchScope#WORKER} batches, each of W averaging
+ *                    workers steps at W · forgetLr, or {@value #SCALE_NONE}: at forgetLr. A worker then takes 1/W
+ *                    of a single process's steps per epoch and averaging takes the mean of the workers'
+ *                    displacements, so W workers that each forget at forgetLr move the early layers 1/W as far
+ *                    per epoch as one process does; plain SGD is linear in its learning rate, so W · forgetLr
+ *                    restores the single-process forgetting strength (the linear scaling rule). With
+ *                    {@link BatchScope#GLOBAL} batches (the default) every worker takes a single process's steps
+ *                    and forgets as often, so each forgets at forgetLr.
  */
 public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxLr, int forgetEvery,
                            double forgetLr, String forgetLrScaling) {
@@ -52,9 +53,9 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
                 DEFAULT_FORGET_EVERY, DEFAULT_FORGET_LR);
     }
 
-    /** The learning rate each worker's forgetting step takes when {@code workers} combine their parameters by {@code averaging}. */
-    public double forgetLrOn(int workers, Averaging averaging) {
-        return SCALE_WORKERS.equals(forgetLrScaling) && averaging == Averaging.MEAN
+    /** The learning rate each worker's forgetting step takes when {@code workers} average their parameters. */
+    public double forgetLrOn(int workers, BatchScope scope) {
+        return SCALE_WORKERS.equals(forgetLrScaling) && scope == BatchScope.WORKER
                 ? forgetLr * Math.max(1, workers) : forgetLr;
     }
 

@@ -65,10 +65,13 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
         return archs;
     }
 
-    /** How the Spark runs average, once the session says how many workers and threads per task. */
+    /**
+     * How the Spark runs average, once the session says how many workers and threads per task: as {@code readout
+     * train} does by default, the batch shared by the workers ({@link BatchScope#GLOBAL}), each fitting batch / W.
+     */
     public AveragingConfig averaging(int resolvedWorkers, int threadsPerTask) {
-        return new AveragingConfig(resolvedWorkers, batch, averagingFrequency, approach, prefetch, threadsPerTask, seed,
-                null, TrainingMasters.DEFAULT_AVERAGING);
+        return new AveragingConfig(resolvedWorkers, BatchScope.GLOBAL.workerBatch(batch, resolvedWorkers),
+                averagingFrequency, approach, prefetch, threadsPerTask, seed, null);
     }
 
     public Map<String, Object> describe() {

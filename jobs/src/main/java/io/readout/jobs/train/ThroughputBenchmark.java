@@ -169,7 +169,8 @@ public final class ThroughputBenchmark {
             List<ArchTraining> training = new ArrayList<>();
             for (Architecture arch : config.archs()) {
                 training.add(new ArchTraining(arch, rows.examples(), TrainingComparison.measure(spark, rows, arch,
-                        averaging, TrainingMasters.DIRECT_STORAGE_LEVEL, config.singleThreads(), config.epochs(),
+                        averaging, config.batch(), TrainingMasters.DIRECT_STORAGE_LEVEL, config.singleThreads(),
+                        config.epochs(),
                         config.repeats())));
             }
             List<Pass> passes = timePasses(spark, rows, training, config.passBatch(), config.repeats());

@@ -21,14 +21,15 @@ import java.util.Map;
  * @param jtt                the options of {@code jtt}; null for other methods
  * @param sifer              the options of {@code sifer}; null for other methods
  * @param init               a model to start from (a warm start); null for random weights from the seed
- * @param averaging          how each round's worker parameters become the next ({@link Averaging})
+ * @param batchScope         what {@code batch} counts: the examples of one optimizer step across the workers
+ *                           ({@link BatchScope#GLOBAL}, each worker fitting batch / workers) or each worker's
  */
 public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
                           String updater, double lr, double weightDecay, String activation, int workers,
                           int averagingFrequency,
                           String approach, int prefetch, long seed, String select, int evalBatch,
                           DistillOptions distill, JttOptions jtt, SiferOptions sifer, String init,
-                          Averaging averaging) {
+                          BatchScope batchScope) {
 
     /** A config that starts from random weights. */
     public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
@@ -36,7 +37,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                        int averagingFrequency, String approach, int prefetch, long seed, String select, int evalBatch,
                        DistillOptions distill, JttOptions jtt, SiferOptions sifer) {
         this(method, arch, data, out, epochs, batch, updater, lr, weightDecay, activation, workers, averagingFrequency,
-                approach, prefetch, seed, select, evalBatch, distill, jtt, sifer, null, TrainingMasters.DEFAULT_AVERAGING);
+                approach, prefetch, seed, select, evalBatch, distill, jtt, sifer, null, BatchScope.GLOBAL);
     }
 
     public static final String ERM = "erm";
@@ -79,8 +80,8 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         if (!APPROACHES.contains(approach)) {
             throw new BadInputException("--approach '" + approach + "' is not one of " + String.join(", ", APPROACHES));
         }
-        if (averaging == null) {
-            throw new IllegalStateException("no averaging rule");
+        if (batchScope == null) {
+            throw new IllegalStateException("no batch scope");
         }
         if (isDistillation() != (distill != null)) {
             throw new IllegalStateException("distillation options are given exactly for kd and dedier");
@@ -103,6 +104,11 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         return this;
     }
 
+    /** The minibatch each of {@code workers} averaging workers fits ({@link BatchScope}). */
+    public int workerBatch(int workers) {
+        return batchScope.workerBatch(batch, workers);
+    }
+
     /** kd or dedier: a student trained on a teacher's probabilities. */
     public boolean isDistillation() {
         return KD.equals(method) || DEDIER.equals(method);
@@ -123,13 +129,13 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         m.put("out", out);
         m.put("epochs", epochs);
         m.put("batch", batch);
+        m.put("batch_scope", batchScope.flag());
         m.put("updater", updater);
         m.put("lr", lr);
         m.put("weight_decay", weightDecay);
         m.put("activation", activation);
         m.put("workers", workers);
         m.put("averaging_frequency", averagingFrequency);
-        m.put("averaging", averaging.flag());
         m.put("approach", approach);
         m.put("prefetch", prefetch);
         m.put("seed", seed);
@@ -167,8 +173,9 @@ public record TrainConfig(String method, Architecture arch, String data, String 
                     m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
                     m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null,
                     m.get("init") instanceof String i ? i : null,
-                    // Runs from before the option averaged by the mean.
-                    m.get("averaging") instanceof String a ? Averaging.of(a, where + ": averaging") : Averaging.MEAN);
+                    // Runs from before the option fitted the whole batch on each worker.
+                    m.get("batch_scope") instanceof String b ? BatchScope.of(b, where + ": batch_scope")
+                            : BatchScope.WORKER);
         } catch (RuntimeException e) {
             if (e instanceof BadInputException b) {
                 throw b;

@@ -174,7 +174,7 @@ public final class TrainJob {
     /** The method of a config, its inputs checked before the run folder is touched. */
     private static TrainingMethod method(SparkSession spark, TrainConfig config, ExamplesTable table) {
         return switch (config.method()) {
-            case TrainConfig.ERM, TrainConfig.JTT -> new Erm(table, config.batch());
+            case TrainConfig.ERM, TrainConfig.JTT -> new Erm(table, config);
             case TrainConfig.KD, TrainConfig.DEDIER -> DistillationTraining.open(spark, config, table);
             case TrainConfig.SIFER -> SiferTraining.open(spark, config, table);
             default -> throw new BadInputException("--method " + config.method() + ": not available in this build yet");
@@ -182,11 +182,12 @@ public final class TrainJob {
     }
 
     /** Empirical risk minimisation: cross-entropy on the examples' labels (also JTT's two stages). */
-    private record Erm(ExamplesTable table, int batch) implements TrainingMethod {
+    private record Erm(ExamplesTable table, TrainConfig config) implements TrainingMethod {
         @Override
         public void fit(SparkComputationGraph sparkNet, Dataset<Row> train, Column copies, int workers, int epoch,
                         long shuffleSeed) {
-            sparkNet.fit(TrainingMasters.minibatchRdd(train, copies, table, workers, batch, shuffleSeed));
+            sparkNet.fit(TrainingMasters.minibatchRdd(train, copies, table, workers, config.workerBatch(workers),
+                    shuffleSeed));
         }
     }
 
@@ -194,10 +195,10 @@ public final class TrainJob {
     private static double fitEpoch(SparkSession spark, TrainConfig config, TrainingMethod method, Dataset<Row> train,
                                    Column copies, ComputationGraph net, int workers, int epoch, RunDir run) {
         String export = run.path(EXPORT + "/epoch=" + epoch);
-        ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.batch(),
+        ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.workerBatch(workers),
                 config.averagingFrequency(), config.approach(), config.prefetch(),
                 TrainingMasters.threadsPerTask(spark.sparkContext()), Seeds.derive(config.seed(), "train/master/" + epoch),
-                export, config.averaging()));
+                export));
         try {
             SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
             method.fit(sparkNet, train, copies, workers, epoch, Seeds.derive(config.seed(), "train/shuffle/" + epoch));

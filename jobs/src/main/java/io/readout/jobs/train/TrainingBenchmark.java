@@ -63,7 +63,7 @@ public final class TrainingBenchmark {
                 : StorageLevel.MEMORY_ONLY_SER();
         try (BenchmarkRows rows = BenchmarkRows.open(spark, config.data(), config.maxExamples(), config.seed())) {
             TrainingComparison comparison = TrainingComparison.measure(spark, rows, config.arch(), config.averaging(),
-                    storage, config.singleThreads(), config.epochs(), config.repeats());
+                    config.averaging().batchSizePerWorker(), storage, config.singleThreads(), config.epochs(), config.repeats());
             Result result = new Result(config, MachineCpu.current(), rows.table().name(), rows.examples(), comparison);
             if (config.out() != null) {
                 AtomicFile.write(config.out(), Json.write(result.toJson()), "--out");

@@ -80,19 +80,20 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
     /**
      * Measures an architecture on {@code rows}. Leaves ND4J's thread limits of this JVM as it found them.
      *
+     * @param singleBatch   the single process's minibatch (Spark's workers fit {@code averaging}'s)
      * @param singleThreads ND4J thread counts of the single-process runs
      * @param epochs        epochs of each timed run (warm-up: one)
      * @param repeats       timed runs of each mode, alternating
      */
     public static TrainingComparison measure(SparkSession spark, BenchmarkRows rows, Architecture arch,
-                                             AveragingConfig averaging, StorageLevel storage,
+                                             AveragingConfig averaging, int singleBatch, StorageLevel storage,
                                              List<Integer> singleThreads, int epochs, int repeats) {
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         int savedMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
         try {
             NetworkConfig net = rows.network(arch);
-            List<DataSet> batches = TrainingMasters.minibatchRdd(rows.train(), rows.table(), 1,
-                    averaging.batchSizePerWorker(), rows.seed()).collect();
+            List<DataSet> batches = TrainingMasters.minibatchRdd(rows.train(), rows.table(), 1, singleBatch,
+                    rows.seed()).collect();
             List<Trial> trials = new ArrayList<>();
             for (int threads : singleThreads) {
                 trials.add(new Trial(arch.id() + ", " + singleProcessMode(threads),
@@ -121,9 +122,9 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
     }
 
     private static String sparkMode(SparkSession spark, AveragingConfig averaging) {
-        return String.format(Locale.ROOT, "spark %s, %d workers, K=%d, %s, prefetch %d",
-                spark.sparkContext().master(), averaging.workers(), averaging.averagingFrequency(),
-                averaging.approach(), averaging.prefetchBatches());
+        return String.format(Locale.ROOT, "spark %s, %d workers of batch %d, K=%d, %s, prefetch %d",
+                spark.sparkContext().master(), averaging.workers(), averaging.batchSizePerWorker(),
+                averaging.averagingFrequency(), averaging.approach(), averaging.prefetchBatches());
     }
 
     /** Examples/s of a plain fit of a new network on {@code threads} native threads. */

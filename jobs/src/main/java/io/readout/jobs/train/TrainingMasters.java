@@ -27,7 +27,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -83,9 +82,6 @@ public final class TrainingMasters {
      * each fit (teacher: 321 against 310).
      */
     public static final String DEFAULT_APPROACH = AveragingConfig.DIRECT;
-    /** The averaging rule: see {@link Averaging}. */
-    public static final String DEFAULT_AVERAGING_FLAG = "sum";
-    public static final Averaging DEFAULT_AVERAGING = Averaging.SUM;
     /** None: prefetching 2 minibatches gave 1,075 examples/s against 1,089, and costs a thread per worker. */
     public static final int DEFAULT_PREFETCH_BATCHES = 0;
     /**
@@ -131,7 +127,7 @@ public final class TrainingMasters {
         if (c.exportDir() != null) {
             b.exportDirectory(c.exportDir());
         }
-        return new ReadoutTrainingMaster(b, c.threadsPerTask(), c.averaging());
+        return new ReadoutTrainingMaster(b, c.threadsPerTask());
     }
 
     /**
@@ -236,14 +232,12 @@ public final class TrainingMasters {
      */
     private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int threadsPerTask;
-        private final Averaging averaging;
         /** Objects per partition of the RDD last counted by {@link #getTotalDataSetObjectCount}. */
         private long[] partitionCounts;
 
-        ReadoutTrainingMaster(Builder builder, int threadsPerTask, Averaging averaging) {
+        ReadoutTrainingMaster(Builder builder, int threadsPerTask) {
             super(builder);
             this.threadsPerTask = threadsPerTask;
-            this.averaging = averaging;
         }
 
         /** The count of every partition, in the one job dl4j-spark runs to count them all. */
@@ -290,10 +284,9 @@ public final class TrainingMasters {
         }
 
         /**
-         * One round's results into the driver's network: the workers' parameters and updater states summed in
-         * partition order ({@link WorkerResults}: the same bits whichever task ends first), the parameters
-         * combined by the {@link Averaging} rule, the updater state and the score averaged. Then the iteration
-         * count moves on by K, as dl4j-spark's does.
+         * One round's results into the driver's network: the workers' parameters, updater states and scores
+         * summed in partition order ({@link WorkerResults}: the same bits whichever task ends first), then
+         * divided by the workers. Then the iteration count moves on by K, as dl4j-spark's does.
          */
         @Override
         protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
@@ -307,8 +300,7 @@ public final class TrainingMasters {
                 return; // no worker had data in this round
             }
             ComputationGraph net = graph.getNetwork();
-            INDArray start = net.params().dup();
-            net.setParams(averaging.next(start, sum.params(), sum.count()));
+            net.setParams(sum.params().divi(sum.count()));
             if (sum.updaterState() != null) {
                 net.getUpdater().setStateViewArray(sum.updaterState().divi(sum.count()));
             }

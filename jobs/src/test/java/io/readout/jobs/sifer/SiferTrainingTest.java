@@ -8,7 +8,7 @@ import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.common.nets.ReadoutHead;
 import io.readout.common.sifer.ForgettingStep;
-import io.readout.jobs.train.Averaging;
+import io.readout.jobs.train.BatchScope;
 import io.readout.jobs.train.SiferOptions;
 import io.readout.jobs.train.TrainConfig;
 import org.apache.spark.util.DoubleAccumulator;
@@ -157,16 +157,16 @@ class SiferTrainingTest {
     }
 
     @Test
-    void theForgettingRateOfEachWorkerIsScaledByTheWorkersUnderMeanAveragingUnlessToldNot() {
+    void theForgettingRateOfEachWorkerIsScaledByTheWorkersUnderWorkerBatchesUnlessToldNot() {
         SiferOptions scaled = SiferOptions.defaults();
-        assertEquals(0.01, scaled.forgetLrOn(1, Averaging.MEAN), 1e-15);
-        assertEquals(0.02, scaled.forgetLrOn(2, Averaging.MEAN), 1e-15);
-        assertEquals(0.08, scaled.forgetLrOn(8, Averaging.MEAN), 1e-15);
-        assertEquals(0.01, scaled.forgetLrOn(0, Averaging.MEAN), 1e-15);
+        assertEquals(0.01, scaled.forgetLrOn(1, BatchScope.WORKER), 1e-15);
+        assertEquals(0.02, scaled.forgetLrOn(2, BatchScope.WORKER), 1e-15);
+        assertEquals(0.08, scaled.forgetLrOn(8, BatchScope.WORKER), 1e-15);
+        assertEquals(0.01, scaled.forgetLrOn(0, BatchScope.WORKER), 1e-15);
         SiferOptions plain = new SiferOptions(Networks.BLOCK1, 0, 32, 1e-2, 5, 1e-2, SiferOptions.SCALE_NONE);
-        assertEquals(0.01, plain.forgetLrOn(8, Averaging.MEAN), 1e-15);
-        // Summed displacements already give an epoch the single-process forgetting strength.
-        assertEquals(0.01, scaled.forgetLrOn(8, Averaging.SUM), 1e-15);
+        assertEquals(0.01, plain.forgetLrOn(8, BatchScope.WORKER), 1e-15);
+        // A global batch gives every worker a single process's steps, and as many forgetting steps.
+        assertEquals(0.01, scaled.forgetLrOn(8, BatchScope.GLOBAL), 1e-15);
     }
 
     @Test

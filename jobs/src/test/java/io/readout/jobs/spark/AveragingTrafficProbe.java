@@ -4,7 +4,6 @@ import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.datasets.SharedSparkSession;
-import io.readout.jobs.train.Averaging;
 import io.readout.jobs.train.AveragingConfig;
 import io.readout.jobs.train.TrainingMasters;
 import org.apache.spark.SparkEnv;
@@ -126,7 +125,7 @@ class AveragingTrafficProbe extends SharedSparkSession {
         JavaRDD<DataSet> data = sc.parallelize(batches, workers);
         data.count();
         TrainingMaster<?, ?> master = TrainingMasters.build(
-                new AveragingConfig(workers, batch, k, AveragingConfig.DIRECT, 0, 1, 0L, null, Averaging.MEAN));
+                new AveragingConfig(workers, batch, k, AveragingConfig.DIRECT, 0, 1, 0L, null));
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
         spark.sparkContext().listenerBus().waitUntilEmpty();
         spark.sparkContext().addSparkListener(listener);

@@ -27,8 +27,7 @@ import java.util.Random;
  *       {@code order[i mod R]};</li>
  *   <li>in a round, each non-empty partition is a worker that starts from the driver's parameters,
  *       updater state and iteration count, and fits at most K of its DataSets in order; the driver
- *       combines the parameters by the {@link Averaging} rule (the mean, or the start plus the sum of
- *       the workers' displacements), takes the mean of the updater states and adds K to its iteration
+ *       takes the mean of the parameters and of the updater states and adds K to its iteration
  *       count.</li>
  * </ul>
  */
@@ -39,11 +38,8 @@ final class LocalParameterAveraging {
     private final Random master;
     private final int workers;
     private final int averagingFrequency;
-    private final Averaging averaging;
 
-    LocalParameterAveraging(ComputationGraph start, int workers, int averagingFrequency, long rngSeed,
-                            Averaging averaging) {
-        this.averaging = averaging;
+    LocalParameterAveraging(ComputationGraph start, int workers, int averagingFrequency, long rngSeed) {
         this.driver = NativeKernels.engage(start.clone());
         this.driver.getConfiguration().setIterationCount(start.getConfiguration().getIterationCount());
         this.sequential = NativeKernels.engage(start.clone());
@@ -67,11 +63,7 @@ final class LocalParameterAveraging {
             if (fitted.isEmpty()) {
                 continue;
             }
-            INDArray mean = mean(fitted, false);
-            INDArray next = averaging == Averaging.MEAN ? mean
-                    // θ + Σ(θ_i − θ), written as the mean's displacement times the workers
-                    : driver.params().add(mean.sub(driver.params()).muli(fitted.size()));
-            driver.setParams(next);
+            driver.setParams(mean(fitted, false));
             if (driver.getUpdater().getStateViewArray() != null) {
                 driver.getUpdater().getStateViewArray().assign(mean(fitted, true));
             }

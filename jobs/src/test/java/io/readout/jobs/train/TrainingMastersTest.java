@@ -14,7 +14,7 @@ class TrainingMastersTest {
     @Test
     void buildsTheMasterOfTheConfig() {
         ParameterAveragingTrainingMaster m = TrainingMasters.build(
-                new AveragingConfig(3, 32, 7, AveragingConfig.EXPORT, 2, 1, 11L, "file:///tmp/x", Averaging.MEAN));
+                new AveragingConfig(3, 32, 7, AveragingConfig.EXPORT, 2, 1, 11L, "file:///tmp/x"));
         assertTrue(m.isSaveUpdater(), "saveUpdater must be on: it defaults to false in M2");
         assertEquals(3, m.getNumWorkers());
         assertEquals(32, m.getRddDataSetNumExamples());
@@ -39,12 +39,12 @@ class TrainingMastersTest {
     @Test
     void rejectsBadValuesNamingTheFlag() {
         assertEquals("--workers 0 must be at least 1", assertThrows(BadInputException.class,
-                () -> new AveragingConfig(0, 64, 5, "direct", 0, 1, 0, null, Averaging.MEAN)).getMessage());
+                () -> new AveragingConfig(0, 64, 5, "direct", 0, 1, 0, null)).getMessage());
         assertEquals("--averaging-frequency 0 must be at least 1", assertThrows(BadInputException.class,
-                () -> new AveragingConfig(2, 64, 0, "direct", 0, 1, 0, null, Averaging.MEAN)).getMessage());
+                () -> new AveragingConfig(2, 64, 0, "direct", 0, 1, 0, null)).getMessage());
         assertEquals("--approach 'fast' is not one of export, direct", assertThrows(BadInputException.class,
-                () -> new AveragingConfig(2, 64, 5, "fast", 0, 1, 0, null, Averaging.MEAN)).getMessage());
+                () -> new AveragingConfig(2, 64, 5, "fast", 0, 1, 0, null)).getMessage());
         assertEquals("--prefetch -1 must be zero or positive", assertThrows(BadInputException.class,
-                () -> new AveragingConfig(2, 64, 5, "direct", -1, 1, 0, null, Averaging.MEAN)).getMessage());
+                () -> new AveragingConfig(2, 64, 5, "direct", -1, 1, 0, null)).getMessage());
     }
 }
