@@ -1,6 +1,7 @@
 package io.readout.jobs.cli;
 
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.sweep.SeedGroups;
 import io.readout.jobs.sweep.SweepConfig;
 import io.readout.jobs.sweep.SweepJob;
 import io.readout.jobs.sweep.SweepTable;
@@ -68,6 +69,10 @@ public final class SweepCommand implements Callable<Integer> {
         SweepJob.Result result = SweepJob.run(parent.spark("sweep", defaults), plan, out);
         List<String> flags = new ArrayList<>(plan.spec().space().keySet());
         out.print(SweepTable.format(result.results(), flags, result.winner()));
+        List<Map<String, Object>> bySeed = SeedGroups.of(result.results(), plan.spec().space());
+        if (!bySeed.isEmpty()) {
+            out.print(SeedGroups.format(bySeed));
+        }
         out.println(winner(plan, result.winner()));
         for (String path : result.written()) {
             out.println("wrote " + path);

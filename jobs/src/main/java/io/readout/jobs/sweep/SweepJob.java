@@ -425,6 +425,7 @@ public final class SweepJob {
                 w.put("args", config.plan().get(winner.trial()).args());
             }
             m.put("winner", w);
+            m.put("by_seed", SeedGroups.of(new ArrayList<>(results.values()), spec.space()));
             m.put("sweep", spec.toJson());
             return m;
         }
