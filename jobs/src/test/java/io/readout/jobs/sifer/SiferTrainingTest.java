@@ -138,8 +138,9 @@ class SiferTrainingTest {
         sequential.fit(only(d, 0));
 
         // Same kernels on the same data: 0 difference observed (oneDNN AVX2 and SSE4.1). Were a CPU to pick other
-        // kernels for one fit, a step (at most 1.2e-3 of its layer's largest parameter) would change by at most
-        // 2048 products · eps of itself, under an ulp, and each fit rounds p - step once: 4 ulps cover both twice.
+        // kernels for one fit, a step would change by N·eps of itself, N the products in its layer's gradient sums:
+        // conv1's 2048, whose steps stay below 1.7e-4 of its largest weight, give a third of an ulp, the other
+        // layers less; and each fit rounds p - step once: 4 ulps cover both, twice over.
         double rtol = 4 * RelativeTolerance.FLOAT_EPSILON;
         assertEquals(identified.keySet(), snapshot(joint, true).keySet());
         identified.forEach((layer, p) -> assertClose(p, values(joint.getLayer(layer).params()), rtol, layer));
