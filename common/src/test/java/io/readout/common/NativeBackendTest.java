@@ -105,6 +105,7 @@ class NativeBackendTest {
             }
             losses[run] = net.score(train);
         }
-        assertEquals(losses[0], losses[1], 1e-6, "same seed and data, different loss");
+        // The same kernels, threads and data, run twice: equal to the bit on any CPU.
+        assertEquals(losses[0], losses[1], "same seed and data, different loss");
     }
 }

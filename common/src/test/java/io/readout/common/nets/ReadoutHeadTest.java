@@ -157,6 +157,7 @@ class ReadoutHeadTest {
             net.fit(readoutOnly(BarsProblem.examples(32, 1)));
 
             assertTrue(net.score() > 0, "the readout's loss was computed");
+            // Exactly, on any CPU: the main network's gradient is zeros, and a zero gradient is a zero Adam step.
             for (Map.Entry<String, float[]> layer : main.entrySet()) {
                 assertArrayEquals(layer.getValue(), values(net.getLayer(layer.getKey()).params()), 0f,
                         head + ": " + layer.getKey());
@@ -211,6 +212,7 @@ class ReadoutHeadTest {
         assertEquals(8, expected.size());
         for (Map.Entry<String, INDArray> g : expected.entrySet()) {
             assertTrue(g.getValue().norm1Number().doubleValue() > 0, g.getKey());
+            // Exactly, on any CPU: the same kernels on the same values; the head only adds zeros to block1's error.
             assertArrayEquals(values(g.getValue()), values(actual.get(g.getKey())), 0f, g.getKey());
         }
         assertTrue(actual.get(Networks.READOUT + "_W").norm1Number().doubleValue() > 0);

@@ -1,5 +1,6 @@
 package io.readout.jobs.train;
 
+import io.readout.common.RelativeTolerance;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NativeKernels;
 import io.readout.common.nets.NetworkConfig;
@@ -31,8 +32,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import static io.readout.common.RelativeTolerance.assertClose;
+import static io.readout.common.nets.LayerParams.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,10 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the student CNN on 1x16x16 synthetic images, data through {@link TrainingMasters#minibatchRdd},
  * master from {@link TrainingMasters#build}. The expected parameters come from
  * {@link LocalParameterAveraging}, which redoes dl4j-spark's assignment of minibatches to rounds and
- * workers in one process. Parameters must agree within {@value #TOLERANCE} (max absolute difference).
+ * workers in one process. Parameters must agree to a few ulps of each layer's largest parameter per step.
  */
 class SparkVsSingleMachineIT extends SharedSparkSession {
-    private static final double TOLERANCE = 1e-5;
     /** Training must move some parameter by at least this, or the comparison proves nothing. */
     private static final double MIN_CHANGE = 1e-3;
     private static final long SEED = 7L;
@@ -149,20 +152,30 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
             rdd.unpersist();
         }
 
-        INDArray expected = local.network().params();
-        INDArray actual = sparkNet.getNetwork().params();
-        double change = maxAbsDiff(start.params(), expected);
-        double diff = maxAbsDiff(expected, actual);
-        System.out.printf("%s, %d worker(s), K=%d, %s: parameters moved %.4f, Spark vs local max |diff| %.2e%n",
-                updater, workers, averagingFrequency, approach, change, diff);
+        Map<String, float[]> expected = snapshot(local.network());
+        Map<String, float[]> actual = snapshot(sparkNet.getNetwork());
+        double change = maxAbsDiff(start.params(), local.network().params());
+        double diff = expected.keySet().stream()
+                .mapToDouble(layer -> RelativeTolerance.maxRelativeDifference(expected.get(layer), actual.get(layer)))
+                .max().orElseThrow();
+        System.out.printf("%s, %d worker(s), K=%d, %s: parameters moved %.4f, Spark vs local max |diff| %.2e"
+                + " of a layer's largest parameter%n", updater, workers, averagingFrequency, approach,
+                change, diff);
         assertTrue(workerMinibatches.value() > 0);
         assertEquals(NativeKernels.oneDnnEnabled() ? workerMinibatches.value() : 0L, onFastKernels.value(),
                 "worker minibatches fitted on oneDNN helpers (" + NativeKernels.describe() + ")");
         assertTrue(change >= MIN_CHANGE, "training moved the parameters by only " + change);
-        assertTrue(diff <= TOLERANCE, "Spark and local parameters differ by " + diff + " > " + TOLERANCE);
+        // The same kernels, threads, minibatches and order of addition on both sides: observed equal (AVX2 and
+        // SSE4.1). The tolerance allows each worker step to leave a parameter 4 ulps apart (p - step and the round's
+        // mean, rounded on either side), compounded over the steps, should a CPU's kernels not be deterministic
+        // call to call; a skipped minibatch or another learning rate is far outside it. (With the oracle on DL4J's
+        // built-in kernels instead, 12 steps end 10 ulps apart under Adam, 1 under SGD.)
+        double rtol = 4 * fits * (TRAIN_EXAMPLES / workers / batch) * RelativeTolerance.FLOAT_EPSILON;
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((layer, p) -> assertClose(p, actual.get(layer), rtol, "Spark vs local, " + layer));
         if (workers == 1) {
-            double plain = maxAbsDiff(local.sequentialFit().params(), actual);
-            assertTrue(plain <= TOLERANCE, "Spark and a plain sequential fit differ by " + plain);
+            snapshot(local.sequentialFit()).forEach((layer, p) ->
+                    assertClose(p, actual.get(layer), rtol, "Spark vs a plain sequential fit, " + layer));
         }
     }
 
