@@ -14,10 +14,11 @@ import java.util.concurrent.Callable;
 
 /** {@code readout aggregate}: parses and validates, then runs {@link AggregateJob} and prints the table over seeds. */
 @Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Mean, std, min and max over seeds of a pipeline run with seeds (Spark SQL).",
-            "Reads every ROOT/seed=S/<run>/metrics/<split>.json and metrics/best/<split>.json and writes",
-            "ROOT/aggregate/: methods.json, paired.json (differences against the ERM and KD students, per seed),",
-            "and the Parquet tables seeds/ and methods/, with _SUCCESS; a rerun replaces it."},
+        description = {"Mean, std, min and max over a pipeline's seeds.",
+            "Groups every ROOT/seed=S/<run>/metrics/<split>.json and metrics/best/<split>.json of a pipeline",
+            "run with seeds with Spark SQL and writes ROOT/aggregate/: methods.json, paired.json (differences",
+            "against the ERM and KD students, per seed), the Parquet tables seeds/ and methods/, and _SUCCESS;",
+            "a rerun replaces it."},
         footer = {"", "Example:",
             "  readout aggregate /tmp/readout/dom"})
 public final class AggregateCommand implements Callable<Integer> {
