@@ -108,7 +108,7 @@ public final class MethodsTable {
             }
             b.append(String.format(Locale.ROOT, line, cells.toArray()));
         }
-        b.append(String.format(Locale.ROOT, "mean ± std over %d seeds (%s)%n", seeds.size(),
+        b.append(String.format(Locale.ROOT, "mean ± std over %d seed%s (%s)%n", seeds.size(), seeds.size() == 1 ? "" : "s",
                 String.join(", ", seeds.stream().map(String::valueOf).toList())));
         return b.toString();
     }

@@ -157,7 +157,8 @@ public final class ReportJob {
             }
             b.append('\n');
         }
-        b.append(String.format(Locale.ROOT, "mean ± std over %d seeds (%s), final model%n", seeds.seeds().size(),
+        b.append(String.format(Locale.ROOT, "mean ± std over %d seed%s (%s), final model%n", seeds.seeds().size(),
+                seeds.seeds().size() == 1 ? "" : "s",
                 String.join(", ", seeds.seeds().stream().map(String::valueOf).toList())));
         return b.toString().replaceAll(" +\n", "\n");
     }
