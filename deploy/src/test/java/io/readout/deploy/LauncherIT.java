@@ -59,7 +59,7 @@ class LauncherIT {
                 .takeWhile(l -> !l.isBlank()).toList();
         // One line each: a name and its description, no wrapped continuation lines.
         assertEquals(List.of("prepare", "train", "teacher-probs", "weights", "predict", "evaluate", "sweep", "pipeline",
-                "demo", "report", "retrain", "bench", "help"),
+                "demo", "aggregate", "report", "retrain", "bench", "help"),
                 commands.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
         assertTrue(commands.stream().allMatch(l -> l.matches("  [a-z-]+\\s+\\S.*")), r.out());
         assertFalse(r.err().contains("building the uber-jar"), r.err());

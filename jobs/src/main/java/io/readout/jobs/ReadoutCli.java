@@ -1,6 +1,7 @@
 package io.readout.jobs;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.cli.AggregateCommand;
 import io.readout.jobs.cli.BenchCommand;
 import io.readout.jobs.cli.DemoCommand;
 import io.readout.jobs.cli.PipelineCommand;
@@ -36,7 +37,7 @@ import java.util.concurrent.Callable;
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
         subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
             PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
-            ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            AggregateCommand.class, ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 locked by another run (a retrain registry, a pipeline root); 1 anything else.",
             "Run 'readout COMMAND --help' for a command's options."})

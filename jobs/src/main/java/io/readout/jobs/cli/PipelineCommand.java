@@ -2,6 +2,7 @@ package io.readout.jobs.cli;
 
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.ReadoutCli;
+import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.pipeline.MethodsTable;
 import io.readout.jobs.pipeline.PipelineJob;
 import io.readout.jobs.pipeline.PipelineSpec;
@@ -35,6 +36,8 @@ import java.util.concurrent.Callable;
             "   \"students\": {\"arch\": \"student\", \"methods\": [\"erm\", \"kd\", \"jtt\", \"dedier\", \"sifer\"]},",
             "   \"methods\": {\"dedier\": {\"beta\": 2}, \"sifer\": {\"forget-every\": 5}},",
             "   \"evaluate\": {}, \"report\": {}}         (\"report\": false: no report stage)",
+            "\"seeds\": [0, 1, 2] instead of \"seed\": the stages once per seed under ROOT/seed=S/ (\"data_seed\": N: one",
+            "prepare for every seed, under ROOT/data/), then ROOT/aggregate/ (mean ± std over the seeds).",
             "Without --config: the embedded demo config (synthetic data).",
             "", "Example:",
             "  readout pipeline --config deploy/config/pipeline-dominoes.json --root /tmp/readout/dom --epochs 2"})
@@ -73,8 +76,22 @@ public final class PipelineCommand implements Callable<Integer> {
             return result.exitCode();
         }
         parent.out().println();
-        parent.out().print(MethodsTable.format(MethodsTable.read(spark.sparkContext().hadoopConfiguration(),
-                result.root(), PipelineJob.runs(spec))));
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        if (spec.hasSeedList()) {
+            AggregateFiles.Aggregate aggregate = AggregateFiles.read(conf,
+                    HadoopInputs.child(result.root(), StagePlan.AGGREGATE_DIR));
+            parent.out().print(MethodsTable.formatSeeds(aggregate.methods(), spec.seeds()));
+            String paired = MethodsTable.formatPaired(aggregate.paired(),
+                    aggregate.methods().stream().map(AggregateFiles.Method::run).distinct().toList());
+            if (!paired.isEmpty()) {
+                parent.out().println();
+                parent.out().print(paired);
+            }
+            parent.out().println("aggregate: " + HadoopInputs.display(new org.apache.hadoop.fs.Path(
+                    HadoopInputs.child(result.root(), StagePlan.AGGREGATE_DIR + "/" + AggregateFiles.METHODS_JSON))));
+        } else {
+            parent.out().print(MethodsTable.format(MethodsTable.read(conf, result.root(), PipelineJob.runs(spec))));
+        }
         if (spec.reports()) {
             parent.out().println("report: " + HadoopInputs.display(new org.apache.hadoop.fs.Path(
                     HadoopInputs.child(result.root(), StagePlan.REPORT_DIR + "/report.html"))));

@@ -1,5 +1,7 @@
 package io.readout.jobs.cli;
 
+import io.readout.common.BadInputException;
+import io.readout.jobs.pipeline.PipelineSpec;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -22,8 +24,14 @@ final class PipelineOptions {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs of every run; overrides train.epochs.")
     Integer epochs;
 
-    @Option(names = "--seed", paramLabel = "S", description = "The seed of prepare and every run; overrides \"seed\".")
+    @Option(names = "--seed", paramLabel = "S",
+            description = "One seed for prepare and every run; overrides \"seed\" and \"seeds\".")
     Long seed;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S,S",
+            description = "The stages once per seed under ROOT/seed=S/, then ROOT/aggregate/ (mean ± std);"
+                    + " overrides \"seeds\" and \"seed\".")
+    List<Long> seeds;
 
     @Option(names = "--dry-run", description = "List the stages, their commands and which would run; run nothing.")
     boolean dryRun;
@@ -34,8 +42,18 @@ final class PipelineOptions {
         if (root != null) {
             all.add("root=" + root);
         }
+        if (seed != null && seeds != null) {
+            throw new BadInputException("--seed and --seeds: give one (--seed S for one seed, --seeds S,S for a list)");
+        }
+        // A flag replaces the config's seed and seeds alike: the config may give either.
         if (seed != null) {
-            all.add("seed=" + seed);
+            all.add(PipelineSpec.SEEDS + "=null");
+            all.add(PipelineSpec.SEED + "=" + seed);
+        }
+        if (seeds != null) {
+            PipelineSpec.checkSeeds(seeds, "--seeds");
+            all.add(PipelineSpec.SEED + "=null");
+            all.add(PipelineSpec.SEEDS + "=" + String.join(",", seeds.stream().map(String::valueOf).toList()));
         }
         if (epochs != null) {
             all.add("train.epochs=" + epochs);
@@ -45,5 +63,10 @@ final class PipelineOptions {
         }
         all.addAll(set);
         return all;
+    }
+
+    /** Whether {@code --seeds} gave the seed list (errors about it name the flag, not the config). */
+    boolean seedsFlag() {
+        return seeds != null;
     }
 }

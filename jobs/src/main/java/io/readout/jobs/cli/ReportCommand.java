@@ -32,7 +32,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         ReportConfig config = new ReportConfig(root, examplesPerGroup).validate();
         ReportJob.Result result = ReportJob.run(parent.spark("report"), config);
-        parent.out().print(ReportJob.format(result.model()));
+        parent.out().print(result.table());
         parent.out().println("wrote " + result.html());
         parent.out().println("wrote " + result.summary());
         return 0;

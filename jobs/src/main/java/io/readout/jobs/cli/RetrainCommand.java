@@ -58,6 +58,11 @@ public final class RetrainCommand implements Callable<Integer> {
     public Integer call() {
         String json = PipelineCommand.read(config);
         PipelineSpec spec = PipelineSpec.parse(json, config, options.overrides(List.of()));
+        if (spec.hasSeedList()) {
+            // One candidate per decision: the registry compares one run with the version in service.
+            throw new BadInputException((options.seedsFlag() ? "--seeds" : config + ": seeds")
+                    + ": retrain takes one seed (--seed S, or seed in the config), not a seed list");
+        }
         SparkSession spark = PipelineCommand.session(parent, "retrain");
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Registry registry = new Registry(conf, registryOptions.registry, registryOptions.lockSettings());

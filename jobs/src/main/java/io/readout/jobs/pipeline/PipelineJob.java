@@ -89,6 +89,9 @@ public final class PipelineJob {
         long t0 = System.nanoTime();
         out.printf("pipeline %s: %d stages (%s)%n", HadoopInputs.display(new Path(root.dir())), stages.size(),
                 String.join(", ", stages.stream().map(Stage::name).toList()));
+        if (spec.hasSeedList()) {
+            out.print(seedsLine(spec));
+        }
         Map<String, String> outputIds = new LinkedHashMap<>();
         List<StageOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
@@ -164,6 +167,10 @@ public final class PipelineJob {
         }
         StringBuilder b = new StringBuilder(String.format("pipeline %s: %d stages%n",
                 HadoopInputs.display(new Path(root.dir())), stages.size()));
+        if (spec.hasSeedList()) {
+            b.append(seedsLine(spec));
+        }
+        String scope = spec.hasSeedList() ? null : "";
         Map<String, String> outputIds = new LinkedHashMap<>();
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
@@ -177,6 +184,10 @@ public final class PipelineJob {
                 what = record != null && !record.isDone() && record.hash().equals(hash) ? "would resume"
                         : record == null ? "would run" : "would run again (its inputs changed)";
                 outputIds.put(stage.name(), "new");
+            }
+            if (!stage.scope().equals(scope)) { // a heading per seed (and for the shared stages) of a seed list
+                scope = stage.scope();
+                b.append(scope.isEmpty() ? "under ROOT:" : "under ROOT/" + scope + ":").append('\n');
             }
             b.append(String.format("[%d/%d] %s: %s%n", i + 1, stages.size(), stage.name(), what));
             for (List<String> command : stage.commands()) {
@@ -200,7 +211,16 @@ public final class PipelineJob {
         }
     }
 
-    /** The run folders of a spec (the teacher, then each student), relative to its root. */
+    /** Which seeds run where, and what they share. */
+    private static String seedsLine(PipelineSpec spec) {
+        String data = spec.data() != null ? "the data " + spec.data()
+                : spec.dataSeed() != null ? "prepare (data_seed " + spec.dataSeed() + ", ROOT/data)"
+                : "nothing before the aggregate (each seed prepares its own data)";
+        return String.format("seeds %s, each under ROOT/seed=S/; shared: %s%n",
+                String.join(", ", spec.seeds().stream().map(String::valueOf).toList()), data);
+    }
+
+    /** The run folders of a spec (the teacher, then each student), relative to its root (a seed's folder). */
     public static List<String> runs(PipelineSpec spec) {
         List<String> runs = new ArrayList<>(List.of(StagePlan.TEACHER_DIR));
         spec.methods().forEach(m -> runs.add(StagePlan.STUDENTS_DIR + "/" + m));
@@ -223,14 +243,14 @@ public final class PipelineJob {
         return switch (stage.kind()) {
             case RUN -> List.of(resume ? "--resume" : "--overwrite");
             case TABLE -> List.of("--overwrite");
-            case EVALUATION, REPORT -> List.of();
+            case EVALUATION, REPORT, AGGREGATE -> List.of();
         };
     }
 
     private boolean isComplete(Stage stage) {
         RunDir dir = new RunDir(conf, stage.output());
         return switch (stage.kind()) {
-            case TABLE, RUN, REPORT -> dir.isComplete();
+            case TABLE, RUN, REPORT, AGGREGATE -> dir.isComplete();
             case EVALUATION -> List.of("", "best/").stream().allMatch(m -> dir.exists(RunDir.METRICS + "/" + m + "val.json")
                     && dir.exists(RunDir.METRICS + "/" + m + "test.json"));
         };

@@ -16,6 +16,8 @@ import java.util.Set;
  * <pre>
  * root           the pipeline's folder (any Hadoop URI); {@code --root} overrides
  * seed           the seed of prepare and of every run
+ * seeds          a list of seeds instead: the stages once per seed under {@code ROOT/seed=S/}, then an aggregate
+ * data_seed      the seed of prepare when it is not each run's: one prepare shared by every seed
  * data           an already prepared examples table instead of a prepare stage
  * prepare        readout prepare's flags ({@code dataset} and its options)
  * train          readout train's flags for every run (teacher and students)
@@ -31,12 +33,14 @@ import java.util.Set;
  * </pre>
  * A flag's value is a string, number or boolean (true: the switch is on; false: left out), or a list
  * (joined with commas). Overrides ({@code --set students.methods=erm,sifer}) replace one key each, by its
- * dotted path; {@code =null} takes a flag out. Flags the pipeline sets itself (folders, the method, {@code --resume}, {@code --overwrite})
+ * dotted path; {@code =null} takes a key out. Flags the pipeline sets itself (folders, the method, {@code --resume}, {@code --overwrite})
  * are refused, naming the key.
  */
 public final class PipelineSpec {
     public static final String ROOT = "root";
     public static final String SEED = "seed";
+    public static final String SEEDS = "seeds";
+    public static final String DATA_SEED = "data_seed";
     public static final String DATA = "data";
     public static final String PREPARE = "prepare";
     public static final String TRAIN = "train";
@@ -50,7 +54,7 @@ public final class PipelineSpec {
     public static final String BEST = "best";
     static final Set<String> SECTIONS = Set.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, METHODS, EVALUATE,
             REPORT);
-    private static final List<String> KEYS = List.of(ROOT, SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
+    private static final List<String> KEYS = List.of(ROOT, SEED, SEEDS, DATA_SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
             STUDENTS, METHODS, EVALUATE, REPORT, RETRAIN);
     /** The flags every stage's folders and re-run mode come from. */
     private static final Set<String> PIPELINE_FLAGS = Set.of("out", "data", "run", "teacher", "teacher-probs",
@@ -102,7 +106,12 @@ public final class PipelineSpec {
             }
             node = (Map<String, Object>) child;
         }
-        node.put(path[path.length - 1], value(text));
+        Object v = value(text);
+        if (v == null) {
+            node.remove(path[path.length - 1]);
+        } else {
+            node.put(path[path.length - 1], v);
+        }
     }
 
     private static Object value(String text) {
@@ -129,8 +138,23 @@ public final class PipelineSpec {
         if (root() == null) {
             throw new BadInputException(where + ": no root folder (set \"root\" or pass --root)");
         }
-        if (tree.containsKey(SEED) && !(tree.get(SEED) instanceof Number n && n.doubleValue() == n.longValue())) {
+        if (tree.containsKey(SEED) && !isInteger(tree.get(SEED))) {
             throw new BadInputException(where + ": seed must be an integer, got " + tree.get(SEED));
+        }
+        if (tree.containsKey(SEED) && tree.containsKey(SEEDS)) {
+            throw new BadInputException(where + ": seed and seeds: give one (seed: one seed; seeds: a list of them)");
+        }
+        if (tree.containsKey(SEEDS)) {
+            checkSeeds(seedList(tree.get(SEEDS)), where + ": seeds");
+        }
+        if (tree.containsKey(DATA_SEED)) {
+            if (!isInteger(tree.get(DATA_SEED)) || ((Number) tree.get(DATA_SEED)).longValue() < 0) {
+                throw new BadInputException(where + ": data_seed must be an integer >= 0, got " + tree.get(DATA_SEED));
+            }
+            if (tree.get(DATA) != null) {
+                throw new BadInputException(where + ": data_seed: the data is already prepared (data), there is no"
+                        + " prepare stage to seed");
+            }
         }
         if (tree.get(DATA) != null && !(tree.get(DATA) instanceof String)) {
             throw new BadInputException(where + ": data must be a folder path, got " + tree.get(DATA));
@@ -184,6 +208,61 @@ public final class PipelineSpec {
 
     public long seed() {
         return tree.get(SEED) instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** Whether the config gives a seed list: the stages once per seed under {@code ROOT/seed=S/}, then an aggregate. */
+    public boolean hasSeedList() {
+        return tree.containsKey(SEEDS);
+    }
+
+    /** The seeds, in the config's order: the list, or the one seed. */
+    public List<Long> seeds() {
+        return hasSeedList() ? seedList(tree.get(SEEDS)) : List.of(seed());
+    }
+
+    /** The seed of the one prepare stage every seed shares ({@code data_seed}), or null: each run's own seed. */
+    public Long dataSeed() {
+        return tree.get(DATA_SEED) instanceof Number n ? n.longValue() : null;
+    }
+
+    /**
+     * Checks a seed list, naming it {@code what} in the one-line error: not empty, no seed twice, none negative.
+     * Returns it.
+     */
+    public static List<Long> checkSeeds(List<Long> seeds, String what) {
+        if (seeds.isEmpty()) {
+            throw new BadInputException(what + ": the list is empty; give at least one seed");
+        }
+        Set<Long> seen = new java.util.HashSet<>();
+        for (long s : seeds) {
+            if (s < 0) {
+                throw new BadInputException(what + ": seed " + s + " is negative");
+            }
+            if (!seen.add(s)) {
+                throw new BadInputException(what + ": seed " + s + " is given twice");
+            }
+        }
+        return seeds;
+    }
+
+    /** {@code [0, 1, 2]}, or {@code "0,1,2"} and {@code 3} as {@code --set seeds=...} gives them. */
+    private List<Long> seedList(Object value) {
+        List<?> items = value instanceof List<?> l ? l
+                : value instanceof String s ? (s.isBlank() ? List.of() : List.of(s.split(",", -1)))
+                : List.of(value);
+        List<Long> seeds = new ArrayList<>();
+        for (Object item : items) {
+            Object v = item instanceof String s ? value(s.trim()) : item;
+            if (!isInteger(v)) {
+                throw new BadInputException(where + ": seeds must be a list of integers, got " + value);
+            }
+            seeds.add(((Number) v).longValue());
+        }
+        return seeds;
+    }
+
+    private static boolean isInteger(Object v) {
+        return v instanceof Number n && n.doubleValue() == n.longValue();
     }
 
     /** A prepared table to read instead of a prepare stage, or null. */

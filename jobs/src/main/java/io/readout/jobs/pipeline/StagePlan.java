@@ -14,6 +14,12 @@ import java.util.Set;
  * student distils) → one student per method → evaluate each run (val and test) → report. Each stage's
  * flags are the config's sections merged in order (later wins): for the teacher {@code train} then
  * {@code teacher}; for a student {@code train}, {@code students}, then {@code methods.<m>}.
+ *
+ * <p>With a seed list ({@code seeds}) the stages from prepare to evaluate run once per seed, named
+ * {@code seed=S/...} and writing under {@code ROOT/seed=S/} as a single-seed root does under {@code ROOT/};
+ * what does not depend on the seed runs once: a prepared table ({@code data}) or one prepare stage with
+ * {@code data_seed} under {@code ROOT/data/} is every seed's data. Then {@code aggregate} (every seed's
+ * metrics into {@code ROOT/aggregate/}) and one report of the whole root.
  */
 public final class StagePlan {
     public static final String DATA_DIR = "data";
@@ -21,38 +27,85 @@ public final class StagePlan {
     public static final String TEACHER_PROBS_DIR = "teacher-probs";
     public static final String STUDENTS_DIR = "students";
     public static final String REPORT_DIR = "report";
+    public static final String AGGREGATE_DIR = "aggregate";
     /** prepare's flags that name raw inputs: their listings are part of the prepare stage's hash. */
     private static final Set<String> INPUT_FLAGS = Set.of("mnist", "fashion", "images", "root", "input");
     private static final Set<String> DISTILLING = Set.of(TrainConfig.KD, TrainConfig.DEDIER);
 
+    /** Where the runs read their examples: the folder, the stage that writes it (if any), raw inputs to hash. */
+    private record Data(String path, List<String> stages, List<String> inputs) {
+    }
+
     private StagePlan() {
+    }
+
+    /** The folder of one seed's stages below the root: {@code seed=S}. */
+    public static String seedDir(long seed) {
+        return "seed=" + seed;
     }
 
     /** The stages of {@code spec} under the (qualified) folder {@code root}. */
     public static List<Stage> of(PipelineSpec spec, String root) {
         List<Stage> stages = new ArrayList<>();
-        String seed = Long.toString(spec.seed());
-        String data;
-        List<String> dataStage;
-        List<String> dataInputs;
-        if (spec.data() == null) {
-            data = HadoopInputs.child(root, DATA_DIR);
-            Map<String, String> prepare = new LinkedHashMap<>(spec.flags(PipelineSpec.PREPARE));
-            List<String> inputs = prepare.entrySet().stream()
-                    .filter(e -> INPUT_FLAGS.contains(e.getKey()) && !e.getValue().isEmpty())
-                    .map(Map.Entry::getValue).toList();
-            prepare.put("out", data);
-            prepare.put("seed", seed);
-            stages.add(Stage.of("prepare", Stage.args("prepare", List.of(), prepare), data, Stage.Kind.TABLE,
-                    List.of(), inputs));
-            dataStage = List.of("prepare");
-            dataInputs = List.of();
+        List<String> evaluations = new ArrayList<>();
+        List<String> reportUpstream = new ArrayList<>();
+        if (!spec.hasSeedList()) {
+            Data data = spec.data() != null ? prepared(spec)
+                    : prepare(spec, root, "", spec.dataSeed() != null ? spec.dataSeed() : spec.seed(), stages);
+            evaluations.addAll(runs(spec, root, "", spec.seed(), data, stages));
         } else {
-            data = spec.data();
-            dataStage = List.of();
-            dataInputs = List.of(data);
+            Data shared = spec.data() != null ? prepared(spec)
+                    : spec.dataSeed() != null ? prepare(spec, root, "", spec.dataSeed(), stages) : null;
+            for (long seed : spec.seeds()) {
+                String scope = seedDir(seed);
+                String seedRoot = HadoopInputs.child(root, scope);
+                Data data = shared != null ? shared : prepare(spec, seedRoot, scope, seed, stages);
+                evaluations.addAll(runs(spec, seedRoot, scope, seed, data, stages));
+            }
+            String seeds = String.join(",", spec.seeds().stream().map(String::valueOf).toList());
+            stages.add(Stage.of(AGGREGATE_DIR, List.of("aggregate", root, "--seeds=" + seeds),
+                    HadoopInputs.child(root, AGGREGATE_DIR), Stage.Kind.AGGREGATE, evaluations, List.of()));
+            reportUpstream.add(AGGREGATE_DIR);
         }
+        reportUpstream.addAll(evaluations);
+        if (spec.reports()) {
+            stages.add(Stage.of(REPORT_DIR, Stage.args("report", List.of(root), spec.flags(PipelineSpec.REPORT)),
+                    HadoopInputs.child(root, REPORT_DIR), Stage.Kind.REPORT, reportUpstream, List.of()));
+        }
+        return stages;
+    }
 
+    private static Data prepared(PipelineSpec spec) {
+        return new Data(spec.data(), List.of(), List.of(spec.data()));
+    }
+
+    /** The prepare stage writing {@code root/data} with {@code seed}, added to {@code stages}. */
+    private static Data prepare(PipelineSpec spec, String root, String scope, long seed, List<Stage> stages) {
+        String data = HadoopInputs.child(root, DATA_DIR);
+        Map<String, String> prepare = new LinkedHashMap<>(spec.flags(PipelineSpec.PREPARE));
+        List<String> inputs = prepare.entrySet().stream()
+                .filter(e -> INPUT_FLAGS.contains(e.getKey()) && !e.getValue().isEmpty())
+                .map(Map.Entry::getValue).toList();
+        prepare.put("out", data);
+        prepare.put("seed", Long.toString(seed));
+        String name = named(scope, "prepare");
+        stages.add(new Stage(name, List.of(Stage.args("prepare", List.of(), prepare)), data, Stage.Kind.TABLE,
+                List.of(), inputs, scope));
+        return new Data(data, List.of(name), List.of());
+    }
+
+    /**
+     * The teacher, its pass, the students and their evaluations under {@code root} with {@code seed}, added to
+     * {@code stages}; returns the names of the evaluations.
+     */
+    private static List<String> runs(PipelineSpec spec, String root, String scope, long seedValue, Data source,
+                                     List<Stage> stages) {
+        String seed = Long.toString(seedValue);
+        String data = source.path();
+        List<String> dataStage = source.stages();
+        List<String> dataInputs = source.inputs();
+
+        String teacherName = named(scope, TEACHER_DIR);
         String teacher = HadoopInputs.child(root, TEACHER_DIR);
         Map<String, String> t = new LinkedHashMap<>();
         t.put("method", TrainConfig.ERM);
@@ -62,10 +115,11 @@ public final class StagePlan {
         t.put("data", data);
         t.put("out", teacher);
         t.put("seed", seed);
-        stages.add(Stage.of(TEACHER_DIR, Stage.args("train", List.of(), t), teacher, Stage.Kind.RUN, dataStage,
-                dataInputs));
+        stages.add(new Stage(teacherName, List.of(Stage.args("train", List.of(), t)), teacher, Stage.Kind.RUN,
+                dataStage, dataInputs, scope));
 
         List<String> methods = spec.methods();
+        String probsName = named(scope, TEACHER_PROBS_DIR);
         String probs = HadoopInputs.child(root, TEACHER_PROBS_DIR);
         Map<String, String> tp = spec.flags(PipelineSpec.TEACHER_PROBS);
         boolean distils = methods.stream().anyMatch(DISTILLING::contains);
@@ -74,14 +128,14 @@ public final class StagePlan {
             flags.put("teacher", teacher);
             flags.put("data", data);
             flags.put("out", probs);
-            stages.add(Stage.of(TEACHER_PROBS_DIR, Stage.args("teacher-probs", List.of(), flags), probs,
-                    Stage.Kind.TABLE, concat(dataStage, List.of(TEACHER_DIR)), dataInputs));
+            stages.add(new Stage(probsName, List.of(Stage.args("teacher-probs", List.of(), flags)), probs,
+                    Stage.Kind.TABLE, concat(dataStage, List.of(teacherName)), dataInputs, scope));
         }
 
         List<String> runs = new ArrayList<>(List.of(TEACHER_DIR));
         for (String m : methods) {
-            String name = STUDENTS_DIR + "/" + m;
-            String out = HadoopInputs.child(root, name);
+            String run = STUDENTS_DIR + "/" + m;
+            String out = HadoopInputs.child(root, run);
             Map<String, String> s = new LinkedHashMap<>();
             s.put("method", m);
             s.put("arch", "student");
@@ -99,11 +153,12 @@ public final class StagePlan {
             if (DISTILLING.contains(m)) {
                 s.put("teacher", teacher);
                 s.put("teacher-probs", probs);
-                upstream.add(TEACHER_DIR);
-                upstream.add(TEACHER_PROBS_DIR);
+                upstream.add(teacherName);
+                upstream.add(probsName);
             }
-            stages.add(Stage.of(name, Stage.args("train", List.of(), s), out, Stage.Kind.RUN, upstream, dataInputs));
-            runs.add(name);
+            stages.add(new Stage(named(scope, run), List.of(Stage.args("train", List.of(), s)), out, Stage.Kind.RUN,
+                    upstream, dataInputs, scope));
+            runs.add(run);
         }
 
         List<String> evaluations = new ArrayList<>();
@@ -115,16 +170,16 @@ public final class StagePlan {
             e.put("split", "all");
             Map<String, String> best = new LinkedHashMap<>(e);
             best.put("model", "best");
-            String name = "evaluate/" + run;
+            String name = named(scope, "evaluate/" + run);
             stages.add(new Stage(name, List.of(Stage.args("evaluate", List.of(), e), Stage.args("evaluate", List.of(),
-                    best)), dir, Stage.Kind.EVALUATION, concat(dataStage, List.of(run)), dataInputs));
+                    best)), dir, Stage.Kind.EVALUATION, concat(dataStage, List.of(named(scope, run))), dataInputs, scope));
             evaluations.add(name);
         }
-        if (spec.reports()) {
-            stages.add(Stage.of(REPORT_DIR, Stage.args("report", List.of(root), spec.flags(PipelineSpec.REPORT)),
-                    HadoopInputs.child(root, REPORT_DIR), Stage.Kind.REPORT, evaluations, List.of()));
-        }
-        return stages;
+        return evaluations;
+    }
+
+    private static String named(String scope, String name) {
+        return scope.isEmpty() ? name : scope + "/" + name;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

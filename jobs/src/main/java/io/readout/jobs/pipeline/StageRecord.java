@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stage's bookkeeping, {@code ROOT/stages/<stage>.json} (written atomically by rename): the hash it
+ * A stage's bookkeeping, {@code ROOT/stages/<stage>.json} or, for a stage of one seed,
+ * {@code ROOT/seed=S/stages/<stage>.json} (written atomically by rename): the hash it
  * ran with, {@code running} or {@code done}, and once done the id of its output, which the stages
  * downstream fold into their hashes.
  */
@@ -34,7 +35,7 @@ record StageRecord(String stage, String hash, String status, String outputId, St
 
     /** The stage's record under {@code root}, or null when it never started. */
     static StageRecord read(RunDir root, Stage stage) {
-        String name = PipelineJob.STAGES + "/" + stage.recordName();
+        String name = stage.recordPath();
         if (!root.exists(name)) {
             return null;
         }
@@ -57,6 +58,6 @@ record StageRecord(String stage, String hash, String status, String outputId, St
         m.put("finished", finished);
         m.put("seconds", seconds);
         m.put("commands", commands);
-        root.writeText(PipelineJob.STAGES + "/" + stage.recordName(), Json.write(m));
+        root.writeText(stage.recordPath(), Json.write(m));
     }
 }

@@ -1,6 +1,9 @@
 package io.readout.jobs.report;
 
 import io.readout.common.metrics.GroupAccuracy;
+import io.readout.jobs.aggregate.AggregateFiles;
+import io.readout.jobs.aggregate.SeedFigures;
+import io.readout.jobs.pipeline.MethodsTable;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.sifer.SiferTraining;
 
@@ -20,6 +23,10 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
  * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
  * Each run keeps one colour throughout.
+ *
+ * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: the
+ * methods table as mean ± std, bar charts of the means with ± std whiskers and a dot per seed, and the
+ * paired differences against the baselines; the sections after it show one seed's runs.
  */
 public final class HtmlReport {
     static final String MISSING = "—";
@@ -51,33 +58,64 @@ public final class HtmlReport {
     private final ReportModel model;
     private final List<SaliencyPanel> panels;
     private final String generated;
+    private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
+    /** The colours of the aggregate's runs: a run's colour where the shown seed has a run of that name. */
+    private final Map<String, String> runColors = new java.util.HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
-    private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated) {
+    private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
         this.model = model;
         this.panels = panels;
         this.generated = generated;
+        this.seeds = seeds;
         for (int i = 0; i < model.runs().size(); i++) {
             colors.put(model.runs().get(i), SvgCharts.color(i));
+            runColors.put(model.runs().get(i).label(), SvgCharts.color(i));
+        }
+        if (seeds != null) {
+            int next = model.runs().size();
+            for (String run : seeds.runs()) {
+                if (!runColors.containsKey(run)) {
+                    runColors.put(run, SvgCharts.color(next++));
+                }
+            }
         }
     }
 
     /** The page; {@code generated} is shown as the time it was made. */
     public static String render(ReportModel model, List<SaliencyPanel> panels, String generated) {
-        return new HtmlReport(model, panels, generated).page();
+        return render(model, panels, generated, null);
+    }
+
+    /** The page of a root with a seed list: the figures over {@code seeds}, then the runs of {@code model}'s seed. */
+    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
+        return new HtmlReport(model, panels, generated, seeds).page();
     }
 
     private String page() {
+        String root = seeds != null ? seeds.root() : model.root();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>readout report: ").append(escape(model.root())).append("</title>\n")
+                .append("<title>readout report: ").append(escape(root)).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        b.append("<h1>readout report</h1>\n<p class=\"meta\"><code>").append(escape(model.root())).append("</code> · ")
-                .append(model.runs().size()).append(model.runs().size() == 1 ? " run" : " runs").append(" · generated ")
-                .append(escape(generated)).append("</p>\n");
+        b.append("<h1>readout report</h1>\n<p class=\"meta\"><code>").append(escape(root)).append("</code> · ")
+                .append(model.runs().size()).append(model.runs().size() == 1 ? " run" : " runs");
+        if (seeds != null) {
+            b.append(" × ").append(seeds.seeds().size()).append(seeds.seeds().size() == 1 ? " seed" : " seeds")
+                    .append(" (").append(escape(seedList())).append(")");
+        }
+        b.append(" · generated ").append(escape(generated)).append("</p>\n");
+        if (seeds != null) {
+            overSeeds();
+            b.append("<h2 id=\"seed\">Seed ").append(seeds.shown()).append("</h2>\n<p class=\"note\">The sections below ")
+                    .append("show the runs of seed ").append(seeds.shown()).append(" (<code>")
+                    .append(escape(model.root())).append("</code>); every seed's runs are under <code>seed=S/</code>.</p>\n");
+        }
         runs();
-        methods();
+        if (seeds == null) {
+            methods();
+        }
         perGroup();
         curves();
         dedier();
@@ -85,6 +123,112 @@ public final class HtmlReport {
         saliency();
         b.append("</body>\n</html>\n");
         return b.toString();
+    }
+
+    private String seedList() {
+        return String.join(", ", seeds.seeds().stream().map(String::valueOf).toList());
+    }
+
+    private String swatch(String color) {
+        return "<span class=\"swatch\" style=\"background:" + color + "\"></span>";
+    }
+
+    /** The methods table as mean ± std over the seeds, its charts with error bars, the paired differences. */
+    private void overSeeds() {
+        List<String> runs = seeds.runs();
+        b.append("<h2 id=\"accuracy\">Accuracy over ").append(seeds.seeds().size()).append(" seeds</h2>\n")
+                .append("<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
+                .append("<th colspan=\"4\">validation</th><th colspan=\"4\">test</th></tr>\n<tr>");
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            b.append("<th>").append(escape(c.header())).append("</th>");
+        }
+        b.append("</tr>\n");
+        List<List<String>> best = new ArrayList<>();
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            best.add(seeds.best(c));
+        }
+        for (String run : runs) {
+            b.append("<tr><td class=\"left\">").append(swatch(runColors.get(run))).append(escape(run)).append("</td>");
+            for (int i = 0; i < ReportModel.COLUMNS.size(); i++) {
+                AggregateFiles.Method m = seeds.figure(run, ReportModel.COLUMNS.get(i));
+                b.append(m != null && best.get(i).contains(run) ? "<td class=\"best\">" : "<td>")
+                        .append(m == null ? MISSING : escape(MethodsTable.meanStd(m.summary(), false))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n<p class=\"note\">Mean ± sample standard deviation over seeds ").append(escape(seedList()))
+                .append(" of the final model (<code>aggregate/methods.json</code>, which also has the validation-selected ")
+                .append("model, min, max and n); the best mean of each column is in bold; ").append(MISSING)
+                .append(" where no seed has the figure.</p>\n");
+
+        List<String> categories = ReportModel.COLUMNS.stream().filter(c -> c.split().equals("test"))
+                .map(ReportModel.Column::header).toList();
+        b.append("<div class=\"legend\">");
+        for (String run : runs) {
+            b.append("<span>").append(swatch(runColors.get(run))).append(escape(run)).append("</span>");
+        }
+        b.append("</div>\n<div class=\"cards\">\n");
+        for (String split : List.of("val", "test")) {
+            List<SvgCharts.ErrorBars> bars = new ArrayList<>();
+            for (String run : runs) {
+                List<ReportModel.Column> columns = ReportModel.COLUMNS.stream().filter(c -> c.split().equals(split)).toList();
+                double[] mean = new double[columns.size()];
+                double[] std = new double[columns.size()];
+                double[][] points = new double[columns.size()][];
+                long[][] pointSeeds = new long[columns.size()][];
+                for (int i = 0; i < columns.size(); i++) {
+                    AggregateFiles.Method m = seeds.figure(run, columns.get(i));
+                    mean[i] = m == null ? Double.NaN : m.summary().mean();
+                    std[i] = m == null || m.summary().std() == null ? Double.NaN : m.summary().std();
+                    List<SeedsReport.Point> p = seeds.points(run, split, SeedsReport.metric(columns.get(i)));
+                    points[i] = p.stream().mapToDouble(SeedsReport.Point::value).toArray();
+                    pointSeeds[i] = p.stream().mapToLong(SeedsReport.Point::seed).toArray();
+                }
+                bars.add(new SvgCharts.ErrorBars(run, runColors.get(run), mean, std, points, pointSeeds));
+            }
+            b.append("<div class=\"card\"><h3>").append(split.equals("val") ? "Validation" : "Test")
+                    .append(": mean ± std, a dot per seed</h3>\n")
+                    .append(SvgCharts.errorBarChart(categories, bars, "accuracy", split + " accuracy", 1)).append("</div>\n");
+        }
+        b.append("</div>\n");
+        pairedOverSeeds(runs);
+    }
+
+    /** Test worst-group accuracy minus each baseline's, per seed, as mean ± std. */
+    private void pairedOverSeeds(List<String> runs) {
+        List<AggregateFiles.Paired> wga = seeds.aggregate().paired().stream()
+                .filter(p -> p.split().equals("test") && p.metric().equals(SeedFigures.WGA)).toList();
+        List<String[]> columns = new ArrayList<>();
+        for (String baseline : SeedFigures.BASELINES) {
+            for (String m : SeedFigures.MODELS) {
+                if (wga.stream().anyMatch(p -> p.baseline().equals(baseline) && p.model().equals(m))) {
+                    columns.add(new String[] {baseline, m});
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
+        b.append("<h3>Test worst-group accuracy against the baselines, paired by seed</h3>\n<table>\n")
+                .append("<tr><th class=\"left\">run</th>");
+        for (String[] c : columns) {
+            b.append("<th>").append(escape(c[1] + " − " + c[0])).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (String run : runs) {
+            if (wga.stream().noneMatch(p -> p.run().equals(run))) {
+                continue;
+            }
+            b.append("<tr><td class=\"left\">").append(swatch(runColors.get(run))).append(escape(run)).append("</td>");
+            for (String[] c : columns) {
+                AggregateFiles.Paired p = wga.stream().filter(x -> x.run().equals(run) && x.baseline().equals(c[0])
+                        && x.model().equals(c[1])).findFirst().orElse(null);
+                b.append("<td>").append(p == null ? MISSING : escape(MethodsTable.meanStd(p.summary(), true))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n<p class=\"note\">Per seed the run's figure minus the baseline's of the same seed, then ")
+                .append("mean ± std over the seeds (<code>aggregate/paired.json</code>: every split and figure).</p>\n");
     }
 
     private String swatch(ReportModel.Run run) {

@@ -1,8 +1,15 @@
 package io.readout.jobs.report;
 
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.pipeline.MethodsTable;
+import io.readout.jobs.pipeline.PipelineJob;
+import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.pipeline.StagePlan;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +30,10 @@ import java.util.Map;
  * the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
  * {@code _SUCCESS}; a rerun replaces the earlier report).
+ *
+ * <p>A root whose {@code pipeline.json} has a seed list is reported as a whole: the figures over the seeds
+ * from {@code ROOT/aggregate/} ({@link SeedsReport}; bad input when it is not complete), then the runs of
+ * the first seed ({@code ROOT/seed=S/}).
  */
 public final class ReportJob {
     public static final String REPORT_DIR = "report";
@@ -30,8 +41,8 @@ public final class ReportJob {
     public static final String SUMMARY = "summary.json";
     private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
 
-    /** What was reported and where. */
-    public record Result(ReportModel model, String html, String summary) {
+    /** What was reported and where; {@code table} is the methods table as the command prints it. */
+    public record Result(ReportModel model, String html, String summary, String table) {
     }
 
     private ReportJob() {
@@ -40,20 +51,116 @@ public final class ReportJob {
     public static Result run(SparkSession spark, ReportConfig config) {
         config.validate();
         LOG.info("report: {}", config.describe());
-        ReportModel model = ReportModel.read(spark.sparkContext().hadoopConfiguration(), config.root());
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        HadoopInputs in = new HadoopInputs(conf);
+        in.requireDirectory(config.root(), "ROOT");
+        PipelineSpec spec = ReportModel.pipelineSpec(in, config.root());
+        String generated = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        if (spec != null && spec.hasSeedList()) {
+            return runSeeds(spark, config, spec, generated);
+        }
+        ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
-        String generated = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String html = HtmlReport.render(model, panels, generated);
         String summary = io.readout.common.Json.write(summary(model, generated));
-        try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-                HadoopInputs.child(model.root(), REPORT_DIR), true, "ROOT")) {
+        return write(conf, model.root(), html, summary, model, format(model));
+    }
+
+    /** A root with a seed list: the aggregate over the seeds, then the first seed's runs. */
+    private static Result runSeeds(SparkSession spark, ReportConfig config, PipelineSpec spec, String generated) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        String root = qualified(conf, config.root());
+        String aggregateDir = HadoopInputs.child(root, StagePlan.AGGREGATE_DIR);
+        AggregateFiles.Aggregate aggregate = AggregateFiles.read(conf, aggregateDir);
+        List<SeedsReport.Point> points = new ArrayList<>();
+        for (Row r : spark.read().parquet(HadoopInputs.child(aggregateDir, AggregateFiles.SEEDS_TABLE))
+                .select("run", "model", "split", "metric", "seed", "value").collectAsList()) {
+            points.add(new SeedsReport.Point(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+                    r.getLong(4), r.getDouble(5)));
+        }
+        long shown = spec.seeds().get(0);
+        ReportModel model = ReportModel.read(conf, HadoopInputs.child(root, StagePlan.seedDir(shown)),
+                PipelineJob.runs(spec));
+        SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), spec.seeds(), shown, aggregate,
+                List.copyOf(points));
+        LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
+        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
+        String html = HtmlReport.render(model, panels, generated, seeds);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("root", seeds.root());
+        summary.put("generated", generated);
+        summary.put("seeds", seeds.seeds());
+        summary.put("methods", AggregateFiles.methodsJson(aggregate.methods()));
+        summary.put("paired", AggregateFiles.pairedJson(aggregate.paired()));
+        summary.put("best", bestOverSeeds(seeds));
+        summary.put("shown_seed", shown);
+        summary.put("shown_seed_runs", summary(model, generated).get("runs"));
+        return write(conf, root, html, io.readout.common.Json.write(summary), model, format(seeds));
+    }
+
+    private static String qualified(Configuration conf, String dir) {
+        try {
+            Path p = new Path(dir);
+            return p.getFileSystem(conf).makeQualified(p).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Result write(Configuration conf, String root, String html, String summary, ReportModel model,
+                                String table) {
+        try (AtomicOutput out = AtomicOutput.begin(conf, HadoopInputs.child(root, REPORT_DIR), true, "ROOT")) {
             out.writeText(HTML, html);
             out.writeText(SUMMARY, summary);
             out.commit();
             return new Result(model, HadoopInputs.display(new Path(out.out(), HTML)),
-                    HadoopInputs.display(new Path(out.out(), SUMMARY)));
+                    HadoopInputs.display(new Path(out.out(), SUMMARY)), table);
         }
+    }
+
+    /** Per column of the methods table the run with the highest mean over the seeds (final model). */
+    private static Map<String, Object> bestOverSeeds(SeedsReport seeds) {
+        Map<String, Object> best = new LinkedHashMap<>();
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            List<String> top = seeds.best(c);
+            if (top.isEmpty()) {
+                best.put(c.key(), null);
+                continue;
+            }
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("label", top.get(0));
+            b.put("mean", seeds.figure(top.get(0), c).summary().mean());
+            if (top.size() > 1) {
+                b.put("tied_with", top.subList(1, top.size()));
+            }
+            best.put(c.key(), b);
+        }
+        return best;
+    }
+
+    /** The printed table over seeds: a row per run, a column per figure as mean ± std, "*" on each column's best mean. */
+    public static String format(SeedsReport seeds) {
+        int width = Math.max(3, seeds.runs().stream().mapToInt(String::length).max().orElse(3));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "run"));
+        for (ReportModel.Column c : ReportModel.COLUMNS) {
+            b.append(String.format(Locale.ROOT, "  %16s", shortName(c)));
+        }
+        b.append('\n');
+        for (String run : seeds.runs()) {
+            b.append(String.format(Locale.ROOT, "%-" + width + "s", run));
+            for (ReportModel.Column c : ReportModel.COLUMNS) {
+                AggregateFiles.Method m = seeds.figure(run, c);
+                String cell = m == null ? "- " : MethodsTable.meanStd(m.summary(), false)
+                        + (seeds.best(c).contains(run) ? "*" : " ");
+                b.append(String.format(Locale.ROOT, "  %16s", cell));
+            }
+            b.append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "mean ± std over %d seed%s (%s), final model%n", seeds.seeds().size(),
+                seeds.seeds().size() == 1 ? "" : "s",
+                String.join(", ", seeds.seeds().stream().map(String::valueOf).toList())));
+        return b.toString().replaceAll(" +\n", "\n");
     }
 
     /**

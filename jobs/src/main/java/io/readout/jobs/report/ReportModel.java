@@ -131,6 +131,15 @@ public record ReportModel(String root, List<Run> runs) {
 
     /** Reads every run under {@code root}; bad input when the root is missing or holds no run. */
     public static ReportModel read(Configuration conf, String root) {
+        return read(conf, root, null);
+    }
+
+    /**
+     * Reads the runs under {@code root} whose folders (relative to it) are {@code runs}; null: those of the root's
+     * {@code pipeline.json} when it has one, else every run found. Bad input when the root is missing or holds
+     * no such run.
+     */
+    public static ReportModel read(Configuration conf, String root, List<String> runs) {
         HadoopInputs in = new HadoopInputs(conf);
         in.requireDirectory(root, "ROOT");
         Path rootPath = new Path(root);
@@ -138,35 +147,43 @@ public record ReportModel(String root, List<Run> runs) {
         rootPath = fs.makeQualified(rootPath);
         List<Path> dirs = new ArrayList<>();
         discover(fs, rootPath, 0, dirs);
-        dirs = pipelineRuns(in, rootPath, dirs);
+        List<String> wanted = runs != null ? runs : pipelineRuns(in, rootPath);
+        if (wanted != null) {
+            String prefix = rootPath.toUri().getPath() + "/";
+            dirs = dirs.stream().filter(d -> wanted.contains(d.toUri().getPath().substring(prefix.length()))).toList();
+        }
         if (dirs.isEmpty()) {
             throw new BadInputException("ROOT " + root + ": no run folders (config.json and _SUCCESS) at depth 0 to "
                     + MAX_DEPTH);
         }
-        List<Run> runs = new ArrayList<>();
+        List<Run> out = new ArrayList<>();
         for (Path d : dirs) {
-            runs.add(readRun(in, rootPath, d));
+            out.add(readRun(in, rootPath, d));
         }
-        runs.sort(Comparator.comparingInt((Run r) -> rank(ARCH_ORDER, r.arch()))
+        out.sort(Comparator.comparingInt((Run r) -> rank(ARCH_ORDER, r.arch()))
                 .thenComparingInt(r -> rank(METHOD_ORDER, r.method()))
                 .thenComparing(Run::relative));
-        return new ReportModel(HadoopInputs.display(rootPath), label(runs));
+        return new ReportModel(HadoopInputs.display(rootPath), label(out));
     }
 
     /**
      * A pipeline's root ({@code pipeline.json} beside its runs): only the runs of its current config, so a
-     * student dropped from the config, whose folder is still there, is not reported beside the others.
+     * student dropped from the config, whose folder is still there, is not reported beside the others; null
+     * for a root without one.
      */
-    private static List<Path> pipelineRuns(HadoopInputs in, Path root, List<Path> dirs) {
-        String file = new Path(root, io.readout.jobs.pipeline.PipelineJob.CONFIG).toString();
+    private static List<String> pipelineRuns(HadoopInputs in, Path root) {
+        io.readout.jobs.pipeline.PipelineSpec spec = pipelineSpec(in, root.toString());
+        return spec == null ? null : io.readout.jobs.pipeline.PipelineJob.runs(spec);
+    }
+
+    /** The root's {@code pipeline.json}, or null when it has none. */
+    public static io.readout.jobs.pipeline.PipelineSpec pipelineSpec(HadoopInputs in, String root) {
+        String file = new Path(new Path(root), io.readout.jobs.pipeline.PipelineJob.CONFIG).toString();
         if (!in.exists(file)) {
-            return dirs;
+            return null;
         }
-        io.readout.jobs.pipeline.PipelineSpec spec = io.readout.jobs.pipeline.PipelineSpec.parse(
+        return io.readout.jobs.pipeline.PipelineSpec.parse(
                 new String(in.readAll(file, "ROOT"), java.nio.charset.StandardCharsets.UTF_8), file, List.of());
-        List<String> runs = io.readout.jobs.pipeline.PipelineJob.runs(spec);
-        String prefix = root.toUri().getPath() + "/";
-        return dirs.stream().filter(d -> runs.contains(d.toUri().getPath().substring(prefix.length()))).toList();
     }
 
     private static int rank(List<String> order, String value) {

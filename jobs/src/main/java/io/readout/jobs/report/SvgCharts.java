@@ -48,6 +48,14 @@ public final class SvgCharts {
     public record Bars(String name, String color, double[] values) {
     }
 
+    /**
+     * One bar per category at the mean, a whisker from mean − std to mean + std, and a dot per seed's value;
+     * NaN mean: no bar; NaN std: no whisker; {@code points[i]} the values of category i (may be empty) and
+     * {@code seeds[i]} their seeds.
+     */
+    public record ErrorBars(String name, String color, double[] mean, double[] std, double[][] points, long[][] seeds) {
+    }
+
     /** A line through (x[i], y[i]); a NaN y breaks the line. */
     public record Line(String name, String color, double[] x, double[] y) {
     }
@@ -111,6 +119,64 @@ public final class SvgCharts {
         }
         axes(b, xLabel, yLabel);
         return b.append("</svg>\n").toString();
+    }
+
+    /**
+     * Grouped bars of means over seeds, as {@link #barChart}, each with a whisker of ± one standard deviation
+     * (clipped to the axis, capped at both ends) and the seeds' values as dots spread across the bar.
+     */
+    public static String errorBarChart(List<String> categories, List<ErrorBars> series, String xLabel, String yLabel,
+                                       double yMax) {
+        Scale y = yScale(0, yMax);
+        StringBuilder b = open(yLabel + " by " + xLabel);
+        grid(b, y, ticks(0, yMax, 5));
+        double band = (plotRight() - plotLeft()) / Math.max(1, categories.size());
+        double barWidth = band * BAND_FILL / Math.max(1, series.size());
+        for (int i = 0; i < categories.size(); i++) {
+            double bandLeft = plotLeft() + i * band;
+            for (int j = 0; j < series.size(); j++) {
+                ErrorBars s = series.get(j);
+                double mean = i < s.mean().length ? s.mean()[i] : Double.NaN;
+                double std = i < s.std().length ? s.std()[i] : Double.NaN;
+                double x = bandLeft + band * (1 - BAND_FILL) / 2 + j * barWidth;
+                double centre = x + barWidth / 2;
+                String where = s.name() + ", " + categories.get(i);
+                if (Double.isNaN(mean)) {
+                    b.append(String.format(Locale.ROOT, "<text class=\"na\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                            + "–<title>%s</title></text>%n", centre, plotBottom() - 3, escape(where + ": none")));
+                    continue;
+                }
+                double top = y.map(clip(mean, yMax));
+                b.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        + "fill=\"%s\" fill-opacity=\"0.75\"><title>%s</title></rect>%n", x, top, barWidth,
+                        plotBottom() - top, s.color(), escape(where + ": " + value(mean)
+                                + (Double.isNaN(std) ? "" : " ± " + value(std)))));
+                if (!Double.isNaN(std)) {
+                    double hi = y.map(clip(mean + std, yMax));
+                    double lo = y.map(clip(mean - std, yMax));
+                    double cap = Math.min(8, barWidth / 3);
+                    b.append(String.format(Locale.ROOT, "<path class=\"whisker\" d=\"M%.1f,%.1fV%.1fM%.1f,%.1fH%.1fM%.1f,%.1fH%.1f\" "
+                            + "stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"><title>%s</title></path>%n",
+                            centre, hi, lo, centre - cap / 2, hi, centre + cap / 2, centre - cap / 2, lo, centre + cap / 2,
+                            escape(where + ": ± " + value(std))));
+                }
+                double[] points = i < s.points().length ? s.points()[i] : new double[0];
+                for (int k = 0; k < points.length; k++) {
+                    // Spread across the middle half of the bar, so equal values stay visible one by one.
+                    double px = points.length == 1 ? centre : centre - barWidth / 4 + k * (barWidth / 2) / (points.length - 1);
+                    b.append(String.format(Locale.ROOT, "<circle class=\"seed-point\" cx=\"%.1f\" cy=\"%.1f\" r=\"2\" "
+                            + "fill=\"#fff\" stroke=\"#222\"><title>%s</title></circle>%n", px, y.map(clip(points[k], yMax)),
+                            escape(where + ", seed " + s.seeds()[i][k] + ": " + value(points[k]))));
+                }
+            }
+            text(b, bandLeft + band / 2, plotBottom() + 14, "middle", categories.get(i), "tick");
+        }
+        axes(b, xLabel, yLabel);
+        return b.append("</svg>\n").toString();
+    }
+
+    private static double clip(double v, double yMax) {
+        return Math.min(Math.max(v, 0), yMax);
     }
 
     /** Lines over a shared x axis (integers: epochs), y from {@code yMin} to {@code yMax}. */

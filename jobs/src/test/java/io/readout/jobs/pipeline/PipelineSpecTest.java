@@ -66,8 +66,8 @@ class PipelineSpecTest {
 
     @Test
     void badConfigsNameTheKey() {
-        assertEquals("p.json: unknown key 'studnets' (known: root, seed, data, prepare, train, teacher, teacher_probs,"
-                + " students, methods, evaluate, report, retrain)", bad("{\"root\": \"r\", \"studnets\": {}}"));
+        assertEquals("p.json: unknown key 'studnets' (known: root, seed, seeds, data_seed, data, prepare, train, teacher,"
+                + " teacher_probs, students, methods, evaluate, report, retrain)", bad("{\"root\": \"r\", \"studnets\": {}}"));
         assertEquals("p.json: no root folder (set \"root\" or pass --root)", bad("{\"prepare\": {\"dataset\": \"x\"}}"));
         assertEquals("p.json: neither data (a prepared table) nor a prepare section", bad("{\"root\": \"r\"}"));
         assertEquals("p.json: students.methods: unknown method 'gdro' (known: erm, kd, jtt, dedier, sifer)",
@@ -134,5 +134,122 @@ class PipelineSpecTest {
     void prepareInputsAreTheRawFolders() {
         PipelineSpec s = spec("prepare.dataset=dominoes", "prepare.mnist=/m", "prepare.fashion=/f");
         assertEquals(List.of("/m", "/f"), StagePlan.of(s, "/r").get(0).inputs());
+    }
+
+    @Test
+    void aSeedListComesFromTheConfigOrFromSetAndNullRemovesAKey() {
+        PipelineSpec single = spec();
+        assertFalse(single.hasSeedList());
+        assertEquals(List.of(3L), single.seeds());
+        assertNull(single.dataSeed());
+
+        PipelineSpec list = spec("seed=null", "seeds=0,1,2", "data_seed=7");
+        assertTrue(list.hasSeedList());
+        assertEquals(List.of(0L, 1L, 2L), list.seeds());
+        assertEquals(7L, list.dataSeed());
+        assertFalse(list.toJson().containsKey("seed"), "=null takes the key out");
+        assertEquals(List.of(5L, 2L), PipelineSpec.parse(CONFIG.replace("\"seed\": 3", "\"seeds\": [5, 2]"), "p.json",
+                List.of()).seeds());
+        assertEquals(List.of(4L), spec("seed=null", "seeds=4").seeds());
+    }
+
+    @Test
+    void badSeedListsAreRefusedNamingTheKey() {
+        assertEquals("p.json: seed and seeds: give one (seed: one seed; seeds: a list of them)",
+                bad(CONFIG, "seeds=0,1"));
+        String noSeed = CONFIG.replace("\"seed\": 3,", "");
+        assertEquals("p.json: seeds: the list is empty; give at least one seed", bad(noSeed.replace("\"root\": \"/r\"",
+                "\"root\": \"/r\", \"seeds\": []")));
+        assertEquals("p.json: seeds: seed 1 is given twice", bad(noSeed, "seeds=0,1,1"));
+        assertEquals("p.json: seeds: seed -2 is negative", bad(noSeed, "seeds=0,-2"));
+        assertEquals("p.json: seeds must be a list of integers, got 0,x", bad(noSeed, "seeds=0,x"));
+        assertEquals("p.json: seeds must be a list of integers, got [0, 1.5]",
+                bad(noSeed.replace("\"root\": \"/r\"", "\"root\": \"/r\", \"seeds\": [0, 1.5]")));
+        assertEquals("p.json: data_seed must be an integer >= 0, got -1", bad(CONFIG, "data_seed=-1"));
+        assertEquals("p.json: data_seed must be an integer >= 0, got x", bad(CONFIG, "data_seed=x"));
+        assertEquals("p.json: data_seed: the data is already prepared (data), there is no prepare stage to seed",
+                bad(CONFIG, "data_seed=1", "data=/prepared"));
+        assertEquals("--seeds: seed 2 is given twice",
+                assertThrows(BadInputException.class, () -> PipelineSpec.checkSeeds(List.of(2L, 2L), "--seeds"))
+                        .getMessage());
+    }
+
+    private static List<String> names(List<Stage> stages) {
+        return stages.stream().map(Stage::name).toList();
+    }
+
+    private static Map<String, Stage> byName(List<Stage> stages) {
+        Map<String, Stage> m = new java.util.HashMap<>();
+        stages.forEach(s -> m.put(s.name(), s));
+        return m;
+    }
+
+    @Test
+    void aSeedListRunsEachSeedUnderItsFolderThenTheAggregateAndOneReport() {
+        List<Stage> stages = StagePlan.of(spec("seed=null", "seeds=4,1", "students.methods=erm,kd"), "/r");
+        List<String> perSeed = List.of("prepare", "teacher", "teacher-probs", "students/erm", "students/kd",
+                "evaluate/teacher", "evaluate/students/erm", "evaluate/students/kd");
+        List<String> expected = new java.util.ArrayList<>();
+        perSeed.forEach(n -> expected.add("seed=4/" + n));
+        perSeed.forEach(n -> expected.add("seed=1/" + n));
+        expected.addAll(List.of("aggregate", "report"));
+        assertEquals(expected, names(stages));
+        Map<String, Stage> s = byName(stages);
+        // Each seed prepares its own data with its own seed, and every run of that seed takes it.
+        assertEquals(List.of("prepare", "--dataset=synthetic", "--n-train=200", "--out=/r/seed=1/data", "--seed=1"),
+                s.get("seed=1/prepare").commands().get(0));
+        assertEquals(List.of("train", "--method=kd", "--arch=student", "--epochs=2", "--lr=0.01", "--temperature=4",
+                "--batch=32", "--data=/r/seed=1/data", "--out=/r/seed=1/students/kd", "--seed=1",
+                "--teacher=/r/seed=1/teacher", "--teacher-probs=/r/seed=1/teacher-probs"),
+                s.get("seed=1/students/kd").commands().get(0));
+        assertEquals(List.of("seed=1/prepare", "seed=1/teacher", "seed=1/teacher-probs"), s.get("seed=1/students/kd").upstream());
+        assertEquals(List.of("evaluate", "--run=/r/seed=4/teacher", "--data=/r/seed=4/data", "--split=all"),
+                s.get("seed=4/evaluate/teacher").commands().get(0));
+        // Records: each seed's under its own stages/, the shared ones under the root's.
+        assertEquals("seed=4", s.get("seed=4/students/erm").scope());
+        assertEquals("seed=4/stages/students-erm.json", s.get("seed=4/students/erm").recordPath());
+        assertEquals("stages/aggregate.json", s.get("aggregate").recordPath());
+        // The aggregate's hash covers the seed list (its command) and every seed's evaluations (upstream).
+        Stage aggregate = s.get("aggregate");
+        assertEquals(List.of(List.of("aggregate", "/r", "--seeds=4,1")), aggregate.commands());
+        assertEquals(Stage.Kind.AGGREGATE, aggregate.kind());
+        assertEquals("/r/aggregate", aggregate.output());
+        assertEquals(names(stages).stream().filter(n -> n.contains("/evaluate/")).toList(), aggregate.upstream());
+        assertEquals(6, aggregate.upstream().size());
+        assertEquals(List.of("report", "/r"), s.get("report").commands().get(0));
+        assertEquals("aggregate", s.get("report").upstream().get(0));
+        assertEquals(7, s.get("report").upstream().size());
+    }
+
+    @Test
+    void dataSeedPreparesOnceForEverySeedAndPreparedDataIsShared() {
+        List<Stage> shared = StagePlan.of(spec("seed=null", "seeds=0,1", "students.methods=erm", "data_seed=9",
+                "report=false"), "/r");
+        assertEquals(List.of("prepare", "seed=0/teacher", "seed=0/students/erm", "seed=0/evaluate/teacher",
+                "seed=0/evaluate/students/erm", "seed=1/teacher", "seed=1/students/erm", "seed=1/evaluate/teacher",
+                "seed=1/evaluate/students/erm", "aggregate"), names(shared));
+        Map<String, Stage> s = byName(shared);
+        assertEquals(List.of("prepare", "--dataset=synthetic", "--n-train=200", "--out=/r/data", "--seed=9"),
+                s.get("prepare").commands().get(0));
+        assertEquals("stages/prepare.json", s.get("prepare").recordPath());
+        assertEquals(List.of("train", "--method=erm", "--arch=student", "--epochs=2", "--lr=0.01", "--batch=32",
+                "--data=/r/data", "--out=/r/seed=1/students/erm", "--seed=1"), s.get("seed=1/students/erm").commands().get(0));
+        assertEquals(List.of("prepare"), s.get("seed=1/teacher").upstream());
+
+        List<Stage> prepared = StagePlan.of(spec("seed=null", "seeds=0,1", "students.methods=erm", "data=/d",
+                "report=false"), "/r");
+        assertEquals(List.of("seed=0/teacher", "seed=0/students/erm", "seed=0/evaluate/teacher",
+                "seed=0/evaluate/students/erm", "seed=1/teacher", "seed=1/students/erm", "seed=1/evaluate/teacher",
+                "seed=1/evaluate/students/erm", "aggregate"), names(prepared));
+        assertEquals(List.of("/d"), byName(prepared).get("seed=1/students/erm").inputs());
+        assertTrue(byName(prepared).get("seed=1/students/erm").commands().get(0).contains("--data=/d"));
+
+        // One seed without a list keeps the single-seed layout; data_seed then seeds its prepare alone.
+        List<Stage> single = StagePlan.of(spec("data_seed=9", "students.methods=erm"), "/r");
+        assertEquals(List.of("prepare", "teacher", "students/erm", "evaluate/teacher", "evaluate/students/erm",
+                "report"), names(single));
+        assertEquals("--seed=9", single.get(0).commands().get(0).get(4));
+        assertEquals("--seed=3", single.get(1).commands().get(0).get(7));
+        assertEquals("stages/teacher.json", single.get(1).recordPath());
     }
 }

@@ -153,4 +153,25 @@ class SvgChartsTest {
         }
         return n;
     }
+
+    @Test
+    void errorBarsWhiskersAndSeedDotsSitOnTheMean() {
+        String svg = SvgCharts.errorBarChart(List.of("average", "worst-group"), List.of(new SvgCharts.ErrorBars("erm",
+                "#123456", new double[] {0.5, Double.NaN}, new double[] {0.25, Double.NaN},
+                new double[][] {{0.25, 0.75}, {}}, new long[][] {{0, 1}, {}})), "accuracy", "test accuracy", 1);
+        List<double[]> bars = bars(svg);
+        assertEquals(1, bars.size(), "no bar without a mean");
+        // as one series of bars: band 208, bar 166.4 wide from 68.8, centre 152; 0.5 at y 106
+        assertBar(bars.get(0), 68.8, 106, 166.4, 90);
+        // whisker 0.25 to 0.75: y 151 to 61, caps 8 wide about the centre
+        assertTrue(svg.contains("<path class=\"whisker\" d=\"M152.0,61.0V151.0M148.0,61.0H156.0M148.0,151.0H156.0\""),
+                svg);
+        assertTrue(svg.contains("<title>erm, average: 0.5000 ± 0.2500</title>"), svg);
+        // the dots across the middle half of the bar: 152 ∓ 41.6
+        assertTrue(svg.contains("<circle class=\"seed-point\" cx=\"110.4\" cy=\"151.0\""), svg);
+        assertTrue(svg.contains("<circle class=\"seed-point\" cx=\"193.6\" cy=\"61.0\""), svg);
+        assertTrue(svg.contains("<title>erm, average, seed 1: 0.7500</title>"), svg);
+        assertTrue(svg.contains("<title>erm, worst-group: none</title>"), svg);
+        assertEquals(1, svg.split("class=\"whisker\"", -1).length - 1);
+    }
 }

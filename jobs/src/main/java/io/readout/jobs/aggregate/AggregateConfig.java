@@ -1,0 +1,33 @@
+package io.readout.jobs.aggregate;
+
+import io.readout.common.BadInputException;
+import io.readout.jobs.pipeline.PipelineSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code readout aggregate}: the pipeline root (its {@code pipeline.json} gives the runs) and the seeds
+ * whose {@code ROOT/seed=S/} folders are aggregated; null seeds: those of {@code pipeline.json}.
+ */
+public record AggregateConfig(String root, List<Long> seeds) {
+
+    /** Checks every field; returns this. */
+    public AggregateConfig validate() {
+        if (root == null || root.isBlank()) {
+            throw new BadInputException("ROOT: give the pipeline root folder");
+        }
+        if (seeds != null) {
+            PipelineSpec.checkSeeds(seeds, "--seeds");
+        }
+        return this;
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("root", root);
+        m.put("seeds", seeds);
+        return m;
+    }
+}

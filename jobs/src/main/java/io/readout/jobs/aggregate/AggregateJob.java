@@ -1,0 +1,236 @@
+package io.readout.jobs.aggregate;
+
+import io.readout.common.BadInputException;
+import io.readout.common.Json;
+import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.pipeline.MethodsTable;
+import io.readout.jobs.pipeline.PipelineJob;
+import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.pipeline.StagePlan;
+import io.readout.jobs.run.RunDir;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Seq;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
+
+/**
+ * {@code readout aggregate ROOT}: every seed's figures of a pipeline run with a seed list, summarised over
+ * the seeds. Stages: read each seed's {@code seed=S/<run>/metrics/<split>.json} and
+ * {@code metrics/best/<split>.json} on the driver (tiny files; a missing or malformed one is bad input naming
+ * it) into a DataFrame of (run, model, split, metric, seed, value) → Spark SQL groups it by run, model, split
+ * and metric, each group's values sorted by seed, and {@link SeedSummary} gives mean, std, min, max and n
+ * (sorted, so the sums and the files are the same on every run) → the same for the paired differences
+ * against the baselines ({@link SeedFigures#BASELINES}), joined by model, split and metric and paired by
+ * seed → write {@value StagePlan#AGGREGATE_DIR}/ through {@link AtomicOutput}: Parquet tables
+ * {@value AggregateFiles#SEEDS_TABLE}/ and {@value AggregateFiles#METHODS_TABLE}/, and
+ * {@value AggregateFiles#METHODS_JSON} and {@value AggregateFiles#PAIRED_JSON} ({@link AggregateFiles}).
+ */
+public final class AggregateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
+    private static final List<String> KEYS = List.of("run", "model", "split", "metric");
+    static final StructType SEEDS_SCHEMA = new StructType()
+            .add("run", DataTypes.StringType, false)
+            .add("model", DataTypes.StringType, false)
+            .add("split", DataTypes.StringType, false)
+            .add("metric", DataTypes.StringType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("value", DataTypes.DoubleType, false);
+    private static final StructType SUMMARY = new StructType()
+            .add("mean", DataTypes.DoubleType, false)
+            .add("std", DataTypes.DoubleType, true)
+            .add("min", DataTypes.DoubleType, false)
+            .add("max", DataTypes.DoubleType, false)
+            .add("n", DataTypes.LongType, false);
+
+    /** What was aggregated and where it was written. */
+    public record Result(List<Long> seeds, AggregateFiles.Aggregate aggregate, String dir) {
+    }
+
+    private AggregateJob() {
+    }
+
+    public static Result run(SparkSession spark, AggregateConfig config) {
+        config.validate();
+        LOG.info("aggregate: {}", config.describe());
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        RunDir root = RunDir.open(conf, config.root(), "ROOT");
+        PipelineSpec spec = spec(root);
+        List<Long> seeds = config.seeds() != null ? config.seeds() : spec.seeds();
+        List<String> runs = new ArrayList<>();
+        Dataset<Row> perSeed = spark.createDataFrame(figures(conf, root, seeds, PipelineJob.runs(spec), runs),
+                SEEDS_SCHEMA);
+        Dataset<Row> grouped = perSeed.groupBy(KEYS.stream().map(org.apache.spark.sql.functions::col)
+                        .toArray(Column[]::new))
+                .agg(array_sort(collect_list(struct(col("seed"), col("value")))).as("values"));
+        Dataset<Row> methods = summarised(grouped.select(col("run"), col("model"), col("split"), col("metric"),
+                summaryOf().apply(col("values")).as("s")))
+                .orderBy(rank("run", runs), rank("model", SeedFigures.MODELS), rank("split", SeedFigures.SPLITS),
+                        rank("metric", SeedFigures.METRICS));
+        Dataset<Row> baselines = grouped.filter(col("run").isin(SeedFigures.BASELINES.toArray()))
+                .select(col("run").as("baseline"), col("model").as("b_model"), col("split").as("b_split"),
+                        col("metric").as("b_metric"), col("values").as("b_values"));
+        Dataset<Row> paired = summarised(grouped.join(baselines, col("model").equalTo(col("b_model"))
+                        .and(col("split").equalTo(col("b_split"))).and(col("metric").equalTo(col("b_metric"))))
+                .filter(col("run").notEqual(col("baseline")))
+                .select(col("run"), col("baseline"), col("model"), col("split"), col("metric"),
+                        pairedOf().apply(col("values"), col("b_values")).as("s"))
+                .filter(col("s").isNotNull()))
+                .orderBy(rank("baseline", SeedFigures.BASELINES), rank("run", runs), rank("model", SeedFigures.MODELS),
+                        rank("split", SeedFigures.SPLITS), rank("metric", SeedFigures.METRICS));
+
+        List<AggregateFiles.Method> methodList = new ArrayList<>();
+        for (Row r : methods.collectAsList()) {
+            methodList.add(new AggregateFiles.Method(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+                    summary(r, 4)));
+        }
+        List<AggregateFiles.Paired> pairedList = new ArrayList<>();
+        for (Row r : paired.collectAsList()) {
+            pairedList.add(new AggregateFiles.Paired(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+                    r.getString(4), summary(r, 5)));
+        }
+        try (AtomicOutput out = AtomicOutput.begin(conf, HadoopInputs.child(root.dir(), StagePlan.AGGREGATE_DIR), true,
+                "ROOT")) {
+            // One file per table, rows in the table's order: the same seeds give the same rows.
+            perSeed.orderBy(rank("run", runs), rank("model", SeedFigures.MODELS), rank("split", SeedFigures.SPLITS),
+                            rank("metric", SeedFigures.METRICS), col("seed"))
+                    .coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.SEEDS_TABLE));
+            methods.coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.METHODS_TABLE));
+            out.writeText(AggregateFiles.METHODS_JSON, Json.write(AggregateFiles.methodsJson(methodList)));
+            out.writeText(AggregateFiles.PAIRED_JSON, Json.write(AggregateFiles.pairedJson(pairedList)));
+            out.commit();
+            LOG.info("aggregate: {} figures of {} runs over seeds {} in {}", methodList.size(), runs.size(), seeds,
+                    out.out());
+            return new Result(List.copyOf(seeds), new AggregateFiles.Aggregate(List.copyOf(methodList),
+                    List.copyOf(pairedList)), HadoopInputs.display(new Path(out.out())));
+        }
+    }
+
+    /** The root's pipeline.json, which must give a seed list. */
+    private static PipelineSpec spec(RunDir root) {
+        if (!root.exists(PipelineJob.CONFIG)) {
+            throw new BadInputException("ROOT " + HadoopInputs.display(new Path(root.dir())) + ": no "
+                    + PipelineJob.CONFIG + " (aggregate reads the root of a readout pipeline run with seeds)");
+        }
+        String where = HadoopInputs.display(new Path(root.path(PipelineJob.CONFIG)));
+        PipelineSpec spec = PipelineSpec.parse(root.readText(PipelineJob.CONFIG), where, List.of());
+        if (!spec.hasSeedList()) {
+            throw new BadInputException(where + ": no seed list (seeds): nothing to aggregate over seeds");
+        }
+        return spec;
+    }
+
+    /**
+     * Every figure of every seed's runs, seed by seed, as rows of {@link #SEEDS_SCHEMA}; {@code labels} receives
+     * the runs' names in the table's order.
+     */
+    private static List<Row> figures(Configuration conf, RunDir root, List<Long> seeds, List<String> folders,
+                                     List<String> labels) {
+        List<Row> rows = new ArrayList<>();
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (long seed : seeds) {
+            String seedRoot = HadoopInputs.child(root.dir(), StagePlan.seedDir(seed));
+            Map<String, String> label = MethodsTable.labels(conf, seedRoot, folders);
+            for (String folder : folders) {
+                RunDir run = new RunDir(conf, HadoopInputs.child(seedRoot, folder));
+                names.add(label.get(folder));
+                for (String model : SeedFigures.MODELS) {
+                    for (String split : SeedFigures.SPLITS) {
+                        String file = SeedFigures.file(model, split);
+                        String where = HadoopInputs.display(new Path(run.path(file)));
+                        if (!run.exists(file)) {
+                            throw new BadInputException(where + ": missing; evaluate seed " + seed + "'s " + folder
+                                    + " first");
+                        }
+                        SeedFigures.of(Json.readObject(run.readText(file), where), where).forEach((metric, value) ->
+                                rows.add(RowFactory.create(label.get(folder), model, split, metric, seed, value)));
+                    }
+                }
+            }
+        }
+        labels.addAll(names);
+        return rows;
+    }
+
+    /** (keys..., s: struct) → (keys..., mean, std, min, max, n). */
+    private static Dataset<Row> summarised(Dataset<Row> withSummary) {
+        List<Column> columns = new ArrayList<>();
+        for (String c : withSummary.columns()) {
+            if (!c.equals("s")) {
+                columns.add(col(c));
+            }
+        }
+        for (String f : SUMMARY.fieldNames()) {
+            columns.add(col("s." + f).as(f));
+        }
+        return withSummary.select(columns.toArray(Column[]::new));
+    }
+
+    /** A column's position in {@code order} (1-based): sorts names as the tables list them. */
+    private static Column rank(String column, List<String> order) {
+        return array_position(array(order.stream().map(o -> lit(o)).toArray(Column[]::new)), col(column));
+    }
+
+    /** values: array&lt;struct&lt;seed, value&gt;&gt; sorted by seed → the summary struct. */
+    private static UserDefinedFunction summaryOf() {
+        return udf((UDF1<Seq<Row>, Row>) values -> row(SeedSummary.of(values(values))), SUMMARY);
+    }
+
+    /** (run's values, baseline's values) → the summary of run − baseline paired by seed, null without a common seed. */
+    private static UserDefinedFunction pairedOf() {
+        return udf((UDF2<Seq<Row>, Seq<Row>, Row>) (run, baseline) -> {
+            SeedSummary s = SeedSummary.paired(seeds(run), values(run), seeds(baseline), values(baseline));
+            return s == null ? null : row(s);
+        }, SUMMARY);
+    }
+
+    private static double[] values(Seq<Row> rows) {
+        double[] v = new double[rows.length()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rows.apply(i).getDouble(1);
+        }
+        return v;
+    }
+
+    private static long[] seeds(Seq<Row> rows) {
+        long[] s = new long[rows.length()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = rows.apply(i).getLong(0);
+        }
+        return s;
+    }
+
+    private static Row row(SeedSummary s) {
+        return RowFactory.create(s.mean(), s.std(), s.min(), s.max(), s.n());
+    }
+
+    private static SeedSummary summary(Row r, int from) {
+        return new SeedSummary(r.getDouble(from), r.isNullAt(from + 1) ? null : r.getDouble(from + 1),
+                r.getDouble(from + 2), r.getDouble(from + 3), r.getLong(from + 4));
+    }
+}
