@@ -22,6 +22,12 @@ import java.util.Map;
 public final class AggregateFiles {
     public static final String METHODS_JSON = "methods.json";
     public static final String PAIRED_JSON = "paired.json";
+    /**
+     * methods.json and paired.json under a header that says what was measured and where (dataset, rho, the
+     * students' epochs, seeds, cpu, the command that reproduces it): the file docs/bench/results/ keeps of a
+     * benchmark, read by {@code readout bench tables}.
+     */
+    public static final String RESULTS_JSON = "results.json";
     /** Parquet: run, model, split, metric, seed, value. */
     public static final String SEEDS_TABLE = "seeds";
     /** Parquet: run, model, split, metric, mean, std, min, max, n. */

@@ -2,6 +2,8 @@ package io.readout.jobs.aggregate;
 
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.common.MachineCpu;
+import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
 import io.readout.jobs.pipeline.MethodsTable;
@@ -25,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.Seq;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -123,12 +127,45 @@ public final class AggregateJob {
             methods.coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.METHODS_TABLE));
             out.writeText(AggregateFiles.METHODS_JSON, Json.write(AggregateFiles.methodsJson(methodList)));
             out.writeText(AggregateFiles.PAIRED_JSON, Json.write(AggregateFiles.pairedJson(pairedList)));
+            out.writeText(AggregateFiles.RESULTS_JSON, Json.write(results(conf, root, spec, seeds,
+                    AggregateFiles.methodsJson(methodList), AggregateFiles.pairedJson(pairedList))));
             out.commit();
             LOG.info("aggregate: {} figures of {} runs over seeds {} in {}", methodList.size(), runs.size(), seeds,
                     out.out());
             return new Result(List.copyOf(seeds), new AggregateFiles.Aggregate(List.copyOf(methodList),
                     List.copyOf(pairedList)), HadoopInputs.display(new Path(out.out())));
         }
+    }
+
+    /**
+     * {@value AggregateFiles#RESULTS_JSON}: the dataset's name and rho (null when it has none) from the first seed's
+     * data, the epochs of its first student (the teacher's when there is none), the seeds, this machine's cpu,
+     * the command that reruns the pipeline as run ({@code ROOT/pipeline.json} holds its config), and the figures.
+     */
+    private static Map<String, Object> results(Configuration conf, RunDir root, PipelineSpec spec, List<Long> seeds,
+                                               List<Map<String, Object>> methods, List<Map<String, Object>> paired) {
+        String seedRoot = HadoopInputs.child(root.dir(), StagePlan.seedDir(seeds.get(0)));
+        List<String> folders = PipelineJob.runs(spec);
+        String run = folders.stream().filter(f -> f.startsWith("students/")).findFirst().orElse(folders.get(0));
+        RunDir first = new RunDir(conf, HadoopInputs.child(seedRoot, run));
+        String configWhere = HadoopInputs.display(new Path(first.path(RunDir.CONFIG)));
+        Map<String, Object> trained = Json.readObject(first.readText(RunDir.CONFIG), configWhere);
+        String data = String.valueOf(trained.get("data"));
+        String datasetJson = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
+        Map<String, Object> dataset = Json.readObject(new String(new HadoopInputs(conf).readAll(datasetJson, "data"),
+                StandardCharsets.UTF_8), datasetJson);
+        Object source = dataset.get("source");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", dataset.get("name"));
+        m.put("rho", source instanceof Map<?, ?> s ? s.get("rho") : null);
+        m.put("epochs", trained.get("epochs"));
+        m.put("seeds", seeds);
+        m.put("cpu", MachineCpu.current().toJson());
+        m.put("command", "readout pipeline --config " + HadoopInputs.display(new Path(root.path(PipelineJob.CONFIG)))
+                + " --seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
+        m.put("methods", methods);
+        m.put("paired", paired);
+        return m;
     }
 
     /** The root's pipeline.json, which must give a seed list. */

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every table renderer on small results files written by hand, against tables worked out by hand. */
 class BenchTableRenderersTest {
@@ -222,6 +223,35 @@ class BenchTableRenderersTest {
                 |---|---|---|---|---|---|---|---|---|
                 | `sweep.json` | 3 of 4 | 0002 | 20 | block2 | 4 | 0.813 | 0.9032 | 0.790 |
                 """, table(new SweepWinnerTable(), "sweep-winner files=sweep.json"));
+    }
+
+    @Test
+    void sweepsOverSeedsOneRowPerGroupAcrossFiles() throws IOException {
+        write("before.json", seeds("{\"workers\": 2, \"batch-scope\": \"worker\"}", 3, 0.1, 0.02));
+        write("after.json", seeds("{\"workers\": 2}", 1, 0.8, null));
+        assertEquals("""
+                | file | workers | batch-scope | seeds | val avg | val WGA | test avg | test WGA | test WGA (selected epoch) |
+                |---|---|---|---|---|---|---|---|---|
+                | `before.json` | 2 | worker | 3 | 0.900 ± 0.010 | 0.100 ± 0.020 | 0.900 ± 0.010 | 0.100 ± 0.020 | 0.500 ± 0.010 |
+                | `after.json` | 2 | | 1 | 0.900 | 0.800 | 0.900 | 0.800 | 0.500 |
+                """, table(new SweepSeedsTable(), "sweep-seeds files=before.json,after.json"));
+        write("no-seeds.json", "{\"cpu\": " + CPU + ", \"by_seed\": []}");
+        assertTrue(bad(new SweepSeedsTable(), "sweep-seeds files=no-seeds.json").contains("by_seed"));
+    }
+
+    /** A sweep.json whose one group has the given final WGA (mean, std) and fixed other figures. */
+    private static String seeds(String values, int n, double wga, Double wgaStd) {
+        String fixedStd = n > 1 ? "0.01" : "null";
+        String stat = "{\"mean\": %s, \"std\": %s, \"min\": 0, \"max\": 1}";
+        String other = stat.formatted("0.9", fixedStd);
+        String w = stat.formatted(String.valueOf(wga), wgaStd == null ? "null" : String.valueOf(wgaStd));
+        String split = "{\"accuracy\": %s, \"worst_group_accuracy\": %s, \"group_mean_accuracy\": %s}";
+        String last = split.formatted(other, w, other);
+        String best = split.formatted(other, stat.formatted("0.5", fixedStd), other);
+        return """
+                {"cpu": %s, "by_seed": [{"values": %s, "n": %d, "seeds": [0], "trials": [0],
+                 "best": {"val": %s, "test": %s}, "final": {"val": %s, "test": %s}}]}""".formatted(CPU, values, n, best,
+                best, last, last);
     }
 
     @Test
