@@ -18,13 +18,16 @@ import java.util.List;
  *                           oneDNN uses): the task's cores, {@code spark.task.cpus}, so the cores are not
  *                           oversubscribed
  * @param rngSeed            seed of dl4j-spark's split of each fit's data into averaging rounds
+ * @param adaptiveLrScale    the factor on the workers' adaptive learning rates ({@link BatchScope#adaptiveLrScale});
+ *                           the driver's network keeps its own
  * @param exportDir          export mode: the folder under which minibatches are written (any Hadoop file
  *                           system URI that every executor can read); null for dl4j-spark's default,
  *                           {@code <hadoop.tmp.dir>/dl4j/}. Each fit writes to its own sub-folder, which
  *                           {@link TrainingMasters#deleteExports} removes.
  */
 public record AveragingConfig(int workers, int batchSizePerWorker, int averagingFrequency, String approach,
-                              int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir) implements java.io.Serializable {
+                              int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir,
+                              double adaptiveLrScale) implements java.io.Serializable {
     public static final String EXPORT = "export";
     public static final String DIRECT = "direct";
     public static final List<String> APPROACHES = List.of(EXPORT, DIRECT);
@@ -45,9 +48,19 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
         if (threadsPerTask < 1) {
             throw new BadInputException("threads per task " + threadsPerTask + " must be at least 1");
         }
+        if (!(adaptiveLrScale > 0) || Double.isInfinite(adaptiveLrScale)) {
+            throw new IllegalArgumentException("adaptive learning-rate factor " + adaptiveLrScale);
+        }
         if (prefetchBatches < 0) {
             throw new BadInputException("--prefetch " + prefetchBatches + " must be zero or positive");
         }
+    }
+
+    /** Workers on the configured learning rates. */
+    public AveragingConfig(int workers, int batchSizePerWorker, int averagingFrequency, String approach,
+                           int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir) {
+        this(workers, batchSizePerWorker, averagingFrequency, approach, prefetchBatches, threadsPerTask, rngSeed,
+                exportDir, 1.0);
     }
 
     /** The defaults of {@link TrainingMasters} for a worker count, batch size and seed. */

@@ -12,8 +12,11 @@ import java.util.Locale;
  *   <li>{@link #GLOBAL} (the default): the examples of one optimizer step across all workers, as a single
  *       process counts them. Each worker fits minibatches of {@code batch / W} (rounded, at least 1), so every
  *       worker takes as many optimizer steps per epoch as a single process does, and averaging W workers'
- *       K-step displacements moves the model about as far as K sequential steps on W times the data: an
- *       epoch makes a sequential epoch's progress at any worker count, for the same work.</li>
+ *       K-step displacements moves the model about as far as K sequential steps on the whole batch: an epoch
+ *       makes a sequential epoch's progress at any worker count, for the same work. Adaptive updaters (Adam)
+ *       take √(batch / worker batch) times their learning rate on the workers
+ *       ({@link io.readout.common.nets.AdaptiveRates}: their second-moment estimate sees a smaller batch's
+ *       noise).</li>
  *   <li>{@link #WORKER}: each worker fits minibatches of {@code batch} (dl4j-spark's convention). A round
  *       then moves the model about as far as one worker's K steps, so an epoch over W workers takes about 1/W
  *       of a sequential epoch's optimizer steps: small data underfit at the epochs one process needs
@@ -38,6 +41,14 @@ public enum BatchScope {
     /** The name on the command line and in config.json. */
     public String flag() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The factor on the workers' adaptive learning rates: √(batch / worker batch) for a global batch (the square
+     * root of how much noisier a worker's gradient is than the whole batch's), 1 for a worker batch.
+     */
+    public double adaptiveLrScale(int batch, int workers) {
+        return this == WORKER ? 1.0 : Math.sqrt(batch / (double) workerBatch(batch, workers));
     }
 
     /** The minibatch each of {@code workers} workers fits for a {@code batch} of this scope. */

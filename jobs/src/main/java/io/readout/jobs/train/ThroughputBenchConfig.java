@@ -71,7 +71,8 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
      */
     public AveragingConfig averaging(int resolvedWorkers, int threadsPerTask) {
         return new AveragingConfig(resolvedWorkers, BatchScope.GLOBAL.workerBatch(batch, resolvedWorkers),
-                averagingFrequency, approach, prefetch, threadsPerTask, seed, null);
+                averagingFrequency, approach, prefetch, threadsPerTask, seed, null,
+                BatchScope.GLOBAL.adaptiveLrScale(batch, resolvedWorkers));
     }
 
     public Map<String, Object> describe() {

@@ -198,7 +198,7 @@ public final class TrainJob {
         ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.workerBatch(workers),
                 config.averagingFrequency(), config.approach(), config.prefetch(),
                 TrainingMasters.threadsPerTask(spark.sparkContext()), Seeds.derive(config.seed(), "train/master/" + epoch),
-                export));
+                export, config.batchScope().adaptiveLrScale(config.batch(), workers)));
         try {
             SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);
             method.fit(sparkNet, train, copies, workers, epoch, Seeds.derive(config.seed(), "train/shuffle/" + epoch));

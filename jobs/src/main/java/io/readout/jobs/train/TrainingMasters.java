@@ -3,12 +3,14 @@ package io.readout.jobs.train;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
+import io.readout.common.nets.AdaptiveRates;
 import io.readout.jobs.spark.TaskGpu;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,6 +23,8 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
 import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.common.SplitPartitionsFunction;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -127,7 +131,7 @@ public final class TrainingMasters {
         if (c.exportDir() != null) {
             b.exportDirectory(c.exportDir());
         }
-        return new ReadoutTrainingMaster(b, c.threadsPerTask());
+        return new ReadoutTrainingMaster(b, c.threadsPerTask(), c.adaptiveLrScale());
     }
 
     /**
@@ -232,12 +236,14 @@ public final class TrainingMasters {
      */
     private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int threadsPerTask;
+        private final double adaptiveLrScale;
         /** Objects per partition of the RDD last counted by {@link #getTotalDataSetObjectCount}. */
         private long[] partitionCounts;
 
-        ReadoutTrainingMaster(Builder builder, int threadsPerTask) {
+        ReadoutTrainingMaster(Builder builder, int threadsPerTask, double adaptiveLrScale) {
             super(builder);
             this.threadsPerTask = threadsPerTask;
+            this.adaptiveLrScale = adaptiveLrScale;
         }
 
         /** The count of every partition, in the one job dl4j-spark runs to count them all. */
@@ -323,20 +329,23 @@ public final class TrainingMasters {
 
         @Override
         public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
-            ComputationGraphConfiguration driver = graph.getNetwork().getConfiguration();
-            Collection<TrainingHook> given = trainingHookList;
+            ComputationGraph net = graph.getNetwork();
+            ComputationGraphConfiguration driver = net.getConfiguration();
             List<TrainingHook> hooks = new ArrayList<>();
             hooks.add(new TaskKernels(threadsPerTask));
             hooks.add(new ResumeCounts(driver.getIterationCount(), driver.getEpochCount()));
-            if (given != null) {
-                hooks.addAll(given);
+            if (trainingHookList != null) {
+                hooks.addAll(trainingHookList);
             }
-            trainingHookList = hooks;
-            try {
-                return super.getWorkerInstance(graph);
-            } finally {
-                trainingHookList = given;
-            }
+            // As dl4j-spark's own, but the workers build their networks from a copy whose adaptive updaters take
+            // the averaging config's factor (AdaptiveRates); the driver's network keeps the configured rates.
+            Broadcast<NetBroadcastTuple> broadcast = graph.getSparkContext().broadcast(new NetBroadcastTuple(
+                    AdaptiveRates.scaled(driver, adaptiveLrScale), net.params(),
+                    net.getUpdater().getStateViewArray()));
+            WorkerConfiguration worker = new WorkerConfiguration(true, rddDataSetNumExamples, batchSizePerWorker,
+                    averagingFrequency, prefetchNumBatches, collectTrainingStats);
+            return new ParameterAveragingTrainingWorker(broadcast, saveUpdater, worker, hooks, listeners,
+                    getRouterProvider());
         }
 
         /** Null until the first export. */

@@ -18,6 +18,15 @@ class BatchScopeTest {
     }
 
     @Test
+    void adaptiveRatesGrowWithTheSquareRootOfTheBatchRatio() {
+        assertEquals(1.0, BatchScope.GLOBAL.adaptiveLrScale(64, 1), 0.0);
+        assertEquals(Math.sqrt(2), BatchScope.GLOBAL.adaptiveLrScale(64, 2), 1e-15);
+        assertEquals(Math.sqrt(64 / 21.0), BatchScope.GLOBAL.adaptiveLrScale(64, 3), 1e-15, "of the rounded batch");
+        assertEquals(Math.sqrt(8), BatchScope.GLOBAL.adaptiveLrScale(64, 8), 1e-15);
+        assertEquals(1.0, BatchScope.WORKER.adaptiveLrScale(64, 8), 0.0);
+    }
+
+    @Test
     void aWorkerBatchIsEachWorkers() {
         assertEquals(64, BatchScope.WORKER.workerBatch(64, 8));
     }

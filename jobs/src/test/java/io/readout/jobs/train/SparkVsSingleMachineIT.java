@@ -117,20 +117,39 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         assertSparkMatchesLocal("adam", 1e-3, 3, 16, 2, AveragingConfig.DIRECT, 2);
     }
 
+    /**
+     * A global batch split over two workers (B/2 each, as readout train does by default): the workers' Adam takes
+     * √2 times the configured rate, which the oracle's workers are built with; the driver's network keeps its own.
+     */
+    @Test
+    void workersTakeTheAdaptiveFactorAndTheDriverKeepsItsRate() {
+        double scale = BatchScope.GLOBAL.adaptiveLrScale(32, 2);
+        assertSparkMatchesLocal("adam", 1e-3, 2, 16, 3, AveragingConfig.DIRECT, 1, scale);
+    }
+
     private void assertSparkMatchesLocal(String updater, double lr, int workers, int batch, int averagingFrequency,
                                          String approach, int fits) {
+        assertSparkMatchesLocal(updater, lr, workers, batch, averagingFrequency, approach, fits, 1.0);
+    }
+
+    private void assertSparkMatchesLocal(String updater, double lr, int workers, int batch, int averagingFrequency,
+                                         String approach, int fits, double adaptiveLrScale) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         NetworkConfig config = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, table.numClasses(), updater, lr, 0,
                 SEED);
-        Path exportDir = data.resolve("export-" + updater + "-" + workers + "-" + approach);
+        Path exportDir = data.resolve("export-" + updater + "-" + workers + "-" + approach + "-" + adaptiveLrScale);
         AveragingConfig averaging = new AveragingConfig(workers, batch, averagingFrequency, approach, 0, 1, SEED,
-                exportDir.toUri().toString());
+                exportDir.toUri().toString(), adaptiveLrScale);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(averaging);
         LongAccumulator workerMinibatches = sc.sc().longAccumulator();
         LongAccumulator onFastKernels = sc.sc().longAccumulator();
         master.addHook(new RecordKernels(workerMinibatches, onFastKernels));
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, Networks.build(config), master);
-        ComputationGraph start = sparkNet.getNetwork().clone();
+        // The oracle's network: the same parameters (the same seed), its workers at the scaled rate.
+        ComputationGraph start = adaptiveLrScale == 1.0 ? sparkNet.getNetwork().clone()
+                : Networks.build(NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, table.numClasses(), updater,
+                        lr * adaptiveLrScale, 0, SEED));
+        assertEquals(0.0, start.params().sub(sparkNet.getNetwork().params()).amaxNumber().doubleValue(), 0.0);
         LocalParameterAveraging local = new LocalParameterAveraging(start, workers, averagingFrequency, SEED);
         // The oracle on as many native threads as each Spark task: oneDNN's reductions depend on the thread count.
         NativeKernels.limitThreads(averaging.threadsPerTask());
@@ -173,6 +192,8 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         double rtol = 4 * fits * (TRAIN_EXAMPLES / workers / batch) * RelativeTolerance.FLOAT_EPSILON;
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((layer, p) -> assertClose(p, actual.get(layer), rtol, "Spark vs local, " + layer));
+        assertEquals(lr, ((org.deeplearning4j.nn.conf.layers.BaseLayer) sparkNet.getNetwork().getLayer(Networks.CONV1)
+                .conf().getLayer()).getIUpdater().getLearningRate(0, 0), 0.0, "the driver's rate is the configured one");
         if (workers == 1) {
             snapshot(local.sequentialFit()).forEach((layer, p) ->
                     assertClose(p, actual.get(layer), rtol, "Spark vs a plain sequential fit, " + layer));
