@@ -1,5 +1,7 @@
 package io.readout.jobs.sweep;
 
+import io.readout.jobs.aggregate.SeedSummary;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,30 +72,14 @@ public final class SeedGroups {
         byModel.put(split, figures);
     }
 
-    /** mean, std (sample; null for n = 1), min, max of {@code v}. */
+    /** mean, std (sample; null for n = 1), min, max of {@code v}, summed in trial order ({@link SeedSummary}). */
     static Map<String, Object> stats(double[] v) {
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            sum += x;
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        double mean = sum / v.length;
-        Double std = null;
-        if (v.length > 1) {
-            double sq = 0;
-            for (double x : v) {
-                sq += (x - mean) * (x - mean);
-            }
-            std = Math.sqrt(sq / (v.length - 1));
-        }
+        SeedSummary s = SeedSummary.of(v);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mean", mean);
-        m.put("std", std);
-        m.put("min", min);
-        m.put("max", max);
+        m.put("mean", s.mean());
+        m.put("std", s.std());
+        m.put("min", s.min());
+        m.put("max", s.max());
         return m;
     }
 

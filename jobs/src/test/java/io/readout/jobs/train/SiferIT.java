@@ -1,17 +1,24 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.Seeds;
 import io.readout.common.nets.Networks;
+import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.Split;
+import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.CliRun;
 import io.readout.jobs.run.RunDir;
 import io.readout.jobs.sifer.SiferTraining;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 import java.io.ByteArrayOutputStream;
@@ -22,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,15 +43,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * forgetting steps the workers took in the history, none with {@code --forget-every 0}, a resume that ends
  * where the uninterrupted run ends, and bad flags refused in one line.
  *
- * <p>The forgetting schedule is exact here: 256 training examples in one shard are dealt 128 to each of
- * 2 workers (with two shards of odd sizes Spark's round-robin may deal 130 and 126), 4 minibatches of 32
- * per worker and epoch, fitted in 2 averaging rounds of 2 (K = 2); so a worker's steps in epoch e are its
- * network's iterations 4(e-1) … 4e-1, and it forgets before those divisible by --forget-every.
+ * <p>The forgetting schedule is exact here: the expected steps are worked out from where each example goes
+ * ({@link TrainingMasters#minibatchRdd}: 2 workers of batch 32 / 2) and how each epoch's rounds deal the
+ * minibatches ({@link LocalParameterAveraging#rounds}, K = 2): a worker's j-th step of a round is its network's
+ * iteration (the driver's count at the round's start) + j, and it forgets before those divisible by
+ * --forget-every; the driver's count moves on by K per round.
  */
 class SiferIT extends SharedSparkSession {
     private static final int N_TRAIN = 256;
     private static final int WORKERS = 2;
-    private static final int STEPS_PER_WORKER_AND_EPOCH = N_TRAIN / 32 / WORKERS;
+    private static final int BATCH = 32;
+    private static final int K = 2;
+    private static final long SEED = 5;
 
     @TempDir
     static Path tmp;
@@ -60,19 +71,36 @@ class SiferIT extends SharedSparkSession {
 
     private static String[] train(String arch, Path out, int epochs, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--method", "sifer", "--arch", arch, "--data", data,
-                "--out", out.toString(), "--epochs", String.valueOf(epochs), "--batch", "32", "--lr", "0.01",
-                "--workers", String.valueOf(WORKERS), "--averaging-frequency", "2", "--eval-batch", "64", "--seed", "5"));
+                "--out", out.toString(), "--epochs", String.valueOf(epochs), "--batch", String.valueOf(BATCH), "--lr",
+                "0.01", "--workers", String.valueOf(WORKERS), "--averaging-frequency", String.valueOf(K), "--eval-batch",
+                "64", "--seed", String.valueOf(SEED)));
         args.addAll(List.of(more));
         return args.toArray(new String[0]);
     }
 
-    /** Forgetting steps of epoch {@code e} (from 1) on all workers, forgetting every {@code k} steps. */
-    private static long expectedForgetSteps(int e, int k) {
-        long perWorker = 0;
-        for (int step = (e - 1) * STEPS_PER_WORKER_AND_EPOCH; step < e * STEPS_PER_WORKER_AND_EPOCH; step++) {
-            perWorker += step % k == 0 ? 1 : 0;
+    /** Forgetting steps of epochs 1 … {@code epochs} on all workers, forgetting every {@code k} steps. */
+    private static List<Long> expectedForgetSteps(int epochs, int k) {
+        ExamplesTable table = ExamplesTable.open(new HadoopInputs(spark.sparkContext().hadoopConfiguration()), data,
+                "--data");
+        Dataset<Row> train = table.split(spark, Split.TRAIN);
+        List<Long> out = new ArrayList<>();
+        long iteration = 0;
+        for (int e = 1; e <= epochs; e++) {
+            List<List<DataSet>> workers = TrainingMasters.minibatchRdd(train, table, WORKERS, BATCH / WORKERS,
+                    Seeds.derive(SEED, "train/shuffle/" + e)).glom().collect();
+            long roundSeed = new Random(Seeds.derive(SEED, "train/master/" + e)).nextLong();
+            long steps = 0;
+            for (List<List<DataSet>> round : LocalParameterAveraging.rounds(workers, WORKERS * K, K, roundSeed)) {
+                for (List<DataSet> worker : round) {
+                    for (int j = 0; j < Math.min(K, worker.size()); j++) {
+                        steps += (iteration + j) % k == 0 ? 1 : 0;
+                    }
+                }
+                iteration += K;
+            }
+            out.add(steps);
         }
-        return WORKERS * perWorker;
+        return out;
     }
 
     private static ComputationGraph model(Path run) {
@@ -86,12 +114,13 @@ class SiferIT extends SharedSparkSession {
         }
         List<Map<String, Object>> history = RunHistory.epochs(run);
         assertEquals(epochs, history.size());
+        List<Long> expected = forgetEvery == 0 ? List.of() : expectedForgetSteps(epochs, forgetEvery);
         for (int e = 1; e <= epochs; e++) {
             Map<String, Object> entry = history.get(e - 1);
             double aux = ((Number) entry.get(SiferTraining.VAL_AUX_ACCURACY)).doubleValue();
             assertTrue(aux >= 0 && aux <= 1, entry.toString());
             long steps = ((Number) entry.get(SiferTraining.FORGET_STEPS)).longValue();
-            assertEquals(forgetEvery == 0 ? 0 : expectedForgetSteps(e, forgetEvery), steps, "epoch " + e);
+            assertEquals(forgetEvery == 0 ? 0 : expected.get(e - 1), steps, "epoch " + e);
             if (steps == 0) {
                 assertNull(entry.get(SiferTraining.FORGET_LOSS), entry.toString());
             } else {

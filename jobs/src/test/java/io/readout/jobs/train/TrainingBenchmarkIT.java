@@ -34,7 +34,7 @@ class TrainingBenchmarkIT extends SharedSparkSession {
         assertTrue(lines.get(0).startsWith("dataset synthetic, 128 training examples, student, batch 32, 1 epoch(s), 1 repeat(s)"),
                 run.out());
         assertTrue(lines.get(2).startsWith("single process, 1 thread(s)"), run.out());
-        assertTrue(lines.get(3).startsWith("spark local[2], 2 workers, K=10, direct, prefetch 0"), run.out());
+        assertTrue(lines.get(3).startsWith("spark local[2], 2 workers of batch 32, K=10, direct, prefetch 0"), run.out());
         assertTrue(lines.get(4).startsWith("ratio spark / single process 1 thread(s): "), run.out());
         assertEquals("wrote " + out, lines.get(5));
 
