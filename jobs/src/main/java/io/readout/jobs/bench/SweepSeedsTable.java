@@ -39,7 +39,8 @@ final class SweepSeedsTable implements TableRenderer {
                 f.entries(g, "by_seed[]", "values").forEach(e -> flags.add(e.getKey()));
             }
         }
-        List<String> header = new ArrayList<>(List.of("file"));
+        boolean named = files.size() > 1; // one file: every row would name it
+        List<String> header = new ArrayList<>(named ? List.of("file") : List.of());
         header.addAll(flags);
         header.addAll(List.of("seeds", "val avg", "val WGA", "test avg", "test WGA", "test WGA (selected epoch)"));
         MarkdownTable table = new MarkdownTable(header);
@@ -49,7 +50,7 @@ final class SweepSeedsTable implements TableRenderer {
                 throw f.bad("by_seed", "no groups: the sweep's space has no seed, or no trial finished");
             }
             for (JsonNode g : groups) {
-                List<String> cells = new ArrayList<>(List.of(MarkdownTable.code(f.name())));
+                List<String> cells = new ArrayList<>(named ? List.of(MarkdownTable.code(f.name())) : List.of());
                 JsonNode values = f.field(g, "by_seed[]", "values");
                 for (String flag : flags) {
                     cells.add(values.has(flag) ? values.get(flag).asText() : "");

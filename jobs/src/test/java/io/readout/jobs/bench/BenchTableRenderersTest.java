@@ -235,6 +235,8 @@ class BenchTableRenderersTest {
                 | `before.json` | 2 | worker | 3 | 0.900 ± 0.010 | 0.100 ± 0.020 | 0.900 ± 0.010 | 0.100 ± 0.020 | 0.500 ± 0.010 |
                 | `after.json` | 2 | | 1 | 0.900 | 0.800 | 0.900 | 0.800 | 0.500 |
                 """, table(new SweepSeedsTable(), "sweep-seeds files=before.json,after.json"));
+        assertTrue(table(new SweepSeedsTable(), "sweep-seeds files=after.json").startsWith("| workers | seeds |"),
+                "one file: no file column");
         write("no-seeds.json", "{\"cpu\": " + CPU + ", \"by_seed\": []}");
         assertTrue(bad(new SweepSeedsTable(), "sweep-seeds files=no-seeds.json").contains("by_seed"));
     }
