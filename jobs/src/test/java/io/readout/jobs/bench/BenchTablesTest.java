@@ -27,6 +27,11 @@ class BenchTablesTest {
     static final Path RESULTS = Path.of("../docs/bench/results");
     /** Files under docs/bench/results that are not measurements: a sweep's config and reference bands. */
     private static final Set<String> NOT_MEASURED = Set.of("sifer-sweep-config.json", "dominoes-bands.json");
+    /** Files measured before the cpu field existed: it was added afterwards, and its source says how. */
+    private static final Set<String> BEFORE_THE_FIELD = Set.of("backends.json", "eval-scale-1e8.json",
+            "eval-scale.json", "kernel-probes.txt", "sifer-sweep-summary.json", "throughput-real-passes.json",
+            "throughput-weights-one-job.json", "throughput.json", "training-student-k10.json",
+            "training-student-k20.json", "training-student-k5.json", "training-teacher-k10.json");
 
     @TempDir
     Path tmp;
@@ -38,9 +43,9 @@ class BenchTablesTest {
                 .orElse(""));
         assertEquals(List.of(), r.unbacked(), "every table is generated or marked as not regenerated");
         assertFalse(r.written());
-        assertEquals(Set.of(SparkVsSingleTable.KIND, PassesTable.KIND, EvalScaleTable.KIND, BackendsTable.KIND,
-                KernelProbesTable.KIND, SweepWinnerTable.KIND),
-                Set.copyOf(r.tables().stream().map(t -> t.marker().kind()).toList()));
+        assertTrue(Set.copyOf(r.tables().stream().map(t -> t.marker().kind()).toList()).containsAll(Set.of(
+                SparkVsSingleTable.KIND, PassesTable.KIND, EvalScaleTable.KIND, BackendsTable.KIND,
+                KernelProbesTable.KIND, SweepWinnerTable.KIND, SweepSeedsTable.KIND)), r.tables().toString());
         assertTrue(r.tables().size() >= 7, r.tables().toString());
     }
 
@@ -55,8 +60,11 @@ class BenchTablesTest {
                 }
                 MachineCpu cpu = ResultsFile.read(RESULTS, name, true).cpu();
                 assertNotNull(cpu, name);
-                assertEquals("AMD EPYC", cpu.model(), name);
-                assertFalse(cpu.live(), name + ": measured before the field, so its source says how it was added");
+                assertFalse(cpu.model() == null || cpu.model().isBlank(), name + ": names its CPU model");
+                if (BEFORE_THE_FIELD.contains(name)) {
+                    assertEquals("AMD EPYC", cpu.model(), name);
+                    assertFalse(cpu.live(), name + ": measured before the field, so its source says how it was added");
+                }
             }
         }
     }
