@@ -162,8 +162,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + " (default: ${DEFAULT-VALUE}).")
         double forgetLr = SiferOptions.DEFAULT_FORGET_LR;
         @Option(names = "--forget-lr-scaling", defaultValue = "workers", paramLabel = "S",
-                description = "sifer: workers (each of W averaging workers forgets at W x --forget-lr, so an epoch"
-                        + " forgets as much as in one process) or none (default: ${DEFAULT-VALUE}).")
+                description = "sifer, with --batch-scope worker: workers (each of W averaging workers forgets at"
+                        + " W x --forget-lr, so an epoch forgets as much as in one process) or none; a global batch"
+                        + " needs no scaling (default: ${DEFAULT-VALUE}).")
         String forgetLrScaling = SiferOptions.DEFAULT_FORGET_LR_SCALING;
 
         SiferOptions options(AuxFlags aux) {
