@@ -72,6 +72,46 @@ public final class Minibatches {
         };
     }
 
+    /**
+     * Minibatches of rows that arrive grouped by a key (the long at {@code keyIndex}): each batch holds
+     * rows of one key only, at most {@code batchSize} of them, in the order they arrive. Rows placed
+     * and sorted by key give the same batches however they were split into partitions.
+     */
+    public static Iterator<List<Row>> batchesByKey(Iterator<Row> rows, int keyIndex, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must be positive");
+        }
+        return new Iterator<>() {
+            private Row pending;
+
+            @Override
+            public boolean hasNext() {
+                return pending != null || rows.hasNext();
+            }
+
+            @Override
+            public List<Row> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Row> batch = new ArrayList<>(batchSize);
+                Row first = pending != null ? pending : rows.next();
+                pending = null;
+                batch.add(first);
+                long key = first.getLong(keyIndex);
+                while (batch.size() < batchSize && rows.hasNext()) {
+                    Row r = rows.next();
+                    if (r.getLong(keyIndex) != key) {
+                        pending = r;
+                        break;
+                    }
+                    batch.add(r);
+                }
+                return batch;
+            }
+        };
+    }
+
     private static void fill(Row row, ExamplesTable table, float[] buf, int offset) {
         int f = row.fieldIndex(ExamplesSchema.FEATURES);
         if (table.isImage()) {

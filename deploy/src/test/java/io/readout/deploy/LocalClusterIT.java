@@ -2,6 +2,8 @@ package io.readout.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +142,30 @@ class LocalClusterIT {
         }
     }
 
+    /** history.json fields that measure time, not training. */
+    private static final String TIMINGS = "\"(seconds|fit_seconds|examples_per_second|weights_seconds)\":[^,}]*";
+
+    /** A Parquet table's rows, every column, ordered by id. */
+    private static List<String> rows(SparkSession spark, Path dir) {
+        return spark.read().parquet(dir.toString()).orderBy("id").collectAsList().stream().map(Row::toString).toList();
+    }
+
+    /** How many rows of two tables differ, and the first that does. */
+    private static String differingRows(List<String> x, List<String> y) {
+        if (x.size() != y.size()) {
+            return x.size() + " rows vs " + y.size();
+        }
+        int n = 0;
+        String first = null;
+        for (int i = 0; i < x.size(); i++) {
+            if (!x.get(i).equals(y.get(i))) {
+                n++;
+                first = first == null ? x.get(i) + " vs " + y.get(i) : first;
+            }
+        }
+        return n + " of " + x.size() + " rows differ, e.g. " + first;
+    }
+
     private static JsonNode masterState() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         HttpResponse<String> response = http.send(
@@ -254,19 +280,40 @@ class LocalClusterIT {
         Result l = run(8, Map.of(), "bash", BIN.resolve("readout").toString(), "--master", "local[2]",
                 "pipeline", "--config", config.toString(), "--root", local.toString());
         assertEquals(0, l.code(), l.out() + l.err());
-        for (String run : RUNS) {
-            assertEquals(JSON.readTree(root.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
-                            .replaceAll("\"(seconds|fit_seconds|examples_per_second|weights_seconds)\":[^,}]*", ""),
-                    JSON.readTree(local.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
-                            .replaceAll("\"(seconds|fit_seconds|examples_per_second|weights_seconds)\":[^,}]*", ""),
-                    run + ": history on the cluster and on local[2]");
-            for (String m : List.of("val.json", "test.json")) {
-                assertEquals(JSON.readTree(root.resolve(run).resolve("metrics").resolve(m).toFile()),
-                        JSON.readTree(local.resolve(run).resolve("metrics").resolve(m).toFile()), run + " " + m);
+        // Every difference is collected before failing, so that one run shows where the two part.
+        List<String> differences = new ArrayList<>();
+        try (SparkSession spark = SparkSession.builder().master("local[1]").appName("LocalClusterIT tables")
+                .config("spark.ui.enabled", "false").getOrCreate()) {
+            for (String table : List.of("teacher-probs/probs", "students/dedier/weights/epoch=0001/weights")) {
+                List<String> c = rows(spark, root.resolve(table));
+                List<String> d = rows(spark, local.resolve(table));
+                if (!c.equals(d)) {
+                    differences.add(table + ": " + differingRows(c, d));
+                }
             }
-            assertEquals(0.0, ModelSerializer.restoreComputationGraph(root.resolve(run).resolve("model.zip").toFile(), true)
-                    .params().sub(ModelSerializer.restoreComputationGraph(local.resolve(run).resolve("model.zip").toFile(),
-                            true).params()).amaxNumber().doubleValue(), 0.0, run + ": parameters");
         }
+        for (String run : RUNS) {
+            String c = JSON.readTree(root.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
+                    .replaceAll(TIMINGS, "");
+            String d = JSON.readTree(local.resolve(run).resolve("history.json").toFile()).get("epochs").toString()
+                    .replaceAll(TIMINGS, "");
+            if (!c.equals(d)) {
+                differences.add(run + ": history on the cluster " + c + ", on local[2] " + d);
+            }
+            for (String m : List.of("val.json", "test.json")) {
+                JsonNode x = JSON.readTree(root.resolve(run).resolve("metrics").resolve(m).toFile());
+                JsonNode y = JSON.readTree(local.resolve(run).resolve("metrics").resolve(m).toFile());
+                if (!x.equals(y)) {
+                    differences.add(run + " " + m + ": " + x + " vs " + y);
+                }
+            }
+            double delta = ModelSerializer.restoreComputationGraph(root.resolve(run).resolve("model.zip").toFile(), true)
+                    .params().sub(ModelSerializer.restoreComputationGraph(local.resolve(run).resolve("model.zip").toFile(),
+                            true).params()).amaxNumber().doubleValue();
+            if (delta != 0) {
+                differences.add(run + ": parameters max |delta| " + delta);
+            }
+        }
+        assertEquals(List.of(), differences, "the cluster and local[2] differ");
     }
 }

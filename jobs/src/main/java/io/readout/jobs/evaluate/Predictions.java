@@ -34,18 +34,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
- * The predictions pass (DESIGN.md, "Separate passes"): a forward-only pass of a model over rows of
- * the examples table, on the executors. The model travels as a broadcast of its ModelSerializer
- * bytes and is restored once per executor JVM and broadcast (each task thread runs its own clone);
- * each partition is cut into
- * minibatches. Input: a model, the table it was opened from, any subset of its rows and which of
+ * The predictions pass: a forward-only pass of a model over rows of the examples table, on the
+ * executors. The model travels as a broadcast of its ModelSerializer bytes and is restored once per
+ * executor JVM and broadcast (each task thread runs its own clone); the rows are cut into minibatches
+ * by a hash of their ids ({@link #inCanonicalBatches}). Input: a model, the table it was opened from, any subset of its rows and which of
  * the model's outputs to read (its main output, the first, unless named: e.g. a student's early
- * readout). Output: one row per example, lazily, in the examples' partitioning and order:
+ * readout). Output: one row per example, lazily, in no particular order:
  * {@code id, split, label, group, attribute} (copied), {@code pred} (argmax of the softmax, the
  * lowest class on a tie), {@code confidence} (the largest probability) and {@code probs}.
- * Same model, rows and partitioning: same output.
+ * Same model and rows: the same bits, however the rows are partitioned ({@link #inCanonicalBatches}).
  */
 public final class Predictions {
     public static final String PRED = "pred";
@@ -65,6 +67,11 @@ public final class Predictions {
     });
 
     private static final int PROBS_INDEX = SCHEMA.fieldIndex(PROBS);
+    /** The column of {@link #inCanonicalBatches} naming a row's batch key, after the examples' columns. */
+    static final String BATCH_KEY = "_batch_key";
+    private static final String ORDER_KEY = "_batch_order";
+    /** Its position: id, split, label, group, attribute, features, key. */
+    private static final int BATCH_KEY_INDEX = 6;
 
     private Predictions() {
     }
@@ -111,10 +118,30 @@ public final class Predictions {
         int outputIndex = ModelCompatibility.outputIndex(model, output, "model");
         Broadcast<byte[]> modelBytes = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(RunDir.toBytes(model, false));
-        return examples
-                .select(col(ExamplesSchema.ID), col(ExamplesSchema.SPLIT), col(ExamplesSchema.LABEL),
-                        col(ExamplesSchema.GROUP), col(ExamplesSchema.ATTRIBUTE), col(ExamplesSchema.FEATURES))
+        return inCanonicalBatches(examples, batchSize, spark.sparkContext().defaultParallelism())
                 .mapPartitions(new ForwardPass(modelBytes, table, batchSize, outputIndex), Encoders.row(SCHEMA));
+    }
+
+    /**
+     * The examples' columns for the pass plus {@value #BATCH_KEY}, placed so that every minibatch depends
+     * on the rows alone: an example's batch key is a hash of its id modulo ceil(n / batchSize); rows are
+     * partitioned by key and sorted by key, hash and id, and {@link Minibatches#batchesByKey} cuts each key's
+     * rows into batches of at most {@code batchSize}. oneDNN's kernels give an example slightly different
+     * floats (about 1e-7) in batches of other sizes or rows, so batches cut from the input's partitions
+     * (which depend on its files, the cluster and Spark's planning) made teacher probabilities, and with
+     * them a distilled student, differ between a cluster and local mode. The partition count only spreads
+     * the work.
+     */
+    static Dataset<Row> inCanonicalBatches(Dataset<Row> examples, int batchSize, int partitions) {
+        Dataset<Row> rows = examples.select(col(ExamplesSchema.ID), col(ExamplesSchema.SPLIT), col(ExamplesSchema.LABEL),
+                col(ExamplesSchema.GROUP), col(ExamplesSchema.ATTRIBUTE), col(ExamplesSchema.FEATURES));
+        long n = rows.count();
+        long keys = Math.max(1, (n + batchSize - 1) / batchSize);
+        return rows.withColumn(ORDER_KEY, xxhash64(col(ExamplesSchema.ID)))
+                .withColumn(BATCH_KEY, pmod(col(ORDER_KEY), lit(keys)))
+                .repartition((int) Math.max(1, Math.min(keys, partitions)), col(BATCH_KEY))
+                .sortWithinPartitions(col(BATCH_KEY), col(ORDER_KEY), col(ExamplesSchema.ID))
+                .drop(ORDER_KEY);
     }
 
     /**
@@ -150,7 +177,7 @@ public final class Predictions {
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            Iterator<List<Row>> batches = Minibatches.batches(rows, batchSize);
+            Iterator<List<Row>> batches = Minibatches.batchesByKey(rows, BATCH_KEY_INDEX, batchSize);
             return new Iterator<>() {
                 private Iterator<Row> current = Collections.emptyIterator();
                 private ComputationGraph model;

@@ -23,6 +23,7 @@ import java.util.Set;
 import static io.readout.common.RelativeTolerance.FLOAT_EPSILON;
 import static io.readout.common.RelativeTolerance.assertClose;
 import static io.readout.common.nets.LayerParams.values;
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class PredictionsIT extends SharedSparkSession {
     @Test
     void oneRowPerExampleWithTheModelsOwnProbabilities() {
         Dataset<Row> examples = table.read(spark);
-        // 7 does not divide the partitions' sizes: every partition ends with a short batch.
+        // Batches of at most 7 rows, cut from groups of about 7 (a hash of the id): many are short.
         List<Row> predictions = byId(Predictions.predict(spark, model, table, examples, 7));
         List<Row> rows = byId(examples);
         assertEquals(3 * EvalFixture.EXAMPLES_PER_SPLIT, rows.size());
@@ -89,8 +90,28 @@ class PredictionsIT extends SharedSparkSession {
     }
 
     @Test
+    void theSameRowsGiveTheSameBitsHoweverSparkSplitsThem() {
+        // The kernels give a row other floats in a batch of another size or other rows (about 1e-7): batches are
+        // made from the rows' ids, so one partition, five, or the rows reversed in three give the same bits.
+        Dataset<Row> examples = table.read(spark);
+        List<Row> one = byId(Predictions.predict(spark, model, table, examples.repartition(1), 7));
+        List<List<Row>> others = List.of(
+                byId(Predictions.predict(spark, model, table, examples.repartition(5, col(ExamplesSchema.ID)), 7)),
+                byId(Predictions.predict(spark, model, table,
+                        examples.orderBy(col(ExamplesSchema.ID).desc()).coalesce(3), 7)));
+        assertEquals(3 * EvalFixture.EXAMPLES_PER_SPLIT, one.size());
+        for (List<Row> other : others) {
+            assertEquals(one.size(), other.size());
+            for (int i = 0; i < one.size(); i++) {
+                assertEquals(one.get(i).getString(0), other.get(i).getString(0));
+                assertEquals(one.get(i).getList(7), other.get(i).getList(7), one.get(i).getString(0));
+            }
+        }
+    }
+
+    @Test
     void theModelIsRestoredOncePerBroadcastAndTheOutputIsDeterministic() {
-        Dataset<Row> examples = table.read(spark).repartition(4, org.apache.spark.sql.functions.col("id"));
+        Dataset<Row> examples = table.read(spark).repartition(4, col(ExamplesSchema.ID));
         long before = Predictions.restoresInThisJvm();
         Dataset<Row> first = Predictions.predict(spark, model, table, examples, 5);
         assertEquals(120, first.count());
