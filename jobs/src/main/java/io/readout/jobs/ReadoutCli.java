@@ -7,6 +7,7 @@ import io.readout.jobs.cli.DemoCommand;
 import io.readout.jobs.cli.PipelineCommand;
 import io.readout.jobs.cli.RetrainCommand;
 import io.readout.jobs.cli.EvaluateCommand;
+import io.readout.jobs.cli.FetchCommand;
 import io.readout.jobs.cli.PredictCommand;
 import io.readout.jobs.cli.PrepareCommand;
 import io.readout.jobs.cli.ReportCommand;
@@ -35,8 +36,8 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class, WeightsCommand.class,
-            PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
+        subcommands = {FetchCommand.class, PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class,
+            WeightsCommand.class, PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
             AggregateCommand.class, ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 success; 2 bad arguments or bad input; 3 locked by another run (a retrain registry, a pipeline root); 1 anything else.",

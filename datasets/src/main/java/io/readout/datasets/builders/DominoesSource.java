@@ -22,9 +22,12 @@ import java.util.Random;
  * attribute a = digit 0 or 1) stacked on a Fashion-MNIST Dress or Coat (rows 28-55, the label
  * y = 0 Dress, 1 Coat); group g = 2y + a. In train exactly round(rho * n) of each class have a == y;
  * val and test are balanced (rho 0.5). Fashion-MNIST's train part gives train and a seeded
- * hold-out of {@code valPerClass} per class for val, its t10k part gives test. The MNIST sample is
- * shuffled with the seed; of its 0 and 1 digits the first 80% serve train and val, the rest test,
- * so no digit image appears in both train and test. Digits are drawn with replacement. With
+ * hold-out of {@code valPerClass} per class for val, its t10k part gives test. The MNIST sample (one
+ * unprefixed pair, or a {@code train-*} pair alone) is shuffled with the seed; of its 0 and 1 digits the
+ * first 80% serve train and val, the rest test, so no digit image appears in both train and test. Full
+ * MNIST ({@code train-*} and {@code t10k-*}, as {@code readout fetch} writes it) keeps its own split instead:
+ * the 0s and 1s of {@code train-*} serve train and val, those of {@code t10k-*} test (disjoint by
+ * construction, and each pool as large as MNIST gives). Digits are drawn with replacement. With
  * {@code trainPerClass} &gt; 0 only that many of each class's remaining training images are kept (the first of
  * the seeded permutation after the hold-out): the same benchmark at a smaller size.
  */
@@ -76,27 +79,38 @@ public final class DominoesSource extends InMemorySource {
         IdxFolder mnist = new IdxFolder(inputs, mnistDir, "--mnist");
         IdxFolder.Pair fashionTrain = fashion.read(IdxFolder.Part.TRAIN);
         IdxFolder.Pair fashionTest = fashion.read(IdxFolder.Part.T10K);
-        IdxFolder.Pair digits = mnist.read(mnist.has(IdxFolder.Part.SINGLE) ? IdxFolder.Part.SINGLE : IdxFolder.Part.TRAIN);
         requireSide(fashionTrain.images());
         requireSide(fashionTest.images());
-        requireSide(digits.images());
-
-        // Digit pools: [trainval|test][digit] -> indices into the MNIST file.
-        int[] order = Seeds.permutation(digits.count(), Seeds.random(seed, "dominoes/mnist-shuffle"));
-        List<Integer> zeroOne = new ArrayList<>();
-        for (int i : order) {
-            int d = digits.labels().label(i);
-            if (d == 0 || d == 1) {
-                zeroOne.add(i);
+        DigitPool trainDigits;
+        DigitPool testDigits;
+        if (fullMnist(mnist)) {
+            IdxFolder.Pair train = mnist.read(IdxFolder.Part.TRAIN);
+            IdxFolder.Pair test = mnist.read(IdxFolder.Part.T10K);
+            requireSide(train.images());
+            requireSide(test.images());
+            trainDigits = new DigitPool(train, "train", byDigit(zeroOnes(train, "dominoes/mnist-shuffle/train"), train));
+            testDigits = new DigitPool(test, "t10k", byDigit(zeroOnes(test, "dominoes/mnist-shuffle/t10k"), test));
+            for (int d = 0; d < 2; d++) {
+                for (DigitPool pool : List.of(trainDigits, testDigits)) {
+                    if (pool.byDigit().get(d).isEmpty()) {
+                        throw new BadInputException("--mnist " + mnistDir + ": no image of digit " + d + " in its "
+                                + pool.part() + "-* files");
+                    }
+                }
             }
-        }
-        int cut = (int) Math.round(TRAIN_DIGIT_SHARE * zeroOne.size());
-        List<List<Integer>> trainDigits = byDigit(zeroOne.subList(0, cut), digits);
-        List<List<Integer>> testDigits = byDigit(zeroOne.subList(cut, zeroOne.size()), digits);
-        for (int d = 0; d < 2; d++) {
-            if (trainDigits.get(d).isEmpty() || testDigits.get(d).isEmpty()) {
-                throw new BadInputException("--mnist " + mnistDir + ": too few images of digit " + d
-                        + " to serve both train and test");
+        } else {
+            // The sample's order is cut 80/20 into train+val and test digits.
+            IdxFolder.Pair digits = mnist.read(mnist.has(IdxFolder.Part.SINGLE) ? IdxFolder.Part.SINGLE : IdxFolder.Part.TRAIN);
+            requireSide(digits.images());
+            List<Integer> zeroOne = zeroOnes(digits, "dominoes/mnist-shuffle");
+            int cut = (int) Math.round(TRAIN_DIGIT_SHARE * zeroOne.size());
+            trainDigits = new DigitPool(digits, "", byDigit(zeroOne.subList(0, cut), digits));
+            testDigits = new DigitPool(digits, "", byDigit(zeroOne.subList(cut, zeroOne.size()), digits));
+            for (int d = 0; d < 2; d++) {
+                if (trainDigits.byDigit().get(d).isEmpty() || testDigits.byDigit().get(d).isEmpty()) {
+                    throw new BadInputException("--mnist " + mnistDir + ": too few images of digit " + d
+                            + " to serve both train and test");
+                }
             }
         }
 
@@ -122,29 +136,53 @@ public final class DominoesSource extends InMemorySource {
             }
             val.sort(null);
             train.sort(null);
-            add(out, Split.TRAIN, y, train, fashionTrain, "train", rho, trainDigits, digits, digitDraws);
-            add(out, Split.VAL, y, val, fashionTrain, "train", 0.5, trainDigits, digits, digitDraws);
-            add(out, Split.TEST, y, indicesOf(fashionTest, cls), fashionTest, "t10k", 0.5, testDigits, digits,
-                    digitDraws);
+            add(out, Split.TRAIN, y, train, fashionTrain, "train", rho, trainDigits, digitDraws);
+            add(out, Split.VAL, y, val, fashionTrain, "train", 0.5, trainDigits, digitDraws);
+            add(out, Split.TEST, y, indicesOf(fashionTest, cls), fashionTest, "t10k", 0.5, testDigits, digitDraws);
         }
         return out;
     }
 
     private void add(List<Example> out, Split split, int y, List<Integer> fashionIdx, IdxFolder.Pair fashion,
-                     String part, double agreement, List<List<Integer>> digitPool, IdxFolder.Pair digits,
-                     Random digitDraws) {
+                     String part, double agreement, DigitPool digitPool, Random digitDraws) {
         boolean[] agree = IdxSplits.exactAgreement(fashionIdx.size(), agreement,
                 Seeds.random(seed, "dominoes/agreement/" + split.column() + "/" + y));
         for (int k = 0; k < fashionIdx.size(); k++) {
             int a = agree[k] ? y : 1 - y;
-            List<Integer> pool = digitPool.get(a);
+            List<Integer> pool = digitPool.byDigit().get(a);
             int digit = pool.get(digitDraws.nextInt(pool.size()));
             byte[] pixels = new byte[SHAPE.pixels()];
-            System.arraycopy(digits.images().pixels(), digit * 784, pixels, 0, 784);
+            System.arraycopy(digitPool.pair().images().pixels(), digit * 784, pixels, 0, 784);
             System.arraycopy(fashion.images().pixels(), fashionIdx.get(k) * 784, pixels, 784, 784);
-            String id = String.format("%s-%s%05d-m%05d", split.column(), part, fashionIdx.get(k), digit);
+            String id = String.format("%s-%s%05d-m%s%05d", split.column(), part, fashionIdx.get(k), digitPool.part(),
+                    digit);
             out.add(Example.image(id, split, y, a, Example.group(y, a, 2), pixels, SHAPE));
         }
+    }
+
+    /**
+     * The digits one split's examples are drawn from: indices into {@code pair} by digit (0, 1), and the MNIST part
+     * they come from for the ids ({@code ""} for the sample, whose ids stay {@code -m00042}).
+     */
+    private record DigitPool(IdxFolder.Pair pair, String part, List<List<Integer>> byDigit) {
+    }
+
+    /** Full MNIST: both parts, and no unprefixed pair (which the sample layout prefers). */
+    private static boolean fullMnist(IdxFolder mnist) {
+        return !mnist.has(IdxFolder.Part.SINGLE) && mnist.has(IdxFolder.Part.TRAIN) && mnist.has(IdxFolder.Part.T10K);
+    }
+
+    /** The 0s and 1s of a pair, in an order shuffled with the seed. */
+    private List<Integer> zeroOnes(IdxFolder.Pair digits, String stream) {
+        int[] order = Seeds.permutation(digits.count(), Seeds.random(seed, stream));
+        List<Integer> out = new ArrayList<>();
+        for (int i : order) {
+            int d = digits.labels().label(i);
+            if (d == 0 || d == 1) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     private static List<Integer> indicesOf(IdxFolder.Pair pair, int cls) {
@@ -176,6 +214,9 @@ public final class DominoesSource extends InMemorySource {
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mnist", mnistDir);
+        if (fullMnist(new IdxFolder(inputs, mnistDir, "--mnist"))) {
+            d.put("mnist_digits", "train and val from train-*, test from t10k-*");
+        }
         if (trainPerClass > 0) {
             d.put("train_per_class", trainPerClass);
         }
