@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decision), {@code current} names the last accepted version, and each process printed the decision
  * history.json records for it. Figures go to stdout as a {@code retrain-load:} line.
  *
- * <p>N is {@code -Dreadout.reliability.retrains} (default 4); {@code -Dreadout.reliability.full=true}
+ * <p>N is {@code -Dreadout.reliability.retrains} (default 3); {@code -Dreadout.reliability.full=true}
  * makes the default 8 (docs/RELIABILITY.md).
  */
 class RetrainLoadIT extends SharedSparkSession {
@@ -46,7 +46,7 @@ class RetrainLoadIT extends SharedSparkSession {
         if (n != null && !n.isBlank()) {
             return Integer.parseInt(n.strip());
         }
-        return Boolean.getBoolean("readout.reliability.full") ? 8 : 4;
+        return Boolean.getBoolean("readout.reliability.full") ? 8 : 3;
     }
 
     static String config(Path root, Path data, int seed) {
