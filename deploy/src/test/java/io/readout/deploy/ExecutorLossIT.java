@@ -309,7 +309,7 @@ class ExecutorLossIT {
         Process driver = start(logs, name, "readout-submit", "--master", master, "--driver-memory", "1g",
                 "--executor-memory", "1g", "--native-memory", "1g", "--conf", "spark.task.maxFailures=4",
                 "--conf", "spark.ui.port=" + driverUiPort,
-                "pipeline", "--config", config.toString(), "--root", root.toString());
+                "pipeline", "--config", config.toString(), "--out", root.toString());
         List<Kill> kills = new ArrayList<>();
         Path out = logs.resolve(name + ".out");
         try {

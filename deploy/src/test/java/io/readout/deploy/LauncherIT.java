@@ -105,7 +105,7 @@ class LauncherIT {
         }
         Files.write(root.resolve("metadata.csv"), meta);
         Path out = tmp.resolve("out");
-        Result r = launch("prepare", "--dataset", "waterbirds", "--root", root.toString(), "--out", out.toString());
+        Result r = launch("prepare", "--dataset", "waterbirds", "--source", root.toString(), "--out", out.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.errLines().get(0).matches("readout prepare: image .*/birds/\\d\\.jpg \\(wb-\\d\\): cannot decode.*"),

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
             "  readout evaluate --run /tmp/runs/erm --data /tmp/dom --split test"})
 public final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @picocli.CommandLine.Mixin
     ModelPassOptions pass = new ModelPassOptions();
@@ -24,14 +24,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "val, test or all (both).")
     String split;
 
+    EvaluateConfig config() {
+        return new EvaluateConfig(pass.run, pass.data, split, pass.model, pass.batch).validate();
+    }
+
     @Override
     public Integer call() {
-        EvaluateConfig config = new EvaluateConfig(pass.run, pass.data, split, pass.model, pass.batch).validate();
-        EvaluateJob.Result result = EvaluateJob.run(parent.spark("evaluate"), config);
-        parent.out().print(EvaluateJob.format(result.metrics()));
-        for (String path : result.written()) {
-            parent.out().println("wrote " + path);
-        }
+        EvaluateConfig config = config();
+        context.out().print(EvaluateJob.run(context.spark("evaluate"), config).format());
         return 0;
     }
 }

@@ -41,14 +41,14 @@ import java.util.concurrent.Callable;
             "  readout sweep --config sweep.json --dry-run"})
 public final class SweepCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The sweep file (JSON).")
     String config;
 
-    @Option(names = "--trials", paramLabel = "N",
+    @Option(names = "--first", paramLabel = "N",
             description = "Run (or list) only the first N trials of the sweep; a later run without it does the rest.")
-    Integer trials;
+    Integer first;
 
     @Option(names = "--dry-run", description = "List the trials and their train commands; train nothing.")
     boolean dryRun;
@@ -59,14 +59,14 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String json = new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8);
-        SweepConfig plan = SweepConfig.plan(config, json, TrainCommand.flags(), trials, overwrite);
-        PrintStream out = parent.out();
+        SweepConfig plan = SweepConfig.plan(config, json, TrainCommand.flags(), first, overwrite);
+        PrintStream out = context.out();
         if (dryRun) {
             out.print(list(plan));
             return 0;
         }
         Map<String, String> defaults = plan.spec().concurrent() > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of();
-        SweepJob.Result result = SweepJob.run(parent.spark("sweep", defaults), plan, out);
+        SweepJob.Result result = SweepJob.run(context.spark("sweep", defaults), plan, out);
         List<String> flags = new ArrayList<>(plan.spec().space().keySet());
         out.print(SweepTable.format(result.results(), flags, result.winner()));
         List<Map<String, Object>> bySeed = SeedGroups.of(result.results(), plan.spec().space());

@@ -1,8 +1,8 @@
 package io.readout.jobs.cli;
 
-import io.readout.jobs.distill.ReadoutWeightsPass;
-import io.readout.jobs.distill.WeightsConfig;
-import io.readout.jobs.distill.WeightsJob;
+import io.readout.jobs.passes.ReadoutWeightsPass;
+import io.readout.jobs.passes.WeightsConfig;
+import io.readout.jobs.passes.WeightsJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
             "  readout weights --student /tmp/runs/dedier --data /tmp/dom --out /tmp/runs/dedier-weights"})
 public final class WeightsCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--student", required = true, paramLabel = "RUN",
             description = "A student's run folder (its model must have an early readout: --method dedier).")
@@ -35,9 +35,9 @@ public final class WeightsCommand implements Callable<Integer> {
     public Integer call() {
         WeightsConfig config = new WeightsConfig(student, table.data, table.out, weighting.alpha, weighting.beta,
                 weighting.normalise, table.model, table.batch, table.overwrite).validate();
-        ReadoutWeightsPass.Result r = WeightsJob.run(parent.spark("weights"), config);
-        parent.out().print(format(r.summary()));
-        parent.out().println(String.format(Locale.ROOT, "wrote %s in %.1f s", r.out(), r.seconds()));
+        ReadoutWeightsPass.Result r = WeightsJob.run(context.spark("weights"), config);
+        context.out().print(format(r.summary()));
+        context.out().println(String.format(Locale.ROOT, "wrote %s in %.1f s", r.out(), r.seconds()));
         return 0;
     }
 

@@ -5,6 +5,7 @@ import io.readout.common.metrics.GroupMetrics;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.Split;
+import io.readout.jobs.passes.Predictions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

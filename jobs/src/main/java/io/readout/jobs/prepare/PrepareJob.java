@@ -7,6 +7,7 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,6 +47,10 @@ public final class PrepareJob {
 
     /** What was written: the committed folder and the counts. */
     public record Result(String out, Counts counts, Map<String, Object> datasetJson) {
+        /** What {@code readout prepare} prints: the counts per split and group, then where the table is. */
+        public String format() {
+            return counts.format() + "wrote " + HadoopInputs.display(new Path(out)) + System.lineSeparator();
+        }
     }
 
     private PrepareJob() {
@@ -55,7 +60,7 @@ public final class PrepareJob {
         config.validate();
         LOG.info("prepare: {}", config.describe());
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
-        DatasetSource source = DatasetSources.create(config, inputs);
+        DatasetSource source = DatasetSources.create(config.dataset(), config.seed(), config.source(), inputs);
         try (AtomicOutput output = AtomicOutput.begin(inputs.conf(), config.out(), config.overwrite(), "--out")) {
             Dataset<Row> table = ExamplesSchema.canonical(source.examples(spark))
                     .persist(StorageLevel.MEMORY_AND_DISK());

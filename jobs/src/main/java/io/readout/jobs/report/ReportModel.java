@@ -4,8 +4,9 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.distill.DistillationTraining;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.train.Dedier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -172,18 +173,8 @@ public record ReportModel(String root, List<Run> runs) {
      * for a root without one.
      */
     private static List<String> pipelineRuns(HadoopInputs in, Path root) {
-        io.readout.jobs.pipeline.PipelineSpec spec = pipelineSpec(in, root.toString());
-        return spec == null ? null : io.readout.jobs.pipeline.PipelineJob.runs(spec);
-    }
-
-    /** The root's {@code pipeline.json}, or null when it has none. */
-    public static io.readout.jobs.pipeline.PipelineSpec pipelineSpec(HadoopInputs in, String root) {
-        String file = new Path(new Path(root), io.readout.jobs.pipeline.PipelineJob.CONFIG).toString();
-        if (!in.exists(file)) {
-            return null;
-        }
-        return io.readout.jobs.pipeline.PipelineSpec.parse(
-                new String(in.readAll(file, "ROOT"), java.nio.charset.StandardCharsets.UTF_8), file, List.of());
+        PipelineRoot.Record record = PipelineRoot.record(in.conf(), root.toString());
+        return record == null ? null : record.runs();
     }
 
     private static int rank(List<String> order, String value) {
@@ -289,7 +280,7 @@ public record ReportModel(String root, List<Run> runs) {
 
     /** The summary of the newest {@code weights/epoch=NNNN/} that has one, or null. */
     private static Weights newestWeights(HadoopInputs in, Path dir) {
-        Path weightsDir = new Path(dir, DistillationTraining.WEIGHTS);
+        Path weightsDir = new Path(dir, Dedier.WEIGHTS);
         if (!in.exists(weightsDir.toString())) {
             return null;
         }

@@ -7,7 +7,7 @@ import io.readout.datasets.ImageShape;
 import io.readout.datasets.Minibatches;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.evaluate.ModelCompatibility;
+import io.readout.jobs.passes.ModelCompatibility;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;

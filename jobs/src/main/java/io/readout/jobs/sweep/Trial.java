@@ -1,5 +1,7 @@
 package io.readout.jobs.sweep;
 
+import io.readout.jobs.flags.FlagValues;
+import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
 
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
      *
      * @throws IllegalArgumentException naming the flag when a switch is given a value other than true/false
      */
-    static List<String> arguments(Map<String, Object> flags, TrainFlags train) {
+    static List<String> arguments(Map<String, Object> flags, JobFlags<?> train) {
         List<String> args = new ArrayList<>();
         flags.forEach((name, value) -> {
             if (train.isSwitch("--" + name)) {
@@ -66,10 +68,10 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
                     throw new IllegalArgumentException("--" + name + " is a switch: give true or false, not " + value);
                 }
                 if (on) {
-                    args.add("--" + name);
+                    args.add(FlagValues.argument(name, null));
                 }
             } else {
-                args.add("--" + name + "=" + value);
+                args.add(FlagValues.argument(name, FlagValues.text(value)));
             }
         });
         return args;

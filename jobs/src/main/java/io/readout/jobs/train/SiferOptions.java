@@ -99,9 +99,9 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
     }
 
     static SiferOptions fromJson(Map<?, ?> m) {
-        return new SiferOptions((String) m.get("aux_at"), TrainConfig.num(m, "aux_depth").intValue(),
-                TrainConfig.num(m, "aux_width").intValue(), TrainConfig.num(m, "aux_lr").doubleValue(),
-                TrainConfig.num(m, "forget_every").intValue(), TrainConfig.num(m, "forget_lr").doubleValue(),
+        return new SiferOptions((String) m.get("aux_at"), JsonNumbers.get(m, "aux_depth").intValue(),
+                JsonNumbers.get(m, "aux_width").intValue(), JsonNumbers.get(m, "aux_lr").doubleValue(),
+                JsonNumbers.get(m, "forget_every").intValue(), JsonNumbers.get(m, "forget_lr").doubleValue(),
                 m.containsKey("forget_lr_scaling") ? (String) m.get("forget_lr_scaling") : DEFAULT_FORGET_LR_SCALING);
     }
 }

@@ -2,6 +2,7 @@ package io.readout.jobs.evaluate;
 
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.passes.EvalFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +112,7 @@ class EvaluateBadInputIT extends SharedSparkSession {
         String predict = CliRun.of("predict", "--run", run.toString(), "--data", data, "--split", "holdout", "--out",
                 tmp.resolve("p").toString()).err().strip();
         assertEquals("readout predict: --split 'holdout' is not one of train, val, test, all", predict);
-        assertEquals("--model 'latest' is not one of final, model, best", refused(run, data, "val", "--model", "latest"));
+        assertEquals("--model 'latest' is not one of final, best", refused(run, data, "val", "--model", "latest"));
     }
 
     private String refusedEvaluateOnly(Path run, String split) {

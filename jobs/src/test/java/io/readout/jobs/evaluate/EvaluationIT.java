@@ -8,6 +8,8 @@ import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.passes.EvalFixture;
+import io.readout.jobs.passes.Predictions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

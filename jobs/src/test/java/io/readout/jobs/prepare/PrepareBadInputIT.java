@@ -164,7 +164,7 @@ class PrepareBadInputIT extends SharedSparkSession {
         java.util.List<String> meta = Files.readAllLines(root.resolve("metadata.csv"));
         meta.replaceAll(l -> l.substring(0, l.lastIndexOf(',')));
         Files.write(root.resolve("metadata.csv"), meta);
-        String wb = refused("--dataset", "waterbirds", "--root", root.toString());
+        String wb = refused("--dataset", "waterbirds", "--source", root.toString());
         assertTrue(wb.contains("metadata.csv") && wb.contains("'place'") && wb.contains("missing"), wb);
     }
 
@@ -201,7 +201,7 @@ class PrepareBadInputIT extends SharedSparkSession {
         Path root = ReleaseLayouts.waterbirds(tmp.resolve("wb"));
         Path broken = root.resolve("017.Cardinal/bird_7.jpg");
         Files.writeString(broken, "this is not a JPEG");
-        String line = refused("--dataset", "waterbirds", "--root", root.toString(), "--image-size", "8x8");
+        String line = refused("--dataset", "waterbirds", "--source", root.toString(), "--image-size", "8x8");
         assertTrue(line.contains("bird_7.jpg"), line);
     }
 

@@ -1,5 +1,6 @@
 package io.readout.jobs.registry;
 
+import io.readout.jobs.io.LockSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

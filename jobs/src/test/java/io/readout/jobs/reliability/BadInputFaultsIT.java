@@ -169,12 +169,12 @@ class BadInputFaultsIT extends SharedSparkSession {
         Path config = tmp.resolve("pipeline.json");
         Path root = tmp.resolve("never");
         Files.writeString(config, """
-                {"root": "%s", "seed": "three", "prepare": {"dataset": "synthetic"},
+                {"out": "%s", "seed": "three", "prepare": {"dataset": "synthetic"},
                  "students": {"arch": "student", "methods": ["erm"]}}""".formatted(root));
         refused(2, "readout pipeline: " + config + ": seed must be an integer, got three",
                 CliRun.of("pipeline", "--config", config.toString()));
         Files.writeString(config, """
-                {"root": "%s", "seed": 3, "prepare": {"dataset": "synthetic"}, "train": {"epochs": "many"},
+                {"out": "%s", "seed": 3, "prepare": {"dataset": "synthetic"}, "train": {"epochs": "many"},
                  "students": {"arch": "student", "methods": ["erm"]}}""".formatted(root));
         refused(2, "readout pipeline: stage teacher: Invalid value for option '--epochs': 'many' is not an int",
                 CliRun.of("pipeline", "--config", config.toString()));

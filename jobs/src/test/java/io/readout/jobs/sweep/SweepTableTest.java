@@ -1,5 +1,6 @@
 package io.readout.jobs.sweep;
 
+import io.readout.jobs.cli.TrainCommand;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,8 @@ class SweepTableTest {
 
     @Test
     void trialRecordsReadBackAsWritten() {
-        Trial trial = new Trial(1, Map.of("lr", 0.2), List.of(), io.readout.jobs.cli.TrainCommand.flags().parse(List.of(
-                "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")));
+        Trial trial = new Trial(1, Map.of("lr", 0.2), List.of(), TrainCommand.flags().parse(List.of(
+                "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")).config());
         TrialResult complete = new TrialResult(1, "/s/trials/trial=0001", TrialResult.COMPLETE, Map.of("lr", 0.2),
                 SweepSpec.compactJson(trial.config().toJson()), 2, new TrialResult.Scores(0.9, 0.5, 0.7),
                 new TrialResult.Scores(0.8, 0.4, 0.6), new TrialResult.Scores(0.85, 0.45, 0.65),
