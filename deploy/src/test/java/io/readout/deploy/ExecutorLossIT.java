@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,7 +177,7 @@ class ExecutorLossIT {
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(h -> {
             String c = commandLine(h);
             return c.contains("CoarseGrainedExecutorBackend") && c.contains(appId);
-        }).sorted(Comparator.comparing(h -> h.info().startInstant().orElse(java.time.Instant.EPOCH))).toList();
+        }).sorted(Comparator.comparing(h -> h.info().startInstant().orElse(Instant.EPOCH))).toList();
     }
 
     private static boolean await(BooleanSupplier condition, Process driver, Duration timeout) {
@@ -380,8 +382,8 @@ class ExecutorLossIT {
         int removed = 0;
         int added = 0;
         List<String> failed = new ArrayList<>();
-        Map<Integer, String> stageNames = new java.util.HashMap<>();
-        Map<Integer, String> jobOfStage = new java.util.HashMap<>();
+        Map<Integer, String> stageNames = new HashMap<>();
+        Map<Integer, String> jobOfStage = new HashMap<>();
         try (Stream<Path> logs = Files.list(clusterDir.resolve("events"))) {
             for (Path log : logs.filter(p -> p.getFileName().toString().startsWith(appId)).toList()) {
                 for (String line : Files.readAllLines(log)) {

@@ -3,6 +3,7 @@ package io.readout.jobs.cli;
 import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,7 +19,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelPassOptions pass = new ModelPassOptions();
 
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "val, test or all (both).")

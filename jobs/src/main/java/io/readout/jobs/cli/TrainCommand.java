@@ -10,7 +10,9 @@ import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.SiferOptions;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -66,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", paramLabel = "W",
             description = "Parameter-averaging workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
-    @picocli.CommandLine.Mixin
+    @Mixin
     AveragingOptions averaging = new AveragingOptions();
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -76,13 +78,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", defaultValue = "256", paramLabel = "B",
             description = "Minibatch size of the validation pass (default: ${DEFAULT-VALUE}).")
     int evalBatch;
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
+    @ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
     DistillFlags distill = new DistillFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%ndedier and sifer, the early readout or aux head:%n")
+    @ArgGroup(exclusive = false, heading = "%ndedier and sifer, the early readout or aux head:%n")
     AuxFlags aux = new AuxFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nsifer:%n")
+    @ArgGroup(exclusive = false, heading = "%nsifer:%n")
     SiferFlags sifer = new SiferFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%njtt:%n")
+    @ArgGroup(exclusive = false, heading = "%njtt:%n")
     JttFlags jtt = new JttFlags();
     @Option(names = "--init", paramLabel = "MODEL",
             description = "Start from this model's weights (a model.zip of the same architecture, any Hadoop URI)"
@@ -115,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--temperature", defaultValue = "2", paramLabel = "T",
                 description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
         double temperature = DistillOptions.DEFAULT_TEMPERATURE;
-        @picocli.CommandLine.ArgGroup(exclusive = false)
+        @ArgGroup(exclusive = false)
         ReadoutWeightFlags weighting = new ReadoutWeightFlags();
         @Option(names = "--refresh", defaultValue = "1", paramLabel = "E",
                 description = "dedier: epochs between two weights passes (default: ${DEFAULT-VALUE}).")

@@ -3,13 +3,12 @@ package io.readout.jobs.cli;
 import io.readout.jobs.passes.ReadoutWeightsPass;
 import io.readout.jobs.passes.WeightsConfig;
 import io.readout.jobs.passes.WeightsJob;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code readout weights}: parses and validates the flags, runs {@link WeightsJob} and prints the summary. */
@@ -26,9 +25,9 @@ public final class WeightsCommand implements Callable<Integer> {
     @Option(names = "--student", required = true, paramLabel = "RUN",
             description = "A student's run folder (its model must have an early readout: --method dedier).")
     String student;
-    @picocli.CommandLine.Mixin
+    @Mixin
     TablePassOptions table = new TablePassOptions();
-    @picocli.CommandLine.ArgGroup(exclusive = false)
+    @ArgGroup(exclusive = false)
     ReadoutWeightFlags weighting = new ReadoutWeightFlags();
 
     @Override
@@ -36,31 +35,7 @@ public final class WeightsCommand implements Callable<Integer> {
         WeightsConfig config = new WeightsConfig(student, table.data, table.out, weighting.alpha, weighting.beta,
                 weighting.normalise, table.model, table.batch, table.overwrite).validate();
         ReadoutWeightsPass.Result r = WeightsJob.run(context.spark("weights"), config);
-        context.out().print(format(r.summary()));
-        context.out().println(String.format(Locale.ROOT, "wrote %s in %.1f s", r.out(), r.seconds()));
+        context.out().print(r.format());
         return 0;
-    }
-
-    /** Per group: n, flagged fraction, mean weight, mean readout confidence on errors; then the totals. */
-    static String format(Map<String, Object> summary) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", "group", "n",
-                "flagged", "mean weight", "error confidence"));
-        for (Object o : (List<?>) summary.get("groups")) {
-            Map<?, ?> g = (Map<?, ?>) o;
-            b.append(line(String.valueOf(g.get("group")), g.get("n"), g.get("flagged_fraction"), g.get("mean_weight"),
-                    g.get("mean_error_confidence")));
-        }
-        b.append(line("all", summary.get("examples"), summary.get("flagged_fraction"), summary.get("mean_weight"),
-                summary.get("mean_error_confidence")));
-        return b.toString();
-    }
-
-    private static String line(String group, Object n, Object flagged, Object weight, Object confidence) {
-        return String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", group, n, figure(flagged), figure(weight),
-                figure(confidence));
-    }
-
-    private static String figure(Object v) {
-        return v instanceof Number x ? String.format(Locale.ROOT, "%.4f", x.doubleValue()) : "-";
     }
 }

@@ -1,6 +1,7 @@
 package io.readout.jobs.io;
 
 import io.readout.common.Json;
+import io.readout.datasets.io.HadoopInputs;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -85,7 +86,7 @@ public final class ExclusiveLock implements AutoCloseable {
                 if (System.nanoTime() - deadline >= 0) {
                     throw new LockedException(what + ": locked by "
                             + (holder == null ? "an unknown run" : holder.describe()) + " ("
-                            + io.readout.datasets.io.HadoopInputs.display(path) + "); waited "
+                            + HadoopInputs.display(path) + "); waited "
                             + seconds(settings.timeout()) + ". If that run is dead, delete the lock file, or wait until it is older than --stale-after "
                             + seconds(settings.staleAfter()));
                 }

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -78,7 +79,7 @@ public final class ModelCompatibility {
         try {
             INDArray y = model.output(false, zero)[0];
             if (y.rank() != 2 || y.size(1) != table.numClasses()) {
-                throw bad(modelName, "gives outputs of shape " + java.util.Arrays.toString(y.shape()) + " for "
+                throw bad(modelName, "gives outputs of shape " + Arrays.toString(y.shape()) + " for "
                         + data + " from " + dataName);
             }
         } catch (BadInputException e) {

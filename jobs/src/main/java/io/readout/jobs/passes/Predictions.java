@@ -35,7 +35,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * The predictions pass (DESIGN.md, "Separate passes"): a forward-only pass of a model over rows of
+ * The predictions pass: a forward-only pass of a model over rows of
  * the examples table, on the executors. The model travels as a broadcast of its ModelSerializer
  * bytes and is restored once per executor JVM and broadcast (each task thread runs its own clone);
  * each partition is cut into

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
@@ -73,6 +74,34 @@ public final class ReadoutWeightsPass {
 
     /** The committed folder, its summary and how long the pass took. */
     public record Result(String out, Map<String, Object> summary, double seconds) {
+        /** What {@code readout weights} prints: the summary per group, then where it was written. */
+        public String format() {
+            return ReadoutWeightsPass.format(summary)
+                    + String.format(Locale.ROOT, "wrote %s in %.1f s%n", out, seconds);
+        }
+    }
+
+    /** Per group: n, flagged fraction, mean weight, mean readout confidence on errors; then the totals. */
+    private static String format(Map<String, Object> summary) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", "group", "n",
+                "flagged", "mean weight", "error confidence"));
+        for (Object o : (List<?>) summary.get("groups")) {
+            Map<?, ?> g = (Map<?, ?>) o;
+            b.append(line(String.valueOf(g.get("group")), g.get("n"), g.get("flagged_fraction"), g.get("mean_weight"),
+                    g.get("mean_error_confidence")));
+        }
+        b.append(line("all", summary.get("examples"), summary.get("flagged_fraction"), summary.get("mean_weight"),
+                summary.get("mean_error_confidence")));
+        return b.toString();
+    }
+
+    private static String line(String group, Object n, Object flagged, Object weight, Object confidence) {
+        return String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", group, n, figure(flagged), figure(weight),
+                figure(confidence));
+    }
+
+    private static String figure(Object v) {
+        return v instanceof Number x ? String.format(Locale.ROOT, "%.4f", x.doubleValue()) : "-";
     }
 
     private ReadoutWeightsPass() {

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -257,7 +258,7 @@ public final class PipelineJob {
      * UI's jobs page and the history server list a run's jobs under its stages.
      */
     private static void describeSparkJobs(String description) {
-        scala.Option<SparkSession> session = SparkSession.getActiveSession();
+        Option<SparkSession> session = SparkSession.getActiveSession();
         if (session.isEmpty()) {
             session = SparkSession.getDefaultSession();
         }

@@ -4,6 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.DatasetSource;
 import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,8 +43,8 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class PrepareJob {
     /** The table sits in a subfolder so that Spark reading it never meets dataset.json. */
-    public static final String EXAMPLES_DIR = io.readout.datasets.ExamplesTable.EXAMPLES_DIR;
-    public static final String DATASET_JSON = io.readout.datasets.ExamplesTable.DATASET_JSON;
+    public static final String EXAMPLES_DIR = ExamplesTable.EXAMPLES_DIR;
+    public static final String DATASET_JSON = ExamplesTable.DATASET_JSON;
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
     /** What was written: the committed folder and the counts. */
@@ -202,7 +204,7 @@ public final class PrepareJob {
                     }
                 }
                 b.append(String.format("%-6s %6s %6s %10s %8d%n", split, "all", "", "",
-                        total(Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)))));
+                        total(Split.valueOf(split.toUpperCase(Locale.ROOT)))));
             }
             return b.toString();
         }

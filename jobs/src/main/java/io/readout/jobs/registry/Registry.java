@@ -31,7 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The model registry of scheduled retraining ({@code readout retrain --registry URI}, issue 8): which
+ * The model registry of scheduled retraining ({@code readout retrain --registry URI}): which
  * trained model is in service, every promotion decision, and the promoted models themselves, on any
  * Hadoop file system. Layout under the registry folder:
  * <pre>

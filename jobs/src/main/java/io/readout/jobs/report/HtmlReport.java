@@ -8,6 +8,7 @@ import io.readout.jobs.aggregate.SeedFigures;
 import io.readout.jobs.train.Sifer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ public final class HtmlReport {
     private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
     /** The colours of the aggregate's runs: a run's colour where the shown seed has a run of that name. */
-    private final Map<String, String> runColors = new java.util.HashMap<>();
+    private final Map<String, String> runColors = new HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
     private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {

@@ -1,5 +1,6 @@
 package io.readout.jobs.report;
 
+import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.aggregate.MethodsTable;
@@ -12,6 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -65,7 +68,7 @@ public final class ReportJob {
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
         String html = HtmlReport.render(model, panels, generated);
-        String summary = io.readout.common.Json.write(summary(model, generated));
+        String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
     }
 
@@ -99,15 +102,15 @@ public final class ReportJob {
         summary.put("best", bestOverSeeds(seeds));
         summary.put("shown_seed", shown);
         summary.put("shown_seed_runs", summary(model, generated).get("runs"));
-        return write(conf, root, html, io.readout.common.Json.write(summary), model, format(seeds));
+        return write(conf, root, html, Json.write(summary), model, format(seeds));
     }
 
     private static String qualified(Configuration conf, String dir) {
         try {
             Path p = new Path(dir);
             return p.getFileSystem(conf).makeQualified(p).toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

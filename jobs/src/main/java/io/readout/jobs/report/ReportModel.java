@@ -15,15 +15,17 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The runs under a root as the report reads them (scratch/pipeline-layout.md): every complete run folder
+ * The runs under a root as the report reads them: every complete run folder
  * ({@code config.json} and {@code _SUCCESS}) at depth 0 to {@value #MAX_DEPTH} below the root, not looking
  * inside a run (a JTT run's {@code stage1/} is its own business), nor into hidden or {@code _}-prefixed
  * folders. Per run: method and arch from {@code config.json}, {@code metrics/val.json} and
@@ -192,7 +194,7 @@ public record ReportModel(String root, List<Run> runs) {
                 return;
             }
             FileStatus[] children = fs.listStatus(dir);
-            java.util.Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
+            Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
             for (FileStatus s : children) {
                 String name = s.getPath().getName();
                 if (s.isDirectory() && !name.startsWith(".") && !name.startsWith("_")) {
@@ -294,7 +296,7 @@ public record ReportModel(String root, List<Run> runs) {
         if (newest < 0) {
             return null;
         }
-        Path file = new Path(weightsDir, String.format(java.util.Locale.ROOT, "epoch=%04d/summary.json", newest));
+        Path file = new Path(weightsDir, String.format(Locale.ROOT, "epoch=%04d/summary.json", newest));
         Map<String, Object> json = readJson(in, file);
         try {
             List<SvgCharts.Bin> bins = new ArrayList<>();

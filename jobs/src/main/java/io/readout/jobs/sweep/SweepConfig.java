@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -78,6 +79,19 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
     /** The trials to run now: the first {@code limit}. */
     public List<Trial> trials() {
         return plan.subList(0, Math.min(limit, plan.size()));
+    }
+
+    /** What {@code readout sweep --dry-run} prints: the plan, then each trial to run now and its train command. */
+    public String listing() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d trials (%s over %s), select %s%s:%n",
+                plan.size(), spec.search(), String.join(", ", spec.space().keySet()),
+                spec.select(), trials().size() < plan.size()
+                        ? "; the first " + trials().size() + " listed" : ""));
+        for (Trial t : trials()) {
+            b.append("trial ").append(t.label()).append("  ").append(t.describe()).append('\n');
+            b.append("    ").append(t.commandLine()).append('\n');
+        }
+        return b.toString();
     }
 
     /** A config as config.json holds it, without the run folder (which two runs never share). */

@@ -5,6 +5,8 @@ import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +18,7 @@ import java.util.Map;
  */
 public record Trial(int id, Map<String, Object> values, List<String> args, TrainConfig config) {
     public Trial {
-        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         args = List.copyOf(args);
     }
 

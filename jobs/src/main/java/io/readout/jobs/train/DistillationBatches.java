@@ -20,7 +20,7 @@ import java.util.List;
  * teacher probs | weight]}, 2C+1 columns) for the main output. KD: a {@link DataSet}, every weight 1.
  * DEDIER: a {@link MultiDataSet} whose labels are [distillation labels, one-hot labels] for the outputs
  * [{@code output}, {@code readout}], the readout learning the labels by cross-entropy. No label masks:
- * weights travel in the labels (DESIGN.md, "Traps").
+ * weights travel in the labels.
  */
 final class DistillationBatches {
     private DistillationBatches() {

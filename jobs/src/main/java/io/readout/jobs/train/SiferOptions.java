@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The options of the feature sieve, {@code sifer} (config.json's {@code "sifer"} object). Defaults are
- * those of the benchmarks ({@code ../shared/BENCHMARKS.md}) and of the official code.
+ * those of the benchmarks and of the official code.
  *
  * @param auxAt       the block the aux head reads: {@code block1} (after its pooling) or {@code block2}
  * @param auxDepth    blocks of the aux head before its softmax layer (0: one dense softmax layer on the

@@ -35,6 +35,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,7 +158,7 @@ public final class TrainingMasters {
 
     /** Turns the rows of one minibatch into what a worker fits; runs on the executors. */
     @FunctionalInterface
-    public interface MinibatchAssembly<T> extends java.io.Serializable {
+    public interface MinibatchAssembly<T> extends Serializable {
         T assemble(List<Row> rows);
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class ThroughputBenchmarkIT extends SharedSparkSession {
                 run.out());
         assertTrue(run.out().contains("spark master local[2], default parallelism 2"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches(
-                java.util.regex.Pattern.quote(ThroughputBenchmark.WEIGHTS) + " +student +[0-9.]+ .*")), run.out());
+                Pattern.quote(ThroughputBenchmark.WEIGHTS) + " +student +[0-9.]+ .*")), run.out());
         assertTrue(run.out().endsWith("wrote " + out + System.lineSeparator()), run.out());
         try (var files = Files.list(out.getParent())) {
             assertEquals(List.of(out), files.toList(), "no temporary file left beside the JSON");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -35,7 +36,7 @@ class EvaluateBadInputIT extends SharedSparkSession {
         String line = null;
         for (String command : List.of("evaluate", "predict")) {
             Path out = tmp.resolve("predictions");
-            List<String> args = new java.util.ArrayList<>(List.of(command, "--run", run.toString(), "--data", dataDir,
+            List<String> args = new ArrayList<>(List.of(command, "--run", run.toString(), "--data", dataDir,
                     "--split", split));
             args.addAll(List.of(more));
             if (command.equals("predict")) {

@@ -24,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,7 @@ class DistillationPassesIT extends SharedSparkSession {
         for (Object bin : (List<?>) summary.get("histogram")) {
             counts.add(((Number) ((Map<?, ?>) bin).get("count")).longValue());
         }
-        assertEquals(List.of(java.util.Arrays.stream(histogram).boxed().toArray(Long[]::new)), counts);
+        assertEquals(List.of(Arrays.stream(histogram).boxed().toArray(Long[]::new)), counts);
         List<?> summaryGroups = (List<?>) summary.get("groups");
         assertEquals(groups.size(), summaryGroups.size());
         for (Object o : summaryGroups) {

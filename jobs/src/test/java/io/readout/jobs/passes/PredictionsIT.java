@@ -4,8 +4,10 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
 import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.Split;
 import io.readout.jobs.CliRun;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.readout.common.RelativeTolerance.FLOAT_EPSILON;
 import static io.readout.common.RelativeTolerance.assertClose;
@@ -120,10 +123,10 @@ class PredictionsIT extends SharedSparkSession {
         Dataset<Row> written = spark.read().parquet(out.toString());
         assertArrayEquals(Predictions.SCHEMA.fieldNames(), written.schema().fieldNames());
         assertEquals(40, written.count());
-        assertEquals(List.of("test"), written.select("split").distinct().as(org.apache.spark.sql.Encoders.STRING())
+        assertEquals(List.of("test"), written.select("split").distinct().as(Encoders.STRING())
                 .collectAsList());
         List<Row> expected = byId(Predictions.predict(spark, model, table,
-                table.split(spark, io.readout.datasets.Split.TEST), 16));
+                table.split(spark, Split.TEST), 16));
         List<Row> actual = byId(written);
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).getString(0), actual.get(i).getString(0));
@@ -141,7 +144,7 @@ class PredictionsIT extends SharedSparkSession {
         assertEquals(120, spark.read().parquet(out.toString()).count());
         try (var left = Files.list(tmp)) {
             assertEquals(Set.of("run", "preds"), left.map(p -> p.getFileName().toString())
-                    .collect(java.util.stream.Collectors.toSet()), "no temporary folder left behind");
+                    .collect(Collectors.toSet()), "no temporary folder left behind");
         }
     }
 }

@@ -3,6 +3,8 @@ package io.readout.jobs.pipeline;
 import io.readout.common.Json;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.io.FolderLock;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -71,7 +74,7 @@ class PipelineIT extends SharedSparkSession {
 
     /** Stage → "done in" / "up to date" / "failed", from the run's own lines. */
     private static Map<String, String> outcomes(CliRun run) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         Matcher matcher = OUTCOME.matcher(run.out());
         while (matcher.find()) {
             m.put(matcher.group(1), matcher.group(2));
@@ -221,8 +224,8 @@ class PipelineIT extends SharedSparkSession {
     @Test
     @Order(7)
     void aSecondPipelineOnTheSameRootIsRefusedWhileTheFirstRuns() throws IOException {
-        try (io.readout.jobs.io.FolderLock held = io.readout.jobs.io.FolderLock.take(
-                new org.apache.hadoop.conf.Configuration(), root().toString(), "--out")) {
+        try (FolderLock held = FolderLock.take(
+                new Configuration(), root().toString(), "--out")) {
             CliRun second = pipeline();
             assertEquals(3, second.code(), second.err());
             assertEquals(1, second.errLines().length, second.err());

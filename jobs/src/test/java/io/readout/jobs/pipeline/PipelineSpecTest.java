@@ -4,6 +4,8 @@ import io.readout.common.BadInputException;
 import io.readout.jobs.run.PipelineRoot;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,7 +100,7 @@ class PipelineSpecTest {
                 "students/sifer", "evaluate/teacher", "evaluate/students/erm", "evaluate/students/kd",
                 "evaluate/students/dedier", "evaluate/students/sifer", "report"),
                 stages.stream().map(Stage::name).toList());
-        Map<String, Stage> byName = new java.util.HashMap<>();
+        Map<String, Stage> byName = new HashMap<>();
         stages.forEach(s -> byName.put(s.name(), s));
         assertEquals(List.of(List.of("prepare", "--dataset=synthetic", "--n-train=200", "--out=/r/data", "--seed=3")),
                 byName.get("prepare").commands());
@@ -180,7 +182,7 @@ class PipelineSpecTest {
     }
 
     private static Map<String, Stage> byName(List<Stage> stages) {
-        Map<String, Stage> m = new java.util.HashMap<>();
+        Map<String, Stage> m = new HashMap<>();
         stages.forEach(s -> m.put(s.name(), s));
         return m;
     }
@@ -190,7 +192,7 @@ class PipelineSpecTest {
         List<Stage> stages = StagePlan.of(spec("seed=null", "seeds=4,1", "students.methods=erm,kd"), "/r");
         List<String> perSeed = List.of("prepare", "teacher", "teacher-probs", "students/erm", "students/kd",
                 "evaluate/teacher", "evaluate/students/erm", "evaluate/students/kd");
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         perSeed.forEach(n -> expected.add("seed=4/" + n));
         perSeed.forEach(n -> expected.add("seed=1/" + n));
         expected.addAll(List.of("aggregate", "report"));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class RegistryTest {
                 () -> new Registry(CONF, base() + "/registry", settings).decideAndRecord(run, PromotionPolicy.defaults()));
         assertTrue(System.nanoTime() - start >= 300_000_000L, "waited the timeout");
         assertEquals("--registry " + tmp.resolve("registry") + ": locked by another-host pid 4242 since "
-                + java.time.Instant.ofEpochMilli(taken) + " (" + tmp.resolve("registry/lock") + "); waited 300ms."
+                + Instant.ofEpochMilli(taken) + " (" + tmp.resolve("registry/lock") + "); waited 300ms."
                 + " If that run is dead, delete the lock file, or wait until it is older than --stale-after 1h", e.getMessage());
         assertEquals(3, LockedException.EXIT_CODE);
         assertTrue(Files.exists(tmp.resolve("registry/lock")), "a live lock is left alone");

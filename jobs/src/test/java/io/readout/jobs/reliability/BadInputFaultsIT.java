@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bad input beyond the foundation's list (issue 9), each through the command line: one line on stderr,
+ * Bad input beyond the foundation's list, each through the command line: one line on stderr,
  * exit code 2 (1 for a training divergence), and the earlier good state untouched. Cases the other
  * suites already cover are not repeated here: a teacher whose classes differ from the data
  * ({@code DistillationIT}), a model for another class count or input shape ({@code EvaluateBadInputIT}),
@@ -215,7 +216,7 @@ class BadInputFaultsIT extends SharedSparkSession {
 
     static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

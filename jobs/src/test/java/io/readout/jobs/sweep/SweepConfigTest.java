@@ -9,6 +9,7 @@ import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +81,7 @@ class SweepConfigTest {
                 throw new UnsupportedOperationException();
             }
         };
-        java.util.Map<String, Object> on = new java.util.LinkedHashMap<>();
+        Map<String, Object> on = new LinkedHashMap<>();
         on.put("balanced", true);
         on.put("lr", 0.5);
         assertEquals(List.of("--balanced", "--lr=0.5"), Trial.arguments(on, flags));

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,7 @@ class SweepIT extends SharedSparkSession {
         Files.delete(last.resolve("_SUCCESS"));
         Files.delete(last.resolve("model.zip"));
         try (var files = Files.walk(last.resolve("checkpoints/epoch=0002"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         Map<Path, FileTime> untouched = new LinkedHashMap<>();
         for (int t = 0; t < 3; t++) {

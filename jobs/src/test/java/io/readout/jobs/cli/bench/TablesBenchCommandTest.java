@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +24,8 @@ class TablesBenchCommandTest {
     void checksTheCommittedDocument() {
         CliRun run = CliRun.of("bench", "tables", "--check", "--doc", DOC, "--results", RESULTS);
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().matches(java.util.regex.Pattern.quote(DOC) + ": \\d+ tables from "
-                + java.util.regex.Pattern.quote(RESULTS) + ", all match their files\\R"), run.out());
+        assertTrue(run.out().matches(Pattern.quote(DOC) + ": \\d+ tables from "
+                + Pattern.quote(RESULTS) + ", all match their files\\R"), run.out());
         assertEquals("", run.err());
     }
 

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerBlockUpdated;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.storage.BlockId;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -19,6 +20,7 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,12 +28,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Throwaway measurement for issue 7 (docs/BENCHMARKS.md, "Parameter-averaging communication"; not part
- * of the build's tests: it skips unless -Dreadout.probe=true). For the dominoes teacher and student
+ * A measurement (docs/BENCHMARKS.md, "Parameter-averaging communication"; in the probes module, outside
+ * the default build: {@code -Pprobes}). For the dominoes teacher and student
  * (56x28x1, 2 classes, Adam): P = numParams, the updater state's length, the serialized size of the
  * object dl4j-spark broadcasts each round (NetBroadcastTuple: configuration, parameters, updater state)
  * with Spark's serializer, and then two real averaging rounds on local[2] (2 rounds x 2 workers x K=10 x 64 random
@@ -57,10 +61,10 @@ class AveragingTrafficProbe extends SharedSparkSession {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         for (int depth : new int[] {2, 3}) {
             for (int w : new int[] {2, 8, 64}) {
-                List<Integer> stageTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+                List<Integer> stageTasks = new CopyOnWriteArrayList<>();
                 SparkListener listener = new SparkListener() {
                     @Override
-                    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted event) {
+                    public void onStageCompleted(SparkListenerStageCompleted event) {
                         stageTasks.add(event.stageInfo().numTasks());
                     }
                 };
@@ -118,8 +122,8 @@ class AveragingTrafficProbe extends SharedSparkSession {
         int rounds = 2;
         List<DataSet> batches = new ArrayList<>();
         for (int i = 0; i < workers * k * rounds; i++) {
-            DataSet d = new DataSet(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, 1, 56, 28),
-                    Nd4j.eye(2).getRows(new int[batch]).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+            DataSet d = new DataSet(Nd4j.rand(DataType.FLOAT, batch, 1, 56, 28),
+                    Nd4j.eye(2).getRows(new int[batch]).castTo(DataType.FLOAT));
             batches.add(d);
         }
         JavaRDD<DataSet> data = sc.parallelize(batches, workers);
@@ -134,7 +138,7 @@ class AveragingTrafficProbe extends SharedSparkSession {
         double seconds = (System.nanoTime() - start) / 1e9;
         spark.sparkContext().listenerBus().waitUntilEmpty();
         spark.sparkContext().removeSparkListener(listener);
-        Map<String, Long> broadcastBytes = new java.util.TreeMap<>();
+        Map<String, Long> broadcastBytes = new TreeMap<>();
         pieceBytes.forEach((piece, size) -> broadcastBytes.merge(piece.substring(0, piece.indexOf("_piece")), size,
                 Long::sum));
         System.out.printf("PROBE %s: %d rounds (W=%d, K=%d, batch %d) %.2f s; broadcasts stored by the driver "

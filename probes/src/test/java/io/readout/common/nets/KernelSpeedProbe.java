@@ -5,19 +5,23 @@ import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Throwaway speed probe for issue 4 (not part of the build's tests: it skips unless
- * -Dreadout.probe=true). Trains Networks.build(teacher|student) on random 56x28x1 minibatches of 64
+ * A speed probe (docs/BENCHMARKS.md, "CPU kernels"; in the probes module, outside the default build:
+ * {@code mvn -Pprobes -pl probes -am test -Dtest=KernelSpeedProbe -Dsurefire.failIfNoSpecifiedTests=false}). Trains Networks.build(teacher|student) on random 56x28x1 minibatches of 64
  * with 1 and 2 native threads, interleaved, and prints examples/s (median of repeats) and process
  * CPU time / wall time, after the CPU it runs on. Networks.build runs on the kernels NativeKernels chooses: -Dreadout.onednn=false
  * for DL4J's built-in ones; -Dnd4j.native.build= (empty) or another suffix for another nd4j-native build.
@@ -39,7 +43,7 @@ class KernelSpeedProbe {
             int timedBatches = arch == Architecture.TEACHER ? 10 : 30;
             ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
             Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
-            Object poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
+            Object poolHelper = ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
             System.out.println("PROBE " + n + " conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
                     + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
             Nd4j.getRandom().setSeed(1);
@@ -57,7 +61,7 @@ class KernelSpeedProbe {
                 fit(net, batches, 4);
             }
             helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
-            poolHelper = ((org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
+            poolHelper = ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
             System.out.println("PROBE " + n + " after fit: conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
                     + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
             double[][] rates = new double[2][repeats];
@@ -86,10 +90,10 @@ class KernelSpeedProbe {
     /** User + system CPU time of this process (all threads, native ones included), from /proc/self/stat. */
     private static double cpuSeconds() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Double.NaN;
         }
     }

@@ -23,8 +23,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.util.Arrays;
 
 /**
- * Throwaway probe for issue 4's layout, data type and workspace levers (skips unless
- * -Dreadout.probe=true): the nets of {@link Networks} rebuilt with NCHW or NHWC, FLOAT or another
+ * A probe of the layout, data type and workspace levers (docs/BENCHMARKS.md; in the probes module,
+ * outside the default build: {@code -Pprobes}): the nets of {@link Networks} rebuilt with NCHW or NHWC, FLOAT or another
  * data type, workspaces on or off, trained on random 56x28x1 minibatches of 64 on 1 native thread;
  * prints examples/s (median of repeats, variants interleaved).
  */
