@@ -117,7 +117,7 @@ class LauncherIT {
     @Test
     void aSourceNewerThanTheJarTriggersARebuild(@TempDir Path tmp) throws Exception {
         Path jar = Path.of("target", "readout.jar").toAbsolutePath();
-        Path source = Path.of("..", "jobs", "src", "main", "java", "io", "readout", "jobs", "ReadoutCli.java")
+        Path source = Path.of("..", "jobs", "src", "main", "java", "io", "readout", "jobs", "cli", "ReadoutCli.java")
                 .toAbsolutePath().normalize();
         FileTime jarTime = Files.getLastModifiedTime(jar);
         FileTime sourceTime = Files.getLastModifiedTime(source);
