@@ -24,7 +24,7 @@ except ImportError:  # Airflow 2
 
 READOUT_HOME = "/opt/readout"  # the checkout: deploy/bin/readout-submit, deploy/target/readout.jar
 MASTER = "spark://spark-master.example:7077"  # or yarn, k8s://https://host:6443 (with --deploy-mode cluster)
-CONFIG = "hdfs:///readout/pipeline.json"  # the pipeline config; its "root" on a shared file system too
+CONFIG = "hdfs:///readout/pipeline.json"  # the pipeline config; its "out" on a shared file system too
 REGISTRY = "hdfs:///readout/registry"  # the model registry: versions/, current, history.json
 
 RETRAIN = f"""

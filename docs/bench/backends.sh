@@ -106,7 +106,7 @@ run_variant() {  # variant round
   read -r -a opens < "$dir/jvm.options"
   echo "backends.sh: round $r, $v ($(cut -d' ' -f1-3 /proc/loadavg) load)"
   "$java_cmd" "${opens[@]}" -Dio.netty.tryReflectionSetAccessible=true -Djava.awt.headless=true \
-    "${extra[@]}" -cp "$dir/readout.jar:$(cat "$dir/spark.classpath")" io.readout.jobs.ReadoutCli \
+    "${extra[@]}" -cp "$dir/readout.jar:$(cat "$dir/spark.classpath")" io.readout.jobs.cli.ReadoutCli \
     --master "$master" bench throughput --data "$data" --max-examples "$max_examples" --repeats 1 --epochs 1 \
     --out "$json" > "$work/logs/$v.round$r.out" 2> "$work/logs/$v.round$r.err" \
     || { tail -5 "$work/logs/$v.round$r.err" >&2; echo "backends.sh: $v failed (log $work/logs/$v.round$r.err)" >&2; return 0; }

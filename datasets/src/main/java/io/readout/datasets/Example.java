@@ -3,12 +3,14 @@ package io.readout.datasets;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
+import java.io.Serializable;
+
 /**
  * One row of the examples table, as builders make it before Spark sees it. Holds either
  * image bytes with their shape or a float feature vector.
  */
 public record Example(String id, Split split, int label, Integer attribute, Integer group,
-                      byte[] image, ImageShape shape, float[] vector) implements java.io.Serializable {
+                      byte[] image, ImageShape shape, float[] vector) implements Serializable {
 
     public static Example image(String id, Split split, int label, Integer attribute, Integer group,
                                 byte[] pixels, ImageShape shape) {

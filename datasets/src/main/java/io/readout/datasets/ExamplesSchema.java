@@ -3,6 +3,7 @@ package io.readout.datasets;
 import io.readout.common.BadInputException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -11,7 +12,7 @@ import org.apache.spark.sql.types.StructType;
 import java.util.List;
 
 /**
- * The {@code examples} table (DESIGN.md, "Contracts"): one row per example with a stable
+ * The {@code examples} table: one row per example with a stable
  * unique {@code id}, its {@code split}, integer {@code label}, nullable spurious
  * {@code attribute} and {@code group}, and its {@code features}: binary image bytes
  * (CHW, one unsigned byte per value) with {@code height}, {@code width}, {@code channels}
@@ -81,7 +82,7 @@ public final class ExamplesSchema {
     }
 
     private static boolean sameType(DataType a, DataType b) {
-        if (a instanceof org.apache.spark.sql.types.ArrayType aa && b instanceof org.apache.spark.sql.types.ArrayType bb) {
+        if (a instanceof ArrayType aa && b instanceof ArrayType bb) {
             return aa.elementType().equals(bb.elementType());
         }
         return a.equals(b);

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import static org.apache.spark.sql.functions.col;
  * A prepared dataset folder as later stages read it: {@code examples/} (the table),
  * {@code dataset.json} and {@code _SUCCESS}. A folder without {@code _SUCCESS} is not a dataset.
  */
-public final class ExamplesTable implements java.io.Serializable {
+public final class ExamplesTable implements Serializable {
     public static final String EXAMPLES_DIR = "examples";
     public static final String DATASET_JSON = "dataset.json";
     public static final String SUCCESS = "_SUCCESS";

@@ -2,8 +2,12 @@ package io.readout.datasets;
 
 import io.readout.common.BadInputException;
 
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
 /** Height, width and channels of the images of a dataset; pixels are stored channels first (CHW), one byte each. */
-public record ImageShape(int height, int width, int channels) implements java.io.Serializable {
+public record ImageShape(int height, int width, int channels) implements Serializable {
 
     public ImageShape {
         if (height <= 0 || width <= 0 || channels <= 0) {
@@ -12,8 +16,8 @@ public record ImageShape(int height, int width, int channels) implements java.io
     }
 
     /** As dataset.json records it: {@code [height, width, channels]}. */
-    public java.util.List<Integer> toJson() {
-        return java.util.List.of(height, width, channels);
+    public List<Integer> toJson() {
+        return List.of(height, width, channels);
     }
 
     public int pixels() {
@@ -22,7 +26,7 @@ public record ImageShape(int height, int width, int channels) implements java.io
 
     /** Parses {@code HxW} (as given to {@code --image-size}) with the given channel count. */
     public static ImageShape parse(String hxw, int channels, String flag) {
-        String[] parts = hxw.toLowerCase(java.util.Locale.ROOT).split("x");
+        String[] parts = hxw.toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 2) {
                 int h = Integer.parseInt(parts[0].trim());

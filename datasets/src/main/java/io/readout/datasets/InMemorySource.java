@@ -1,5 +1,6 @@
 package io.readout.datasets;
 
+import io.readout.common.BadInputException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +25,7 @@ public abstract class InMemorySource implements DatasetSource {
     public Dataset<Row> examples(SparkSession spark) {
         List<Example> examples = build();
         if (examples.isEmpty()) {
-            throw new io.readout.common.BadInputException(name() + ": no examples were built");
+            throw new BadInputException(name() + ": no examples were built");
         }
         List<Row> rows = new ArrayList<>(examples.size());
         long bytes = 0;

@@ -2,6 +2,8 @@ package io.readout.datasets;
 
 import io.readout.common.BadInputException;
 
+import java.util.Locale;
+
 /** The three splits of the examples table, by the names stored in its {@code split} column. */
 public enum Split {
     TRAIN("train"), VAL("val"), TEST("test");
@@ -24,7 +26,7 @@ public enum Split {
      * @param where names the input for the error message, e.g. {@code "metadata.csv row 12, column split"}
      */
     public static Split parse(String value, String where) {
-        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         switch (v) {
             case "train", "0":
                 return TRAIN;

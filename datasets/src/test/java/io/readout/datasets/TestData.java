@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /** The public data beside the project (../shared/data) and small IDX files written by tests. */
@@ -65,7 +66,7 @@ public final class TestData {
         byte[] pixels = new byte[n * 16];
         byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(pixels, i * 16, (i + 1) * 16, (byte) i);
+            Arrays.fill(pixels, i * 16, (i + 1) * 16, (byte) i);
             labels[i] = (byte) (i % classes);
         }
         String gz = gzip ? ".gz" : "";

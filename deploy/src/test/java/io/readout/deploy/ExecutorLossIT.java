@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,7 +177,7 @@ class ExecutorLossIT {
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(h -> {
             String c = commandLine(h);
             return c.contains("CoarseGrainedExecutorBackend") && c.contains(appId);
-        }).sorted(Comparator.comparing(h -> h.info().startInstant().orElse(java.time.Instant.EPOCH))).toList();
+        }).sorted(Comparator.comparing(h -> h.info().startInstant().orElse(Instant.EPOCH))).toList();
     }
 
     private static boolean await(BooleanSupplier condition, Process driver, Duration timeout) {
@@ -309,7 +311,7 @@ class ExecutorLossIT {
         Process driver = start(logs, name, "readout-submit", "--master", master, "--driver-memory", "1g",
                 "--executor-memory", "1g", "--native-memory", "1g", "--conf", "spark.task.maxFailures=4",
                 "--conf", "spark.ui.port=" + driverUiPort,
-                "pipeline", "--config", config.toString(), "--root", root.toString());
+                "pipeline", "--config", config.toString(), "--out", root.toString());
         List<Kill> kills = new ArrayList<>();
         Path out = logs.resolve(name + ".out");
         try {
@@ -380,8 +382,8 @@ class ExecutorLossIT {
         int removed = 0;
         int added = 0;
         List<String> failed = new ArrayList<>();
-        Map<Integer, String> stageNames = new java.util.HashMap<>();
-        Map<Integer, String> jobOfStage = new java.util.HashMap<>();
+        Map<Integer, String> stageNames = new HashMap<>();
+        Map<Integer, String> jobOfStage = new HashMap<>();
         try (Stream<Path> logs = Files.list(clusterDir.resolve("events"))) {
             for (Path log : logs.filter(p -> p.getFileName().toString().startsWith(appId)).toList()) {
                 for (String line : Files.readAllLines(log)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class GpuResourcesTest {
         boolean smiWorks;
         try {
             smiWorks = new ProcessBuilder("nvidia-smi", "-L").start().waitFor() == 0;
-        } catch (java.io.IOException absent) {
+        } catch (IOException absent) {
             smiWorks = false;
         }
         if (!smiWorks) {

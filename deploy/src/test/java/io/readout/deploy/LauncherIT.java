@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +106,7 @@ class LauncherIT {
         }
         Files.write(root.resolve("metadata.csv"), meta);
         Path out = tmp.resolve("out");
-        Result r = launch("prepare", "--dataset", "waterbirds", "--root", root.toString(), "--out", out.toString());
+        Result r = launch("prepare", "--dataset", "waterbirds", "--source", root.toString(), "--out", out.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.errLines().get(0).matches("readout prepare: image .*/birds/\\d\\.jpg \\(wb-\\d\\): cannot decode.*"),
@@ -116,17 +117,17 @@ class LauncherIT {
     @Test
     void aSourceNewerThanTheJarTriggersARebuild(@TempDir Path tmp) throws Exception {
         Path jar = Path.of("target", "readout.jar").toAbsolutePath();
-        Path source = Path.of("..", "jobs", "src", "main", "java", "io", "readout", "jobs", "ReadoutCli.java")
+        Path source = Path.of("..", "jobs", "src", "main", "java", "io", "readout", "jobs", "cli", "ReadoutCli.java")
                 .toAbsolutePath().normalize();
-        java.nio.file.attribute.FileTime jarTime = Files.getLastModifiedTime(jar);
-        java.nio.file.attribute.FileTime sourceTime = Files.getLastModifiedTime(source);
+        FileTime jarTime = Files.getLastModifiedTime(jar);
+        FileTime sourceTime = Files.getLastModifiedTime(source);
         Path marker = tmp.resolve("built");
         // Stands in for Maven: records its arguments and refreshes the jar, as a real build would.
         Path fakeMvn = tmp.resolve("fake-mvn");
         Files.writeString(fakeMvn, "#!/bin/sh\necho \"$@\" > " + marker + "\ntouch " + jar + "\n");
         assertTrue(fakeMvn.toFile().setExecutable(true));
         try {
-            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(jarTime.toMillis() + 5_000));
+            Files.setLastModifiedTime(source, FileTime.fromMillis(jarTime.toMillis() + 5_000));
             Result r = launchWith(fakeMvn.toString(), "--version");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("building the uber-jar"), r.err());

@@ -185,7 +185,7 @@ class LocalClusterIT {
         long start = System.nanoTime();
         Result r = run(8, Map.of(), "bash", BIN.resolve("readout-submit").toString(), "--master", master,
                 "--driver-memory", "1g", "--executor-memory", "1g", "--native-memory", "1g",
-                "pipeline", "--config", config.toString(), "--root", root.toString());
+                "pipeline", "--config", config.toString(), "--out", root.toString());
         System.out.printf("LocalClusterIT: readout pipeline on %s: %.1f s%n", master, (System.nanoTime() - start) / 1e9);
         String output = "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err();
         assertEquals(0, r.code(), output);
@@ -278,7 +278,7 @@ class LocalClusterIT {
         // summed in partition order, one native thread per task).
         Path local = tmp.resolve("local");
         Result l = run(8, Map.of(), "bash", BIN.resolve("readout").toString(), "--master", "local[2]",
-                "pipeline", "--config", config.toString(), "--root", local.toString());
+                "pipeline", "--config", config.toString(), "--out", local.toString());
         assertEquals(0, l.code(), l.out() + l.err());
         // Every difference is collected before failing, so that one run shows where the two part.
         List<String> differences = new ArrayList<>();

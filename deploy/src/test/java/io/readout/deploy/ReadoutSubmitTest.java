@@ -46,7 +46,7 @@ class ReadoutSubmitTest {
         assertEquals(null, Scripts.conf(w, "spark.serializer"), "the jobs' Java serialization unless --kryo");
         assertEquals(null, Scripts.conf(w, "spark.eventLog.enabled"), "event logs only for the local cluster");
         int jar = w.indexOf("target/readout.jar");
-        assertEquals("io.readout.jobs.ReadoutCli", w.get(jar - 1));
+        assertEquals("io.readout.jobs.cli.ReadoutCli", w.get(jar - 1));
         assertEquals(List.of("train", "--method", "erm", "--verbose"), w.subList(jar + 1, w.size()));
         assertEquals("readout train", w.get(w.indexOf("--name") + 1));
     }

@@ -1,6 +1,6 @@
 package io.readout.deploy;
 
-import io.readout.jobs.ReadoutCli;
+import io.readout.jobs.cli.ReadoutCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 // SnakeYAML as ND4J's jackson artifact shades it: the only YAML parser on this module's test classpath.
@@ -117,7 +117,7 @@ class ScheduleFilesTest {
         List<String> args = ((List<Object>) container.get("args")).stream().map(String::valueOf).toList();
         assertEquals("cluster", value(args, "--deploy-mode"));
         assertTrue(value(args, "--master").startsWith("k8s://https://"), value(args, "--master"));
-        assertEquals("io.readout.jobs.ReadoutCli", value(args, "--class"));
+        assertEquals("io.readout.jobs.cli.ReadoutCli", value(args, "--class"));
         assertEquals(account, Scripts.conf(args, "spark.kubernetes.authenticate.driver.serviceAccountName"));
         assertEquals("true", Scripts.conf(args, "spark.kubernetes.submission.waitAppCompletion"),
                 "the pod lives as long as the application, so Forbid really forbids overlaps");

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +47,12 @@ final class Scripts {
     }
 
     /** A dry run's printed command line as words: split at unescaped spaces, backslash escapes undone. */
-    static java.util.List<String> words(String out) {
-        return java.util.Arrays.stream(out.strip().split("(?<!\\\\) ")).map(w -> w.replaceAll("\\\\(.)", "$1")).toList();
+    static List<String> words(String out) {
+        return Arrays.stream(out.strip().split("(?<!\\\\) ")).map(w -> w.replaceAll("\\\\(.)", "$1")).toList();
     }
 
     /** The value of {@code --conf KEY=VALUE} among a command line's words, or null. */
-    static String conf(java.util.List<String> words, String key) {
+    static String conf(List<String> words, String key) {
         for (int i = 0; i + 1 < words.size(); i++) {
             if (words.get(i).equals("--conf") && words.get(i + 1).startsWith(key + "=")) {
                 return words.get(i + 1).substring(key.length() + 1);

@@ -1,5 +1,7 @@
 package io.readout.jobs;
 
+import io.readout.jobs.cli.ReadoutCli;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.readout.common.distill;
 
+import java.io.Serializable;
+
 /**
  * What the early readout says about one training example: its prediction, how confident it is and
  * whether it is wrong, and the raw weight DEDIER gives the example's teacher term. A row of the
@@ -11,5 +13,5 @@ package io.readout.common.distill;
  * @param rawWeight  exp(β·margin^α) if wrong, else 1
  */
 public record EarlyReadout(int prediction, double margin, boolean wrong, double rawWeight)
-        implements java.io.Serializable {
+        implements Serializable {
 }

@@ -1,5 +1,6 @@
 package io.readout.common.distill;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Arrays;
  * @param beta          scale of the exponent, >= 0 (default 2)
  * @param normalisation {@code none}: the raw weights; {@code mean}: divided by their mean over the set
  */
-public record ReadoutWeights(double alpha, double beta, Normalisation normalisation) implements java.io.Serializable {
+public record ReadoutWeights(double alpha, double beta, Normalisation normalisation) implements Serializable {
     public static final double DEFAULT_ALPHA = 1;
     public static final double DEFAULT_BETA = 2;
 

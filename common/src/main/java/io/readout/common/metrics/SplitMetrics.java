@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The quality of a model on one split, as the field reports it (DESIGN.md, {@code metrics/<split>.json}):
+ * The quality of a model on one split, as the field reports it ({@code metrics/<split>.json}):
  * average accuracy, worst-group accuracy and which group it is, group-mean accuracy, the
  * accuracy on bias-conflicting examples (null when the split has none, e.g. no spurious
  * attribute), and the per-group table sorted by group id. Built by {@link GroupMetrics}.

@@ -5,7 +5,7 @@ import io.readout.common.BadInputException;
 import java.util.Locale;
 
 /**
- * The two network sizes of the benchmarks (../shared/BENCHMARKS.md). For images, a CNN:
+ * The two network sizes of the benchmarks. For images, a CNN:
  * conv 3x3 (c1, pad 1) → ReLU → max-pool 2 → conv 3x3 (c2, pad 1) → ReLU → max-pool 2 → dense d ReLU
  * → dense C softmax, with (c1, c2, d) = (32, 64, 128) for the teacher and (8, 16, 32) for the
  * student. For feature vectors, an MLP of proportional widths (see {@link Networks}).

@@ -3,6 +3,9 @@ package io.readout.common.nets;
 import io.readout.common.BadInputException;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import java.io.Serializable;
+import java.util.List;
+
 /**
  * Everything a network factory needs: architecture, input (an image shape, or a feature count
  * with height = width = channels = 0), classes, optimiser, seed and, optionally, a readout head.
@@ -17,10 +20,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 public record NetworkConfig(Architecture arch, int channels, int height, int width, int numFeatures, int numClasses,
                             String updater, double learningRate, double weightDecay, long seed, String activation,
                             ReadoutHead readout, ILossFunction outputLoss)
-        implements java.io.Serializable {
+        implements Serializable {
     public static final String DEFAULT_ACTIVATION = "relu";
-    public static final java.util.List<String> ACTIVATIONS = java.util.List.of("relu", "leakyrelu", "elu", "tanh");
-    public static final java.util.List<String> UPDATERS = java.util.List.of("adam", "sgd", "nesterovs");
+    public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "elu", "tanh");
+    public static final List<String> UPDATERS = List.of("adam", "sgd", "nesterovs");
 
     public NetworkConfig {
         boolean image = channels > 0 && height > 0 && width > 0;

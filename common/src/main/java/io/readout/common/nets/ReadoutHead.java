@@ -2,6 +2,7 @@ package io.readout.common.nets;
 
 import io.readout.common.BadInputException;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ import java.util.List;
  * @param learningRate of the head's layers (SIFER's aux-lr)
  */
 public record ReadoutHead(String auxAt, int depth, int width, String updater, double learningRate)
-        implements java.io.Serializable {
+        implements Serializable {
     /** Where a head may attach. */
     public static final List<String> BLOCKS = List.of(Networks.BLOCK1, Networks.BLOCK2);
 

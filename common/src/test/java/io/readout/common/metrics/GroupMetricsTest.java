@@ -3,6 +3,7 @@ package io.readout.common.metrics;
 import io.readout.common.Json;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ class GroupMetricsTest {
 
     @Test
     void aGroupWithNoExamplesIsListedButCountsNowhere() {
-        List<GroupCount> withEmpty = new java.util.ArrayList<>(FOUR_GROUPS);
+        List<GroupCount> withEmpty = new ArrayList<>(FOUR_GROUPS);
         withEmpty.add(0, new GroupCount(4, 0, 0));
         SplitMetrics m = GroupMetrics.of("val", withEmpty);
         SplitMetrics without = GroupMetrics.of("val", FOUR_GROUPS);

@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +22,7 @@ class InitialParametersTest {
         float[] a = student(0).params().toFloatVector();
         float[] b = student(0).params().toFloatVector();
         assertArrayEquals(a, b, "two builds from seed 0");
-        assertFalse(java.util.Arrays.equals(a, student(1).params().toFloatVector()), "seed 1");
+        assertFalse(Arrays.equals(a, student(1).params().toFloatVector()), "seed 1");
     }
 
     /**

@@ -56,7 +56,7 @@ class NetworksTest {
         ComputationGraph net = Networks.build(NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 7));
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 1, 56, 28);
         Map<String, INDArray> acts = net.feedForward(x, false);
-        // The aux heads of BENCHMARKS.md read 8 x 28 x 14 = 3,136 values per example for the student.
+        // The aux heads of the benchmarks read 8 x 28 x 14 = 3,136 values per example for the student.
         assertArrayEquals(new long[] {3, 8, 28, 14}, acts.get(Networks.BLOCK1).shape());
         assertArrayEquals(new long[] {3, 16, 14, 7}, acts.get(Networks.BLOCK2).shape());
         INDArray out = acts.get(Networks.OUTPUT);

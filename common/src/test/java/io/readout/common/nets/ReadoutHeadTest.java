@@ -20,6 +20,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -163,7 +164,7 @@ class ReadoutHeadTest {
                         head + ": " + layer.getKey());
             }
             for (Map.Entry<String, float[]> layer : readout.entrySet()) {
-                assertFalse(java.util.Arrays.equals(layer.getValue(), values(net.getLayer(layer.getKey()).params())),
+                assertFalse(Arrays.equals(layer.getValue(), values(net.getLayer(layer.getKey()).params())),
                         head + ": " + layer.getKey() + " learned");
             }
         }
@@ -184,7 +185,7 @@ class ReadoutHeadTest {
 
             open.fit(readoutOnly(BarsProblem.examples(32, 1)));
 
-            assertFalse(java.util.Arrays.equals(before.get(Networks.CONV1),
+            assertFalse(Arrays.equals(before.get(Networks.CONV1),
                     values(open.getLayer(Networks.CONV1).params())), head + ": conv1 learned from the readout");
             // The layers above the block are not on the readout's path: the mask does keep the main loss out.
             for (String above : List.of(Networks.CONV2, Networks.DENSE, Networks.OUTPUT)) {

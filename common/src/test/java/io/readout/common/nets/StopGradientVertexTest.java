@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -15,6 +16,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The vertex alone, in a three-vertex graph: input → below (dense) → stop → above (softmax output). */
 class StopGradientVertexTest {
 
-    private static ComputationGraphConfiguration graph(org.deeplearning4j.nn.conf.graph.GraphVertex stop) {
+    private static ComputationGraphConfiguration graph(GraphVertex stop) {
         return new NeuralNetConfiguration.Builder()
                 .seed(3).dataType(DataType.FLOAT).updater(new Sgd(0.5)).weightInit(WeightInit.XAVIER)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
@@ -48,7 +50,7 @@ class StopGradientVertexTest {
                 .build();
     }
 
-    private static ComputationGraph net(org.deeplearning4j.nn.conf.graph.GraphVertex stop) {
+    private static ComputationGraph net(GraphVertex stop) {
         ComputationGraph net = new ComputationGraph(graph(stop));
         net.init();
         return net;
@@ -98,7 +100,7 @@ class StopGradientVertexTest {
         ComputationGraph net = net(new StopGradientVertex());
         INDArray below = net.getLayer("below").params().dup();
         INDArray above = net.getLayer("above").params().dup();
-        net.fit(new org.nd4j.linalg.dataset.MultiDataSet(features(), labels()));
+        net.fit(new MultiDataSet(features(), labels()));
         assertArrayEquals(below.toFloatVector(), net.getLayer("below").params().toFloatVector(), 0f);
         assertNotEquals(above, net.getLayer("above").params());
     }

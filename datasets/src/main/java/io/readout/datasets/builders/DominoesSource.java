@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The dominoes benchmark (../shared/BENCHMARKS.md): an MNIST digit (rows 0-27, the spurious
+ * The dominoes benchmark: an MNIST digit (rows 0-27, the spurious
  * attribute a = digit 0 or 1) stacked on a Fashion-MNIST Dress or Coat (rows 28-55, the label
  * y = 0 Dress, 1 Coat); group g = 2y + a. In train exactly round(rho * n) of each class have a == y;
  * val and test are balanced (rho 0.5). Fashion-MNIST's train part gives train and a seeded

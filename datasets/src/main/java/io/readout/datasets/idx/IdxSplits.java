@@ -6,6 +6,7 @@ import io.readout.datasets.Split;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -20,7 +21,7 @@ public final class IdxSplits {
     public record Item(Split split, IdxFolder.Pair source, int index, int label) {
         /** A stable id naming the source part and index, e.g. {@code train-04711}. */
         public String sourceId() {
-            return source.part().name().toLowerCase(java.util.Locale.ROOT) + "-" + String.format("%05d", index);
+            return source.part().name().toLowerCase(Locale.ROOT) + "-" + String.format("%05d", index);
         }
     }
 

@@ -2,6 +2,8 @@ package io.readout.datasets.idx;
 
 import io.readout.common.BadInputException;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +14,7 @@ import java.util.TreeMap;
  * {@code --label-map 3:0,4:1} (explicit; several classes may share a label). With neither, every
  * class present is kept under its own number.
  */
-public final class LabelMap implements java.io.Serializable {
+public final class LabelMap implements Serializable {
     private static final long serialVersionUID = 1L;
     private final Map<Integer, Integer> map; // null = identity over the classes present
     private final int numClasses;
@@ -58,7 +60,7 @@ public final class LabelMap implements java.io.Serializable {
                                 + " has no entry in --label-map");
                     }
                 }
-                map.keySet().retainAll(java.util.Arrays.stream(classes.split(","))
+                map.keySet().retainAll(Arrays.stream(classes.split(","))
                         .map(c -> Integer.parseInt(c.trim())).toList());
             }
         } else {

@@ -6,9 +6,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -60,7 +62,7 @@ public final class HadoopInputs {
         Path p = new Path(path);
         try {
             return fs(p).getFileStatus(p);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new BadInputException(what + " " + path + ": no such file or directory");
         } catch (IOException e) {
             throw new BadInputException(what + " " + path + ": cannot read: " + e.getMessage(), e);
@@ -113,7 +115,7 @@ public final class HadoopInputs {
 
     /** How a path is shown to a user: a plain path for local files, the full URI otherwise. */
     public static String display(Path p) {
-        java.net.URI uri = p.toUri();
+        URI uri = p.toUri();
         return "file".equals(uri.getScheme()) ? uri.getPath() : p.toString();
     }
 

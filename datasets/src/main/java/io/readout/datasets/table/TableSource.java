@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -125,7 +126,7 @@ public final class TableSource implements DatasetSource {
     }
 
     private static String formatOf(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
         if (n.endsWith(".parquet")) {
             return TableColumns.PARQUET;
         }

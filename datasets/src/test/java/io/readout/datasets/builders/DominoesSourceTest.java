@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dominoes construction of ../shared/BENCHMARKS.md, checked on the real IDX files. */
+/** The dominoes construction, checked on the real IDX files. */
 class DominoesSourceTest {
     private static List<Example> examples;
     private static IdxFolder.Pair mnist;

@@ -5,6 +5,7 @@ import io.readout.datasets.Example;
 import io.readout.datasets.Split;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class SyntheticSourceTest {
             assertArrayEquals(a.get(k).image(), b.get(k).image());
             assertEquals(a.get(k).attribute(), b.get(k).attribute());
         }
-        assertFalse(java.util.Arrays.equals(a.get(0).image(), SyntheticSource.defaults(6).build().get(0).image()));
+        assertFalse(Arrays.equals(a.get(0).image(), SyntheticSource.defaults(6).build().get(0).image()));
         assertEquals(Split.TEST, a.get(a.size() - 1).split());
     }
 

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,7 +81,7 @@ class IdxFileTest {
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(TestData.idxImages(2051, 100, 28, 28, new byte[100 * 784]));
         }
-        byte[] cut = java.util.Arrays.copyOf(gz.toByteArray(), gz.size() / 2);
+        byte[] cut = Arrays.copyOf(gz.toByteArray(), gz.size() / 2);
         BadInputException e = assertThrows(BadInputException.class,
                 () -> IdxFile.readImages(new ByteArrayInputStream(cut), "cut.gz"));
         assertTrue(e.getMessage().startsWith("cut.gz: truncated"), e.getMessage());

@@ -5,6 +5,7 @@ import io.readout.datasets.ImageShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +112,7 @@ class ImagePixelsTest {
     @Test
     void truncatedJpegIsBadInput(@TempDir Path dir) throws Exception {
         byte[] jpeg = Files.readAllBytes(ImageFixtures.writeSolid(dir.resolve("a.jpg"), 20, 20, ImageFixtures.RED));
-        byte[] truncated = java.util.Arrays.copyOf(jpeg, 40);
+        byte[] truncated = Arrays.copyOf(jpeg, 40);
         BadInputException e = assertThrows(BadInputException.class,
                 () -> ImagePixels.decodeToChw(truncated, new ImageShape(4, 4, 3), "a.jpg"));
         assertTrue(e.getMessage().contains("a.jpg"), e.getMessage());

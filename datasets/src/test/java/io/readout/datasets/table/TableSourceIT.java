@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +57,7 @@ class TableSourceIT extends SharedSparkSession {
     }
 
     /** The 12-row feature CSV; {@code edit} may change the cells of a row (1-based) before it is written. */
-    private Path writeCsv(String name, java.util.function.BiConsumer<Integer, String[]> edit) throws IOException {
+    private Path writeCsv(String name, BiConsumer<Integer, String[]> edit) throws IOException {
         List<String> lines = new ArrayList<>(List.of(HEADER));
         for (int i = 1; i <= 12; i++) {
             String[] cells = {String.valueOf(x1(i)), String.valueOf(-i), String.valueOf(label(i)), split(i),

@@ -1,7 +1,7 @@
 package io.readout.jobs.aggregate;
 
 import io.readout.common.BadInputException;
-import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.run.PipelineRoot;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ public record AggregateConfig(String root, List<Long> seeds) {
             throw new BadInputException("ROOT: give the pipeline root folder");
         }
         if (seeds != null) {
-            PipelineSpec.checkSeeds(seeds, "--seeds");
+            PipelineRoot.checkSeeds(seeds, "--seeds");
         }
         return this;
     }

@@ -6,10 +6,7 @@ import io.readout.common.MachineCpu;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
-import io.readout.jobs.pipeline.MethodsTable;
-import io.readout.jobs.pipeline.PipelineJob;
-import io.readout.jobs.pipeline.PipelineSpec;
-import io.readout.jobs.pipeline.StagePlan;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -74,6 +71,15 @@ public final class AggregateJob {
 
     /** What was aggregated and where it was written. */
     public record Result(List<Long> seeds, AggregateFiles.Aggregate aggregate, String dir) {
+        /** What {@code readout aggregate} prints: the table over the seeds, then the files written. */
+        public String format() {
+            StringBuilder b = new StringBuilder(MethodsTable.formatSeeds(aggregate.methods(), seeds));
+            for (String f : List.of(AggregateFiles.METHODS_JSON, AggregateFiles.PAIRED_JSON, AggregateFiles.SEEDS_TABLE,
+                    AggregateFiles.METHODS_TABLE)) {
+                b.append("wrote ").append(dir).append('/').append(f).append(System.lineSeparator());
+            }
+            return b.toString();
+        }
     }
 
     private AggregateJob() {
@@ -84,10 +90,10 @@ public final class AggregateJob {
         LOG.info("aggregate: {}", config.describe());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         RunDir root = RunDir.open(conf, config.root(), "ROOT");
-        PipelineSpec spec = spec(root);
-        List<Long> seeds = config.seeds() != null ? config.seeds() : spec.seeds();
+        PipelineRoot.Record pipeline = record(root);
+        List<Long> seeds = config.seeds() != null ? config.seeds() : pipeline.seeds();
         List<String> runs = new ArrayList<>();
-        Dataset<Row> perSeed = spark.createDataFrame(figures(conf, root, seeds, PipelineJob.runs(spec), runs),
+        Dataset<Row> perSeed = spark.createDataFrame(figures(conf, root, seeds, pipeline.runs(), runs),
                 SEEDS_SCHEMA);
         Dataset<Row> grouped = perSeed.groupBy(KEYS.stream().map(org.apache.spark.sql.functions::col)
                         .toArray(Column[]::new))
@@ -118,7 +124,7 @@ public final class AggregateJob {
             pairedList.add(new AggregateFiles.Paired(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
                     r.getString(4), summary(r, 5)));
         }
-        try (AtomicOutput out = AtomicOutput.begin(conf, HadoopInputs.child(root.dir(), StagePlan.AGGREGATE_DIR), true,
+        try (AtomicOutput out = AtomicOutput.begin(conf, HadoopInputs.child(root.dir(), PipelineRoot.AGGREGATE_DIR), true,
                 "ROOT")) {
             // One file per table, rows in the table's order: the same seeds give the same rows.
             perSeed.orderBy(rank("run", runs), rank("model", SeedFigures.MODELS), rank("split", SeedFigures.SPLITS),
@@ -127,7 +133,7 @@ public final class AggregateJob {
             methods.coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.METHODS_TABLE));
             out.writeText(AggregateFiles.METHODS_JSON, Json.write(AggregateFiles.methodsJson(methodList)));
             out.writeText(AggregateFiles.PAIRED_JSON, Json.write(AggregateFiles.pairedJson(pairedList)));
-            out.writeText(AggregateFiles.RESULTS_JSON, Json.write(results(conf, root, spec, seeds,
+            out.writeText(AggregateFiles.RESULTS_JSON, Json.write(results(conf, root, pipeline, seeds,
                     AggregateFiles.methodsJson(methodList), AggregateFiles.pairedJson(pairedList))));
             out.commit();
             LOG.info("aggregate: {} figures of {} runs over seeds {} in {}", methodList.size(), runs.size(), seeds,
@@ -142,10 +148,10 @@ public final class AggregateJob {
      * data, the epochs of its first student (the teacher's when there is none), the seeds, this machine's cpu,
      * the command that reruns the pipeline as run ({@code ROOT/pipeline.json} holds its config), and the figures.
      */
-    private static Map<String, Object> results(Configuration conf, RunDir root, PipelineSpec spec, List<Long> seeds,
+    private static Map<String, Object> results(Configuration conf, RunDir root, PipelineRoot.Record pipeline, List<Long> seeds,
                                                List<Map<String, Object>> methods, List<Map<String, Object>> paired) {
-        String seedRoot = HadoopInputs.child(root.dir(), StagePlan.seedDir(seeds.get(0)));
-        List<String> folders = PipelineJob.runs(spec);
+        String seedRoot = HadoopInputs.child(root.dir(), PipelineRoot.seedDir(seeds.get(0)));
+        List<String> folders = pipeline.runs();
         String run = folders.stream().filter(f -> f.startsWith("students/")).findFirst().orElse(folders.get(0));
         RunDir first = new RunDir(conf, HadoopInputs.child(seedRoot, run));
         String configWhere = HadoopInputs.display(new Path(first.path(RunDir.CONFIG)));
@@ -161,25 +167,25 @@ public final class AggregateJob {
         m.put("epochs", trained.get("epochs"));
         m.put("seeds", seeds);
         m.put("cpu", MachineCpu.current().toJson());
-        m.put("command", "readout pipeline --config " + HadoopInputs.display(new Path(root.path(PipelineJob.CONFIG)))
+        m.put("command", "readout pipeline --config " + HadoopInputs.display(new Path(root.path(PipelineRoot.CONFIG)))
                 + " --seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
         m.put("methods", methods);
         m.put("paired", paired);
         return m;
     }
 
-    /** The root's pipeline.json, which must give a seed list. */
-    private static PipelineSpec spec(RunDir root) {
-        if (!root.exists(PipelineJob.CONFIG)) {
+    /** What the root's pipeline.json says it ran, which must be a seed list. */
+    private static PipelineRoot.Record record(RunDir root) {
+        PipelineRoot.Record record = PipelineRoot.record(root.conf(), root.dir());
+        if (record == null) {
             throw new BadInputException("ROOT " + HadoopInputs.display(new Path(root.dir())) + ": no "
-                    + PipelineJob.CONFIG + " (aggregate reads the root of a readout pipeline run with seeds)");
+                    + PipelineRoot.CONFIG + " (aggregate reads the root of a readout pipeline run with seeds)");
         }
-        String where = HadoopInputs.display(new Path(root.path(PipelineJob.CONFIG)));
-        PipelineSpec spec = PipelineSpec.parse(root.readText(PipelineJob.CONFIG), where, List.of());
-        if (!spec.hasSeedList()) {
-            throw new BadInputException(where + ": no seed list (seeds): nothing to aggregate over seeds");
+        if (!record.seedList()) {
+            throw new BadInputException(HadoopInputs.display(new Path(root.path(PipelineRoot.CONFIG)))
+                    + ": no seed list (seeds): nothing to aggregate over seeds");
         }
-        return spec;
+        return record;
     }
 
     /**
@@ -191,7 +197,7 @@ public final class AggregateJob {
         List<Row> rows = new ArrayList<>();
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (long seed : seeds) {
-            String seedRoot = HadoopInputs.child(root.dir(), StagePlan.seedDir(seed));
+            String seedRoot = HadoopInputs.child(root.dir(), PipelineRoot.seedDir(seed));
             Map<String, String> label = MethodsTable.labels(conf, seedRoot, folders);
             for (String folder : folders) {
                 RunDir run = new RunDir(conf, HadoopInputs.child(seedRoot, folder));

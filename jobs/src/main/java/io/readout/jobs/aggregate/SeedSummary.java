@@ -1,5 +1,6 @@
 package io.readout.jobs.aggregate;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +54,6 @@ public record SeedSummary(double mean, Double std, double min, double max, long 
                 differences[n++] = run[i] - b;
             }
         }
-        return n == 0 ? null : of(java.util.Arrays.copyOf(differences, n));
+        return n == 0 ? null : of(Arrays.copyOf(differences, n));
     }
 }

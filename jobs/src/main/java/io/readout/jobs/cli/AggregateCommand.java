@@ -1,9 +1,7 @@
 package io.readout.jobs.cli;
 
 import io.readout.jobs.aggregate.AggregateConfig;
-import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.aggregate.AggregateJob;
-import io.readout.jobs.pipeline.MethodsTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +21,7 @@ import java.util.concurrent.Callable;
             "  readout aggregate /tmp/readout/dom"})
 public final class AggregateCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Parameters(index = "0", paramLabel = "ROOT", description = "The root of a pipeline run with a seed list.")
     String root;
@@ -32,15 +30,14 @@ public final class AggregateCommand implements Callable<Integer> {
             description = "The seeds to aggregate (default: those of ROOT/pipeline.json).")
     List<Long> seeds;
 
+    AggregateConfig config() {
+        return new AggregateConfig(root, seeds).validate();
+    }
+
     @Override
     public Integer call() {
-        AggregateConfig config = new AggregateConfig(root, seeds).validate();
-        AggregateJob.Result result = AggregateJob.run(parent.spark("aggregate"), config);
-        parent.out().print(MethodsTable.formatSeeds(result.aggregate().methods(), result.seeds()));
-        for (String f : List.of(AggregateFiles.METHODS_JSON, AggregateFiles.PAIRED_JSON, AggregateFiles.SEEDS_TABLE,
-                AggregateFiles.METHODS_TABLE)) {
-            parent.out().println("wrote " + result.dir() + "/" + f);
-        }
+        AggregateConfig config = config();
+        context.out().print(AggregateJob.run(context.spark("aggregate"), config).format());
         return 0;
     }
 }

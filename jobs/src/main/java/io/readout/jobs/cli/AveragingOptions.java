@@ -1,22 +1,22 @@
 package io.readout.jobs.cli;
 
-import io.readout.jobs.train.TrainingMasters;
+import io.readout.jobs.train.AveragingConfig;
 import picocli.CommandLine.Option;
 
 /**
  * How dl4j-spark's parameter averaging runs: the flags {@code train}, {@code bench training} and
  * {@code bench throughput} share.
  */
-final class AveragingOptions {
-    @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "" + TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
+public final class AveragingOptions {
+    @Option(names = "--averaging-frequency", paramLabel = "K", defaultValue = "" + AveragingConfig.DEFAULT_AVERAGING_FREQUENCY,
             description = "Minibatches per worker between averaging rounds (default: ${DEFAULT-VALUE}).")
-    int averagingFrequency;
+    public int averagingFrequency;
 
-    @Option(names = "--approach", paramLabel = "A", defaultValue = TrainingMasters.DEFAULT_APPROACH,
+    @Option(names = "--approach", paramLabel = "A", defaultValue = AveragingConfig.DEFAULT_APPROACH,
             description = "How data reaches the workers: export or direct (default: ${DEFAULT-VALUE}).")
-    String approach;
+    public String approach;
 
-    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + TrainingMasters.DEFAULT_PREFETCH_BATCHES,
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "" + AveragingConfig.DEFAULT_PREFETCH_BATCHES,
             description = "Minibatches each worker prefetches (default: ${DEFAULT-VALUE}).")
-    int prefetch;
+    public int prefetch;
 }

@@ -1,8 +1,8 @@
 package io.readout.jobs.cli;
 
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.ReadoutCli;
 import io.readout.jobs.pipeline.PipelineSpec;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,12 +27,12 @@ import java.util.concurrent.Callable;
             "Run it again to see every stage skipped; the report is ROOT/report/report.html."},
         footer = {"", "Examples:",
             "  readout demo",
-            "  readout demo --data-dir ../shared/data --root /tmp/readout-dominoes"})
+            "  readout demo --data-dir ../shared/data --out /tmp/readout-dominoes"})
 public final class DemoCommand implements Callable<Integer> {
     static final String DOMINOES_CONFIG = "/io/readout/jobs/pipeline/demo-dominoes.json";
 
     @ParentCommand
-    private ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "A folder with the MNIST (mnist-10k/) and Fashion-MNIST (fashion-mnist/) IDX folders: run on dominoes.")
@@ -44,18 +44,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> first = new ArrayList<>();
-        first.add("root=" + Path.of(System.getProperty("java.io.tmpdir"),
+        first.add(PipelineSpec.OUT + "=" + Path.of(System.getProperty("java.io.tmpdir"),
                 dataDir == null ? "readout-demo" : "readout-demo-dominoes"));
         String json;
         if (dataDir == null) {
             json = PipelineCommand.embedded(PipelineCommand.DEMO_CONFIG);
         } else {
-            new HadoopInputs(new org.apache.hadoop.conf.Configuration()).requireDirectory(dataDir, "--data-dir");
+            new HadoopInputs(new Configuration()).requireDirectory(dataDir, "--data-dir");
             json = PipelineCommand.embedded(DOMINOES_CONFIG);
             first.add("prepare.mnist=" + HadoopInputs.child(dataDir, "mnist-10k"));
             first.add("prepare.fashion=" + HadoopInputs.child(dataDir, "fashion-mnist"));
         }
         PipelineSpec spec = PipelineSpec.parse(json, "the embedded demo config", options.overrides(first));
-        return PipelineCommand.run(parent, spec, options.dryRun);
+        return PipelineCommand.job(context, "pipeline").runAndReport(spec, options.dryRun);
     }
 }

@@ -3,6 +3,7 @@ package io.readout.jobs.cli;
 import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -16,22 +17,22 @@ import java.util.concurrent.Callable;
             "  readout evaluate --run /tmp/runs/erm --data /tmp/dom --split test"})
 public final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelPassOptions pass = new ModelPassOptions();
 
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "val, test or all (both).")
     String split;
 
+    EvaluateConfig config() {
+        return new EvaluateConfig(pass.run, pass.data, split, pass.model, pass.batch).validate();
+    }
+
     @Override
     public Integer call() {
-        EvaluateConfig config = new EvaluateConfig(pass.run, pass.data, split, pass.model, pass.batch).validate();
-        EvaluateJob.Result result = EvaluateJob.run(parent.spark("evaluate"), config);
-        parent.out().print(EvaluateJob.format(result.metrics()));
-        for (String path : result.written()) {
-            parent.out().println("wrote " + path);
-        }
+        EvaluateConfig config = config();
+        context.out().print(EvaluateJob.run(context.spark("evaluate"), config).format());
         return 0;
     }
 }

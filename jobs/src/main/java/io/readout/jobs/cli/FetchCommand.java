@@ -3,7 +3,7 @@ package io.readout.jobs.cli;
 import io.readout.datasets.fetch.FetchConfig;
 import io.readout.datasets.fetch.FetchFailedException;
 import io.readout.datasets.fetch.FetchJob;
-import io.readout.jobs.ReadoutCli;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

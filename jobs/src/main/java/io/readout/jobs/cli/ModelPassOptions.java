@@ -1,6 +1,7 @@
 package io.readout.jobs.cli;
 
-import io.readout.jobs.evaluate.Predictions;
+import io.readout.jobs.passes.PassInputs;
+import io.readout.jobs.passes.Predictions;
 import picocli.CommandLine.Option;
 
 /** The flags every forward pass over a run's model shares ({@code predict}, {@code evaluate}). */
@@ -11,7 +12,7 @@ final class ModelPassOptions {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Prepared dataset folder (readout prepare --out).")
     String data;
 
-    @Option(names = "--model", paramLabel = "WHICH", defaultValue = "final",
+    @Option(names = "--model", paramLabel = "WHICH", defaultValue = PassInputs.FINAL,
             description = "final (model.zip) or best (best.zip, the validation-selected epoch) (default: ${DEFAULT-VALUE}).")
     String model;
 

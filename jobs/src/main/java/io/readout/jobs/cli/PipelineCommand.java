@@ -1,12 +1,8 @@
 package io.readout.jobs.cli;
 
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.ReadoutCli;
-import io.readout.jobs.aggregate.AggregateFiles;
-import io.readout.jobs.pipeline.MethodsTable;
 import io.readout.jobs.pipeline.PipelineJob;
 import io.readout.jobs.pipeline.PipelineSpec;
-import io.readout.jobs.pipeline.StagePlan;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +24,7 @@ import java.util.concurrent.Callable;
             "Rerunning skips complete stages (by _SUCCESS and a hash of their command and inputs),",
             "resumes one that died, and reruns a stage whose inputs changed and everything downstream."},
         footer = {"", "pipeline.json (keys of each section are the flags of its command, without dashes):",
-            "  {\"root\": \"/tmp/readout/dominoes\", \"seed\": 0,",
+            "  {\"out\": \"/tmp/readout/dominoes\", \"seed\": 0,",
             "   \"prepare\": {\"dataset\": \"dominoes\", \"mnist\": \"data/mnist-10k\", \"fashion\": \"data/fashion-mnist\"},",
             "   \"train\": {\"epochs\": 8},                 (every run)",
             "   \"teacher\": {\"arch\": \"teacher\"},",
@@ -40,13 +36,13 @@ import java.util.concurrent.Callable;
             "prepare for every seed, under ROOT/data/), then ROOT/aggregate/ (mean ± std over the seeds).",
             "Without --config: the embedded demo config (synthetic data).",
             "", "Example:",
-            "  readout pipeline --config deploy/config/pipeline-dominoes.json --root /tmp/readout/dom --epochs 2"})
+            "  readout pipeline --config deploy/config/pipeline-dominoes.json --out /tmp/readout/dom --epochs 2"})
 public final class PipelineCommand implements Callable<Integer> {
     /** The embedded config: the synthetic dataset, every method. */
     static final String DEMO_CONFIG = "/io/readout/jobs/pipeline/demo.json";
 
     @ParentCommand
-    private ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The pipeline config (JSON; any Hadoop URI).")
     String config;
@@ -59,44 +55,16 @@ public final class PipelineCommand implements Callable<Integer> {
         String json = config != null ? read(config) : embedded(DEMO_CONFIG);
         PipelineSpec spec = PipelineSpec.parse(json, config != null ? config : "the embedded demo config",
                 options.overrides(List.of()));
-        return run(parent, spec, options.dryRun);
+        return job(context, "pipeline").runAndReport(spec, options.dryRun);
     }
 
-    /** Runs (or describes) a pipeline and prints its methods table and report; the exit code. */
-    static int run(ReadoutCli parent, PipelineSpec spec, boolean dryRun) {
-        SparkSession spark = session(parent, "pipeline");
-        PipelineJob job = new PipelineJob(parent, spark.sparkContext().hadoopConfiguration(), parent.out(),
-                parent.err());
-        if (dryRun) {
-            parent.out().print(job.describe(spec));
-            return 0;
-        }
-        PipelineJob.Result result = job.run(spec);
-        if (result.exitCode() != 0) {
-            return result.exitCode();
-        }
-        parent.out().println();
-        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-        if (spec.hasSeedList()) {
-            AggregateFiles.Aggregate aggregate = AggregateFiles.read(conf,
-                    HadoopInputs.child(result.root(), StagePlan.AGGREGATE_DIR));
-            parent.out().print(MethodsTable.formatSeeds(aggregate.methods(), spec.seeds()));
-            String paired = MethodsTable.formatPaired(aggregate.paired(),
-                    aggregate.methods().stream().map(AggregateFiles.Method::run).distinct().toList());
-            if (!paired.isEmpty()) {
-                parent.out().println();
-                parent.out().print(paired);
-            }
-            parent.out().println("aggregate: " + HadoopInputs.display(new org.apache.hadoop.fs.Path(
-                    HadoopInputs.child(result.root(), StagePlan.AGGREGATE_DIR + "/" + AggregateFiles.METHODS_JSON))));
-        } else {
-            parent.out().print(MethodsTable.format(MethodsTable.read(conf, result.root(), PipelineJob.runs(spec))));
-        }
-        if (spec.reports()) {
-            parent.out().println("report: " + HadoopInputs.display(new org.apache.hadoop.fs.Path(
-                    HadoopInputs.child(result.root(), StagePlan.REPORT_DIR + "/report.html"))));
-        }
-        return 0;
+    /**
+     * The pipeline job of a command that runs one ({@code pipeline}, {@code demo}, {@code retrain}): on a
+     * session with Spark's console progress bar on for its long jobs, its stages parsed as this command line
+     * parses them.
+     */
+    static PipelineJob job(CommandContext context, String command) {
+        return new PipelineJob(session(context, command), new PipelineStages(), context.out(), context.err());
     }
 
     /** A pipeline config file's text (any Hadoop URI), named --config in errors. */
@@ -105,8 +73,8 @@ public final class PipelineCommand implements Callable<Integer> {
     }
 
     /** The session of a command that runs a pipeline: Spark's console progress bar on for its long jobs. */
-    static SparkSession session(ReadoutCli parent, String command) {
-        return parent.spark(command, Map.of("spark.ui.showConsoleProgress", "true"));
+    static SparkSession session(CommandContext context, String command) {
+        return context.spark(command, Map.of("spark.ui.showConsoleProgress", "true"));
     }
 
     static String embedded(String resource) {

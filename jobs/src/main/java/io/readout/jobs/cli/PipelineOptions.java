@@ -2,6 +2,7 @@ package io.readout.jobs.cli;
 
 import io.readout.common.BadInputException;
 import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.run.PipelineRoot;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.List;
 
 /** The overrides {@code pipeline} and {@code demo} share: each becomes one {@code --set} of the config. */
 final class PipelineOptions {
-    @Option(names = "--root", paramLabel = "DIR", description = "The pipeline's folder (any Hadoop URI); overrides \"root\".")
-    String root;
+    @Option(names = "--out", paramLabel = "DIR", description = "The pipeline's folder (any Hadoop URI); overrides \"out\".")
+    String out;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Replace one key of the config by its dotted path, e.g. --set train.epochs=4"
@@ -39,8 +40,8 @@ final class PipelineOptions {
     /** The overrides, the config's own keys first and these flags last (they win). */
     List<String> overrides(List<String> first) {
         List<String> all = new ArrayList<>(first);
-        if (root != null) {
-            all.add("root=" + root);
+        if (out != null) {
+            all.add(PipelineSpec.OUT + "=" + out);
         }
         if (seed != null && seeds != null) {
             throw new BadInputException("--seed and --seeds: give one (--seed S for one seed, --seeds S,S for a list)");
@@ -51,7 +52,7 @@ final class PipelineOptions {
             all.add(PipelineSpec.SEED + "=" + seed);
         }
         if (seeds != null) {
-            PipelineSpec.checkSeeds(seeds, "--seeds");
+            PipelineRoot.checkSeeds(seeds, "--seeds");
             all.add(PipelineSpec.SEED + "=null");
             all.add(PipelineSpec.SEEDS + "=" + String.join(",", seeds.stream().map(String::valueOf).toList()));
         }

@@ -1,8 +1,9 @@
 package io.readout.jobs.cli;
 
-import io.readout.jobs.evaluate.PredictConfig;
-import io.readout.jobs.evaluate.PredictJob;
+import io.readout.jobs.passes.PredictConfig;
+import io.readout.jobs.passes.PredictJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -16,9 +17,9 @@ import java.util.concurrent.Callable;
             "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test --out /tmp/runs/erm/predictions"})
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ModelPassOptions pass = new ModelPassOptions();
 
     @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "train, val, test or all.")
@@ -33,8 +34,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PredictConfig config = new PredictConfig(pass.run, pass.data, split, out, pass.model, pass.batch, overwrite).validate();
-        PredictJob.Result result = PredictJob.run(parent.spark("predict"), config);
-        parent.out().println("wrote " + result.rows() + " predictions to " + result.out());
+        context.out().print(PredictJob.run(context.spark("predict"), config).format());
         return 0;
     }
 }

@@ -19,15 +19,16 @@ import java.util.concurrent.Callable;
             "  dominoes    --mnist DIR --fashion DIR [--rho --val-per-class]",
             "  colored     --images DIR [--classes --label-map --rho --palette --val-fraction --test-fraction]",
             "  idx         --images DIR [--classes --label-map --val-fraction --test-fraction]",
-            "  waterbirds  --root DIR (metadata.csv layout) [--image-size]",
-            "  celeba      --root DIR (list_attr_celeba.csv layout) [--image-size --target-attr --spurious-attr]",
+            "  waterbirds  --source DIR (metadata.csv layout) [--image-size]",
+            "  celeba      --source DIR (list_attr_celeba.csv layout)",
+            "              [--image-size --target-attr --spurious-attr]",
             "  table       --input FILE|DIR --label-col --split-col (--feature-cols ...|--image-col) [...]",
             "", "Example:",
             "  readout prepare --dataset dominoes --mnist ../shared/data/mnist-10k \\",
             "      --fashion ../shared/data/fashion-mnist --out /tmp/dom"})
 public final class PrepareCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME",
             description = "synthetic, dominoes, colored, idx, waterbirds, celeba or table.")
@@ -79,8 +80,8 @@ public final class PrepareCommand implements Callable<Integer> {
     Double coreContrast;
     @Option(names = "--noise", paramLabel = "X", description = "synthetic: pixel noise standard deviation (default: 0.2).")
     Double noise;
-    @Option(names = "--root", paramLabel = "DIR", description = "waterbirds, celeba: the released dataset folder.")
-    String root;
+    @Option(names = "--source", paramLabel = "DIR", description = "waterbirds, celeba: the released dataset folder.")
+    String source;
     @Option(names = "--image-size", paramLabel = "HxW", description = "waterbirds, celeba, table: resize images to this (default: 64x64).")
     String imageSize;
     @Option(names = "--target-attr", paramLabel = "NAME", description = "celeba: attribute that is the label (default: Blond_Hair).")
@@ -109,20 +110,17 @@ public final class PrepareCommand implements Callable<Integer> {
     Integer numClasses;
 
     PrepareConfig config() {
-        SourceOptions source = new SourceOptions(mnist, fashion, images, classes, labelMap, rho, palette, valFraction,
-                testFraction, valPerClass, nTrain, nVal, nTest, coreContrast, noise, root, imageSize, targetAttr,
+        SourceOptions options = new SourceOptions(mnist, fashion, images, classes, labelMap, rho, palette, valFraction,
+                testFraction, valPerClass, nTrain, nVal, nTest, coreContrast, noise, source, imageSize, targetAttr,
                 spuriousAttr, input, format, idCol, labelCol, splitCol, attributeCol, groupCol, featureCols,
                 imageCol, numClasses);
-        return new PrepareConfig(dataset, out, shards, seed, overwrite, source).validate();
+        return new PrepareConfig(dataset, out, shards, seed, overwrite, options).validate();
     }
 
     @Override
     public Integer call() {
         PrepareConfig config = config();
-        PrepareJob.Result result = PrepareJob.run(parent.spark("prepare"), config);
-        parent.out().print(result.counts().format());
-        parent.out().println("wrote " + io.readout.datasets.io.HadoopInputs.display(
-                new org.apache.hadoop.fs.Path(result.out())));
+        context.out().print(PrepareJob.run(context.spark("prepare"), config).format());
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.readout.jobs.cli;
 
 import io.readout.common.BadInputException;
-import io.readout.jobs.registry.LockSettings;
+import io.readout.jobs.io.LockSettings;
 import io.readout.jobs.registry.PromotionPolicy;
 import picocli.CommandLine.Option;
 

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
             "  readout report /tmp/pipeline"})
 public final class ReportCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Parameters(index = "0", paramLabel = "ROOT",
             description = "The pipeline root: run folders (config.json and _SUCCESS) at depth 0 to 2, e.g. ROOT/teacher, ROOT/students/*.")
@@ -28,13 +28,14 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Test examples per group with saliency maps (0: none; default: ${DEFAULT-VALUE}).")
     int examplesPerGroup;
 
+    ReportConfig config() {
+        return new ReportConfig(root, examplesPerGroup).validate();
+    }
+
     @Override
     public Integer call() {
-        ReportConfig config = new ReportConfig(root, examplesPerGroup).validate();
-        ReportJob.Result result = ReportJob.run(parent.spark("report"), config);
-        parent.out().print(result.table());
-        parent.out().println("wrote " + result.html());
-        parent.out().println("wrote " + result.summary());
+        ReportConfig config = config();
+        context.out().print(ReportJob.run(context.spark("report"), config).format());
         return 0;
     }
 }

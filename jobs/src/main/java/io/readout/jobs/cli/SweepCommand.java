@@ -1,21 +1,14 @@
 package io.readout.jobs.cli;
 
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.sweep.SeedGroups;
 import io.readout.jobs.sweep.SweepConfig;
 import io.readout.jobs.sweep.SweepJob;
-import io.readout.jobs.sweep.SweepTable;
-import io.readout.jobs.sweep.Trial;
-import io.readout.jobs.sweep.TrialResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -41,14 +34,14 @@ import java.util.concurrent.Callable;
             "  readout sweep --config sweep.json --dry-run"})
 public final class SweepCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The sweep file (JSON).")
     String config;
 
-    @Option(names = "--trials", paramLabel = "N",
+    @Option(names = "--first", paramLabel = "N",
             description = "Run (or list) only the first N trials of the sweep; a later run without it does the rest.")
-    Integer trials;
+    Integer first;
 
     @Option(names = "--dry-run", description = "List the trials and their train commands; train nothing.")
     boolean dryRun;
@@ -59,48 +52,14 @@ public final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String json = new String(HadoopInputs.local().readAll(config, "--config"), StandardCharsets.UTF_8);
-        SweepConfig plan = SweepConfig.plan(config, json, TrainCommand.flags(), trials, overwrite);
-        PrintStream out = parent.out();
+        SweepConfig plan = SweepConfig.plan(config, json, TrainCommand.flags(), first, overwrite);
+        PrintStream out = context.out();
         if (dryRun) {
-            out.print(list(plan));
+            out.print(plan.listing());
             return 0;
         }
         Map<String, String> defaults = plan.spec().concurrent() > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of();
-        SweepJob.Result result = SweepJob.run(parent.spark("sweep", defaults), plan, out);
-        List<String> flags = new ArrayList<>(plan.spec().space().keySet());
-        out.print(SweepTable.format(result.results(), flags, result.winner()));
-        List<Map<String, Object>> bySeed = SeedGroups.of(result.results(), plan.spec().space());
-        if (!bySeed.isEmpty()) {
-            out.print(SeedGroups.format(bySeed));
-        }
-        out.println(winner(plan, result.winner()));
-        for (String path : result.written()) {
-            out.println("wrote " + path);
-        }
+        out.print(SweepJob.run(context.spark("sweep", defaults), plan, out).format(plan));
         return 0;
-    }
-
-    private static String list(SweepConfig plan) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d trials (%s over %s), select %s%s:%n",
-                plan.plan().size(), plan.spec().search(), String.join(", ", plan.spec().space().keySet()),
-                plan.spec().select(), plan.trials().size() < plan.plan().size()
-                        ? "; the first " + plan.trials().size() + " listed" : ""));
-        for (Trial t : plan.trials()) {
-            b.append("trial ").append(t.label()).append("  ").append(t.describe()).append('\n');
-            b.append("    ").append(t.commandLine()).append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String winner(SweepConfig plan, TrialResult w) {
-        String select = plan.spec().select();
-        if (w == null) {
-            return "no winner: no trial is complete";
-        }
-        return String.format(Locale.ROOT,
-                "winner: trial %s (%s), %s %.4f at epoch %d; test accuracy %.4f, worst-group %.4f, group-mean %.4f; run %s",
-                Trial.label(w.trial()), plan.plan().get(w.trial()).describe(), select, w.selected(select),
-                w.selectedEpoch(), w.test().accuracy(), w.test().worstGroupAccuracy(), w.test().groupMeanAccuracy(),
-                w.run());
     }
 }

@@ -1,16 +1,18 @@
 package io.readout.jobs.cli;
 
+import io.readout.common.BadInputException;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.Networks;
-import io.readout.jobs.sweep.TrainFlags;
+import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.BatchScope;
 import io.readout.jobs.train.DistillOptions;
 import io.readout.jobs.train.JttOptions;
 import io.readout.jobs.train.SiferOptions;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
-import io.readout.jobs.train.TrainingMasters;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -32,7 +34,7 @@ import java.util.concurrent.Callable;
             "kd and dedier add teacher_probs/ (unless --teacher-probs), dedier weights/epoch=NNNN/ per refresh."})
 public final class TrainCommand implements Callable<Integer> {
     @ParentCommand
-    private io.readout.jobs.ReadoutCli parent;
+    private CommandContext context;
 
     @Option(names = "--method", defaultValue = "erm", paramLabel = "M",
             description = "Training method: erm, kd, dedier, jtt or sifer (default: ${DEFAULT-VALUE}).")
@@ -66,7 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", paramLabel = "W",
             description = "Parameter-averaging workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
-    @picocli.CommandLine.Mixin
+    @Mixin
     AveragingOptions averaging = new AveragingOptions();
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -76,13 +78,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", defaultValue = "256", paramLabel = "B",
             description = "Minibatch size of the validation pass (default: ${DEFAULT-VALUE}).")
     int evalBatch;
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
+    @ArgGroup(exclusive = false, heading = "%nkd and dedier:%n")
     DistillFlags distill = new DistillFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%ndedier and sifer, the early readout or aux head:%n")
+    @ArgGroup(exclusive = false, heading = "%ndedier and sifer, the early readout or aux head:%n")
     AuxFlags aux = new AuxFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nsifer:%n")
+    @ArgGroup(exclusive = false, heading = "%nsifer:%n")
     SiferFlags sifer = new SiferFlags();
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%njtt:%n")
+    @ArgGroup(exclusive = false, heading = "%njtt:%n")
     JttFlags jtt = new JttFlags();
     @Option(names = "--init", paramLabel = "MODEL",
             description = "Start from this model's weights (a model.zip of the same architecture, any Hadoop URI)"
@@ -115,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--temperature", defaultValue = "2", paramLabel = "T",
                 description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
         double temperature = DistillOptions.DEFAULT_TEMPERATURE;
-        @picocli.CommandLine.ArgGroup(exclusive = false)
+        @ArgGroup(exclusive = false)
         ReadoutWeightFlags weighting = new ReadoutWeightFlags();
         @Option(names = "--refresh", defaultValue = "1", paramLabel = "E",
                 description = "dedier: epochs between two weights passes (default: ${DEFAULT-VALUE}).")
@@ -188,39 +190,25 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * This command's flags for another command: the sweep builds each trial's config from train
-     * arguments through the same parsing and validation, so every train flag works there and a bad
-     * one fails with train's own one-line message.
+     * This command's parsing for the jobs that compose training runs from flags in a config file (the sweep's
+     * trials, the pipeline's runs): every train flag works there and a bad one fails with train's message.
      */
-    public static TrainFlags flags() {
-        return new TrainFlags() {
-            @Override
-            public boolean isSwitch(String name) {
-                picocli.CommandLine.Model.OptionSpec option =
-                        new picocli.CommandLine(new TrainCommand()).getCommandSpec().findOption(name);
-                return option != null && option.arity().max() == 0;
-            }
+    public static JobFlags<TrainJob.Request> flags() {
+        return new CommandFlags<>("train", TrainCommand::new, TrainCommand::request);
+    }
 
-            @Override
-            public TrainConfig parse(java.util.List<String> args) {
-                picocli.CommandLine cmd = new picocli.CommandLine(new TrainCommand());
-                try {
-                    cmd.parseArgs(args.toArray(String[]::new));
-                } catch (picocli.CommandLine.ParameterException e) {
-                    throw new io.readout.common.BadInputException(e.getMessage().replace('\n', ' ')
-                            + " (see 'readout train --help')", e);
-                }
-                return cmd.<TrainCommand>getCommand().config();
-            }
-        };
+    /** The run this command asks for; --resume and --overwrite exclude each other. */
+    TrainJob.Request request() {
+        if (resume && overwrite) {
+            throw new BadInputException("--resume and --overwrite exclude each other");
+        }
+        return new TrainJob.Request(config(), resume, overwrite);
     }
 
     @Override
     public Integer call() {
-        if (resume && overwrite) {
-            throw new io.readout.common.BadInputException("--resume and --overwrite exclude each other");
-        }
-        TrainJob.run(parent.spark("train"), config(), resume, overwrite, parent.out());
+        TrainJob.Request request = request();
+        TrainJob.run(context.spark("train"), request, context.out());
         return 0;
     }
 }

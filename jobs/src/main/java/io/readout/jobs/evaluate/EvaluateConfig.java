@@ -2,6 +2,7 @@ package io.readout.jobs.evaluate;
 
 import io.readout.common.BadInputException;
 import io.readout.datasets.Split;
+import io.readout.jobs.passes.PassInputs;
 
 import java.util.LinkedHashMap;
 import java.util.List;

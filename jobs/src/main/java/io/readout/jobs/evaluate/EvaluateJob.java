@@ -8,6 +8,8 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.passes.PassInputs;
+import io.readout.jobs.passes.Predictions;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -37,6 +39,12 @@ public final class EvaluateJob {
 
     /** The metrics per split, and the files written. */
     public record Result(List<SplitMetrics> metrics, List<String> written) {
+        /** What {@code readout evaluate} prints: the table of {@link EvaluateJob#format}, then the files written. */
+        public String format() {
+            StringBuilder b = new StringBuilder(EvaluateJob.format(metrics));
+            written.forEach(path -> b.append("wrote ").append(path).append(System.lineSeparator()));
+            return b.toString();
+        }
     }
 
     private EvaluateJob() {

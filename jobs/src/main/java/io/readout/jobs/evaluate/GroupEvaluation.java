@@ -5,6 +5,7 @@ import io.readout.common.metrics.GroupMetrics;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.Split;
+import io.readout.jobs.passes.Predictions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,7 +24,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Evaluation in Spark SQL (DESIGN.md): predictions grouped by (split, group) into n, correct and
+ * Evaluation in Spark SQL: predictions grouped by (split, group) into n, correct and
  * accuracy on the executors; only that small aggregate reaches the driver, where
  * {@link GroupMetrics} turns it into worst-group, group-mean, average and bias-conflicting
  * accuracy. Input: a table with the columns of {@link Predictions#SCHEMA} (at least split, label,

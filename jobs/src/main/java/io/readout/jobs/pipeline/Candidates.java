@@ -3,6 +3,7 @@ package io.readout.jobs.pipeline;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 
@@ -26,9 +27,9 @@ public final class Candidates {
             return spec.candidate();
         }
         List<String> students = new ArrayList<>();
-        spec.methods().forEach(m -> students.add(StagePlan.STUDENTS_DIR + "/" + m));
+        spec.methods().forEach(m -> students.add(PipelineRoot.STUDENTS_DIR + "/" + m));
         if (students.isEmpty()) {
-            return StagePlan.TEACHER_DIR;
+            return PipelineRoot.TEACHER_DIR;
         }
         String best = null;
         double bestWga = Double.NEGATIVE_INFINITY;
@@ -55,17 +56,17 @@ public final class Candidates {
     public static String stageOf(String source) {
         String[] parts = source.replaceAll("/+$", "").split("/");
         String last = parts[parts.length - 1];
-        if (parts.length >= 2 && parts[parts.length - 2].equals(StagePlan.STUDENTS_DIR)) {
-            return StagePlan.STUDENTS_DIR + "/" + last;
+        if (parts.length >= 2 && parts[parts.length - 2].equals(PipelineRoot.STUDENTS_DIR)) {
+            return PipelineRoot.STUDENTS_DIR + "/" + last;
         }
-        return last.equals(StagePlan.TEACHER_DIR) ? StagePlan.TEACHER_DIR : null;
+        return last.equals(PipelineRoot.TEACHER_DIR) ? PipelineRoot.TEACHER_DIR : null;
     }
 
     /** The override that starts {@code stage} from {@code model}: teacher.init=… or methods.&lt;m&gt;.init=…. */
     public static String initOverride(String stage, String model) {
-        if (stage.equals(StagePlan.TEACHER_DIR)) {
+        if (stage.equals(PipelineRoot.TEACHER_DIR)) {
             return PipelineSpec.TEACHER + ".init=" + model;
         }
-        return PipelineSpec.METHODS + "." + stage.substring(StagePlan.STUDENTS_DIR.length() + 1) + ".init=" + model;
+        return PipelineSpec.METHODS + "." + stage.substring(PipelineRoot.STUDENTS_DIR.length() + 1) + ".init=" + model;
     }
 }

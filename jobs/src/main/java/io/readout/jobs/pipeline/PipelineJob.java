@@ -4,9 +4,11 @@ import io.readout.common.BadInputException;
 import io.readout.common.Durations;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.ReadoutCli;
+import io.readout.jobs.aggregate.AggregateFiles;
+import io.readout.jobs.aggregate.MethodsTable;
+import io.readout.jobs.io.FolderLock;
 import io.readout.jobs.io.PrefixedLines;
-import io.readout.jobs.registry.FolderLock;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -15,7 +17,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
+import scala.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,7 +36,9 @@ import java.util.UUID;
 
 /**
  * {@code readout pipeline}: runs the stages of a {@link PipelineSpec} ({@link StagePlan}) one after
- * another, each as the readout command a person would type, in this process and on this Spark session.
+ * another, in this process and on this Spark session. Each stage is written as the readout commands a
+ * person would type (shown, recorded and hashed as such); the command line that runs the pipeline parses
+ * each into its job's typed config ({@link StageCommands}), and the pipeline calls the job ({@link StageJob}).
  *
  * <p>Idempotent: a stage's hash covers its command, the listings of its raw inputs and the output ids of
  * the stages it reads. Before it starts, {@code ROOT/stages/<stage>.json} records the hash with status
@@ -46,12 +50,9 @@ import java.util.UUID;
  *   <li>runs afresh ({@code --overwrite}) a stage whose hash changed; its new output id changes the hash
  *       of every stage downstream, so they run again too.</li>
  * </ul>
- * Every command is parsed before the first stage starts, so a bad key fails at once, naming it.
+ * Every command is parsed and validated before the first stage starts, so a bad key fails at once, naming it.
  */
 public final class PipelineJob {
-    public static final String CONFIG = "pipeline.json";
-    public static final String STAGES = "stages";
-
     /** What each stage did and how the run ended. */
     public record Result(int exitCode, List<StageOutcome> stages, String root) {
     }
@@ -60,32 +61,77 @@ public final class PipelineJob {
     public record StageOutcome(String stage, String action, double seconds) {
     }
 
-    private final ReadoutCli cli;
+    private final SparkSession spark;
+    private final StageCommands commands;
     private final Configuration conf;
     private final PrintStream out;
     private final PrintStream err;
 
-    public PipelineJob(ReadoutCli cli, Configuration conf, PrintStream out, PrintStream err) {
-        this.cli = cli;
-        this.conf = conf;
+    /** A pipeline on {@code spark} whose stage commands {@code commands} parse; results on out, one-line errors on err. */
+    public PipelineJob(SparkSession spark, StageCommands commands, PrintStream out, PrintStream err) {
+        this.spark = spark;
+        this.commands = commands;
+        this.conf = spark.sparkContext().hadoopConfiguration();
         this.out = out;
         this.err = err;
     }
 
+    /** The Hadoop configuration of the pipeline's session: how its folders are read and written. */
+    public Configuration conf() {
+        return conf;
+    }
+
+    /**
+     * What {@code readout pipeline} does: runs the pipeline, then prints its methods table (over the seeds
+     * and paired, for a seed list) and where the report is; with {@code dryRun}, what a run would do. Returns
+     * the exit code: a failed stage's.
+     */
+    public int runAndReport(PipelineSpec spec, boolean dryRun) {
+        if (dryRun) {
+            out.print(describe(spec));
+            return 0;
+        }
+        Result result = run(spec);
+        if (result.exitCode() != 0) {
+            return result.exitCode();
+        }
+        out.println();
+        if (spec.hasSeedList()) {
+            AggregateFiles.Aggregate aggregate = AggregateFiles.read(conf,
+                    HadoopInputs.child(result.root(), PipelineRoot.AGGREGATE_DIR));
+            out.print(MethodsTable.formatSeeds(aggregate.methods(), spec.seeds()));
+            String paired = MethodsTable.formatPaired(aggregate.paired(),
+                    aggregate.methods().stream().map(AggregateFiles.Method::run).distinct().toList());
+            if (!paired.isEmpty()) {
+                out.println();
+                out.print(paired);
+            }
+            out.println("aggregate: " + HadoopInputs.display(new Path(HadoopInputs.child(result.root(),
+                    PipelineRoot.AGGREGATE_DIR + "/" + AggregateFiles.METHODS_JSON))));
+        } else {
+            out.print(MethodsTable.format(MethodsTable.read(conf, result.root(), PipelineRoot.runs(spec.methods()))));
+        }
+        if (spec.reports()) {
+            out.println("report: " + HadoopInputs.display(new Path(HadoopInputs.child(result.root(),
+                    PipelineRoot.REPORT_DIR + "/report.html"))));
+        }
+        return 0;
+    }
+
     public Result run(PipelineSpec spec) {
-        RunDir root = new RunDir(conf, spec.root());
+        RunDir root = new RunDir(conf, spec.out());
         List<Stage> stages = StagePlan.of(spec, root.dir());
         for (Stage s : stages) {
             check(s);
         }
         // One pipeline at a time per root (exit code 3 while another runs; a killed run's lock is broken).
-        try (FolderLock lock = FolderLock.take(conf, root.dir(), "--root")) {
+        try (FolderLock lock = FolderLock.take(conf, root.dir(), "--out")) {
             return runStages(root, stages, spec);
         }
     }
 
     private Result runStages(RunDir root, List<Stage> stages, PipelineSpec spec) {
-        root.writeText(CONFIG, Json.write(spec.toJson()));
+        root.writeText(PipelineRoot.CONFIG, Json.write(spec.toJson()));
         long t0 = System.nanoTime();
         out.printf("pipeline %s: %d stages (%s)%n", HadoopInputs.display(new Path(root.dir())), stages.size(),
                 String.join(", ", stages.stream().map(Stage::name).toList()));
@@ -126,7 +172,7 @@ public final class PipelineJob {
                 for (List<String> command : commands) {
                     out.println("    " + Stage.display(command));
                     try (PrintStream indented = PrefixedLines.printStream(out, "    ")) {
-                        code = cli.nested(command.toArray(String[]::new), indented, err);
+                        code = runCommand(command, indented);
                     }
                     if (code != 0) {
                         break;
@@ -158,9 +204,19 @@ public final class PipelineJob {
         return new Result(0, outcomes, root.dir());
     }
 
+    /** One command of a stage: its job run as the command line would run it; the exit code. */
+    private int runCommand(List<String> command, PrintStream indented) {
+        try {
+            StageJob.of(command, commands).run(spark, indented);
+            return 0;
+        } catch (RuntimeException e) {
+            return commands.failed(Stage.display(List.of(command.get(0))), e, err);
+        }
+    }
+
     /** What a run would do now, stage by stage (nothing is run or written): {@code readout pipeline --dry-run}. */
     public String describe(PipelineSpec spec) {
-        RunDir root = new RunDir(conf, spec.root());
+        RunDir root = new RunDir(conf, spec.out());
         List<Stage> stages = StagePlan.of(spec, root.dir());
         for (Stage s : stages) {
             check(s);
@@ -202,7 +258,7 @@ public final class PipelineJob {
      * UI's jobs page and the history server list a run's jobs under its stages.
      */
     private static void describeSparkJobs(String description) {
-        scala.Option<SparkSession> session = SparkSession.getActiveSession();
+        Option<SparkSession> session = SparkSession.getActiveSession();
         if (session.isEmpty()) {
             session = SparkSession.getDefaultSession();
         }
@@ -220,20 +276,13 @@ public final class PipelineJob {
                 String.join(", ", spec.seeds().stream().map(String::valueOf).toList()), data);
     }
 
-    /** The run folders of a spec (the teacher, then each student), relative to its root (a seed's folder). */
-    public static List<String> runs(PipelineSpec spec) {
-        List<String> runs = new ArrayList<>(List.of(StagePlan.TEACHER_DIR));
-        spec.methods().forEach(m -> runs.add(StagePlan.STUDENTS_DIR + "/" + m));
-        return runs;
-    }
-
-    /** A stage's command must parse as readout's command line (a bad key in the config fails here). */
-    private static void check(Stage stage) {
+    /** A stage's commands must parse and validate as their commands' (a bad key in the config fails here). */
+    private void check(Stage stage) {
         for (List<String> command : stage.commands()) {
             try {
-                ReadoutCli.parseOnly(command.toArray(String[]::new));
-            } catch (CommandLine.ParameterException e) {
-                throw new BadInputException("stage " + stage.name() + ": " + e.getMessage().replace('\n', ' ')
+                StageJob.of(command, commands);
+            } catch (BadInputException e) {
+                throw new BadInputException("stage " + stage.name() + ": " + e.getMessage()
                         + " (in: " + Stage.display(command) + ")", e);
             }
         }

@@ -2,9 +2,11 @@ package io.readout.jobs.pipeline;
 
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.jobs.flags.FlagValues;
+import io.readout.jobs.flags.RenamedFlags;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.train.TrainConfig;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ import java.util.Set;
  * A pipeline config ({@code pipeline.json}): which data, which runs, and the flags of each stage's
  * command, keyed by the command's own flag names without dashes. Sections:
  * <pre>
- * root           the pipeline's folder (any Hadoop URI); {@code --root} overrides
+ * out            the pipeline's folder (any Hadoop URI); {@code --out} overrides
  * seed           the seed of prepare and of every run
  * seeds          a list of seeds instead: the stages once per seed under {@code ROOT/seed=S/}, then an aggregate
  * data_seed      the seed of prepare when it is not each run's: one prepare shared by every seed
@@ -32,12 +34,16 @@ import java.util.Set;
  *                {@code warm_start} (start that run from the promoted model; default false)
  * </pre>
  * A flag's value is a string, number or boolean (true: the switch is on; false: left out), or a list
- * (joined with commas). Overrides ({@code --set students.methods=erm,sifer}) replace one key each, by its
- * dotted path; {@code =null} takes a key out. Flags the pipeline sets itself (folders, the method, {@code --resume}, {@code --overwrite})
- * are refused, naming the key.
+ * (joined with commas); a key may be written {@code weight-decay}, {@code weight_decay} or {@code weightDecay}
+ * ({@link FlagValues}). Overrides ({@code --set students.methods=erm,sifer}) replace one key each, by its
+ * dotted path; {@code =null} takes a key out. Flags the pipeline sets itself (folders, the method,
+ * {@code --resume}, {@code --overwrite}) are refused, naming the key, and a renamed flag gets its hint
+ * ({@link RenamedFlags}), as on the command line.
  */
 public final class PipelineSpec {
-    public static final String ROOT = "root";
+    public static final String OUT = "out";
+    /** What {@link #OUT} was called before: refused with a hint. */
+    private static final String OLD_OUT = "root";
     public static final String SEED = "seed";
     public static final String SEEDS = "seeds";
     public static final String DATA_SEED = "data_seed";
@@ -54,7 +60,10 @@ public final class PipelineSpec {
     public static final String BEST = "best";
     static final Set<String> SECTIONS = Set.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, METHODS, EVALUATE,
             REPORT);
-    private static final List<String> KEYS = List.of(ROOT, SEED, SEEDS, DATA_SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
+    /** The command whose flags each section holds. */
+    private static final Map<String, String> COMMANDS = Map.of(PREPARE, "prepare", TRAIN, "train", TEACHER, "train",
+            TEACHER_PROBS, "teacher-probs", STUDENTS, "train", EVALUATE, "evaluate", REPORT, "report");
+    private static final List<String> KEYS = List.of(OUT, SEED, SEEDS, DATA_SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
             STUDENTS, METHODS, EVALUATE, REPORT, RETRAIN);
     /** The flags every stage's folders and re-run mode come from. */
     private static final Set<String> PIPELINE_FLAGS = Set.of("out", "data", "run", "teacher", "teacher-probs",
@@ -131,12 +140,16 @@ public final class PipelineSpec {
 
     private PipelineSpec check() {
         for (String key : tree.keySet()) {
+            if (key.equals(OLD_OUT)) {
+                throw new BadInputException(where + ": " + OLD_OUT + ": " + RenamedFlags.hint("pipeline", "--" + OLD_OUT)
+                        .orElseThrow());
+            }
             if (!KEYS.contains(key)) {
                 throw new BadInputException(where + ": unknown key '" + key + "' (known: " + String.join(", ", KEYS) + ")");
             }
         }
-        if (root() == null) {
-            throw new BadInputException(where + ": no root folder (set \"root\" or pass --root)");
+        if (out() == null) {
+            throw new BadInputException(where + ": no output folder (set \"out\" or pass --out)");
         }
         if (tree.containsKey(SEED) && !isInteger(tree.get(SEED))) {
             throw new BadInputException(where + ": seed must be an integer, got " + tree.get(SEED));
@@ -145,7 +158,7 @@ public final class PipelineSpec {
             throw new BadInputException(where + ": seed and seeds: give one (seed: one seed; seeds: a list of them)");
         }
         if (tree.containsKey(SEEDS)) {
-            checkSeeds(seedList(tree.get(SEEDS)), where + ": seeds");
+            PipelineRoot.checkSeeds(PipelineRoot.seedList(tree.get(SEEDS), where), where + ": seeds");
         }
         if (tree.containsKey(DATA_SEED)) {
             if (!isInteger(tree.get(DATA_SEED)) || ((Number) tree.get(DATA_SEED)).longValue() < 0) {
@@ -201,8 +214,9 @@ public final class PipelineSpec {
         return this;
     }
 
-    public String root() {
-        Object r = tree.get(ROOT);
+    /** The pipeline's folder. */
+    public String out() {
+        Object r = tree.get(OUT);
         return r instanceof String s && !s.isBlank() ? s : null;
     }
 
@@ -217,48 +231,12 @@ public final class PipelineSpec {
 
     /** The seeds, in the config's order: the list, or the one seed. */
     public List<Long> seeds() {
-        return hasSeedList() ? seedList(tree.get(SEEDS)) : List.of(seed());
+        return hasSeedList() ? PipelineRoot.seedList(tree.get(SEEDS), where) : List.of(seed());
     }
 
     /** The seed of the one prepare stage every seed shares ({@code data_seed}), or null: each run's own seed. */
     public Long dataSeed() {
         return tree.get(DATA_SEED) instanceof Number n ? n.longValue() : null;
-    }
-
-    /**
-     * Checks a seed list, naming it {@code what} in the one-line error: not empty, no seed twice, none negative.
-     * Returns it.
-     */
-    public static List<Long> checkSeeds(List<Long> seeds, String what) {
-        if (seeds.isEmpty()) {
-            throw new BadInputException(what + ": the list is empty; give at least one seed");
-        }
-        Set<Long> seen = new java.util.HashSet<>();
-        for (long s : seeds) {
-            if (s < 0) {
-                throw new BadInputException(what + ": seed " + s + " is negative");
-            }
-            if (!seen.add(s)) {
-                throw new BadInputException(what + ": seed " + s + " is given twice");
-            }
-        }
-        return seeds;
-    }
-
-    /** {@code [0, 1, 2]}, or {@code "0,1,2"} and {@code 3} as {@code --set seeds=...} gives them. */
-    private List<Long> seedList(Object value) {
-        List<?> items = value instanceof List<?> l ? l
-                : value instanceof String s ? (s.isBlank() ? List.of() : List.of(s.split(",", -1)))
-                : List.of(value);
-        List<Long> seeds = new ArrayList<>();
-        for (Object item : items) {
-            Object v = item instanceof String s ? value(s.trim()) : item;
-            if (!isInteger(v)) {
-                throw new BadInputException(where + ": seeds must be a list of integers, got " + value);
-            }
-            seeds.add(((Number) v).longValue());
-        }
-        return seeds;
     }
 
     private static boolean isInteger(Object v) {
@@ -288,18 +266,7 @@ public final class PipelineSpec {
 
     /** The student methods, in the config's order. */
     public List<String> methods() {
-        Object m = section(STUDENTS, STUDENTS).get(METHODS);
-        if (m == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String s : (m instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-                : List.of(String.valueOf(m).split(",")))) {
-            if (!s.isBlank() && !out.contains(s.trim())) {
-                out.add(s.trim());
-            }
-        }
-        return out;
+        return PipelineRoot.methodList(section(STUDENTS, STUDENTS).get(METHODS));
     }
 
     /**
@@ -310,7 +277,7 @@ public final class PipelineSpec {
         Map<String, String> flags = new LinkedHashMap<>();
         section(section, section).forEach((key, value) -> {
             if (!(section.equals(STUDENTS) && key.equals(METHODS))) {
-                addFlag(flags, section + "." + key, key, value);
+                addFlag(flags, COMMANDS.get(section), section + "." + key, key, value);
             }
         });
         return flags;
@@ -320,7 +287,7 @@ public final class PipelineSpec {
     public Map<String, String> methodFlags(String method) {
         Map<String, String> flags = new LinkedHashMap<>();
         section(METHODS + "." + method, METHODS, method)
-                .forEach((key, value) -> addFlag(flags, METHODS + "." + method + "." + key, key, value));
+                .forEach((key, value) -> addFlag(flags, "train", METHODS + "." + method + "." + key, key, value));
         return flags;
     }
 
@@ -328,8 +295,13 @@ public final class PipelineSpec {
         return tree;
     }
 
-    private void addFlag(Map<String, String> flags, String dotted, String key, Object value) {
-        if (PIPELINE_FLAGS.contains(key)) {
+    /** One key of a section as the flag of {@code command} it names: "" for a switch that is on. */
+    private void addFlag(Map<String, String> flags, String command, String dotted, String key, Object value) {
+        String name = FlagValues.name(key);
+        RenamedFlags.hint(command, "--" + name).ifPresent(hint -> {
+            throw new BadInputException(where + ": " + dotted + ": " + hint);
+        });
+        if (PIPELINE_FLAGS.contains(name)) {
             throw new BadInputException(where + ": " + dotted + ": set by the pipeline, not by the config");
         }
         if (value instanceof Map) {
@@ -338,20 +310,7 @@ public final class PipelineSpec {
         if (value == null || Boolean.FALSE.equals(value)) {
             return;
         }
-        if (Boolean.TRUE.equals(value)) {
-            flags.put(key, "");
-        } else if (value instanceof List<?> list) {
-            flags.put(key, String.join(",", list.stream().map(PipelineSpec::text).toList()));
-        } else {
-            flags.put(key, text(value));
-        }
-    }
-
-    private static String text(Object v) {
-        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return d.toString();
-        }
-        return String.valueOf(v);
+        flags.put(name, Boolean.TRUE.equals(value) ? "" : FlagValues.text(value));
     }
 
     @SuppressWarnings("unchecked")

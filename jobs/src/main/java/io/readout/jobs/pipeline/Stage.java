@@ -1,5 +1,7 @@
 package io.readout.jobs.pipeline;
 
+import io.readout.jobs.run.PipelineRoot;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ public record Stage(String name, List<List<String>> commands, String output, Kin
 
     /** Its record's path below the root: {@code stages/teacher.json}, {@code seed=1/stages/teacher.json}. */
     String recordPath() {
-        return (scope.isEmpty() ? "" : scope + "/") + PipelineJob.STAGES + "/" + recordName();
+        return (scope.isEmpty() ? "" : scope + "/") + PipelineRoot.STAGES + "/" + recordName();
     }
 
     /** A stage of one command. */

@@ -1,6 +1,7 @@
 package io.readout.jobs.pipeline;
 
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.train.TrainConfig;
 
 import java.util.ArrayList;
@@ -22,14 +23,8 @@ import java.util.Set;
  * metrics into {@code ROOT/aggregate/}) and one report of the whole root.
  */
 public final class StagePlan {
-    public static final String DATA_DIR = "data";
-    public static final String TEACHER_DIR = "teacher";
-    public static final String TEACHER_PROBS_DIR = "teacher-probs";
-    public static final String STUDENTS_DIR = "students";
-    public static final String REPORT_DIR = "report";
-    public static final String AGGREGATE_DIR = "aggregate";
     /** prepare's flags that name raw inputs: their listings are part of the prepare stage's hash. */
-    private static final Set<String> INPUT_FLAGS = Set.of("mnist", "fashion", "images", "root", "input");
+    private static final Set<String> INPUT_FLAGS = Set.of("mnist", "fashion", "images", "source", "input");
     private static final Set<String> DISTILLING = Set.of(TrainConfig.KD, TrainConfig.DEDIER);
 
     /** Where the runs read their examples: the folder, the stage that writes it (if any), raw inputs to hash. */
@@ -37,11 +32,6 @@ public final class StagePlan {
     }
 
     private StagePlan() {
-    }
-
-    /** The folder of one seed's stages below the root: {@code seed=S}. */
-    public static String seedDir(long seed) {
-        return "seed=" + seed;
     }
 
     /** The stages of {@code spec} under the (qualified) folder {@code root}. */
@@ -57,20 +47,20 @@ public final class StagePlan {
             Data shared = spec.data() != null ? prepared(spec)
                     : spec.dataSeed() != null ? prepare(spec, root, "", spec.dataSeed(), stages) : null;
             for (long seed : spec.seeds()) {
-                String scope = seedDir(seed);
+                String scope = PipelineRoot.seedDir(seed);
                 String seedRoot = HadoopInputs.child(root, scope);
                 Data data = shared != null ? shared : prepare(spec, seedRoot, scope, seed, stages);
                 evaluations.addAll(runs(spec, seedRoot, scope, seed, data, stages));
             }
             String seeds = String.join(",", spec.seeds().stream().map(String::valueOf).toList());
-            stages.add(Stage.of(AGGREGATE_DIR, List.of("aggregate", root, "--seeds=" + seeds),
-                    HadoopInputs.child(root, AGGREGATE_DIR), Stage.Kind.AGGREGATE, evaluations, List.of()));
-            reportUpstream.add(AGGREGATE_DIR);
+            stages.add(Stage.of(PipelineRoot.AGGREGATE_DIR, List.of("aggregate", root, "--seeds=" + seeds),
+                    HadoopInputs.child(root, PipelineRoot.AGGREGATE_DIR), Stage.Kind.AGGREGATE, evaluations, List.of()));
+            reportUpstream.add(PipelineRoot.AGGREGATE_DIR);
         }
         reportUpstream.addAll(evaluations);
         if (spec.reports()) {
-            stages.add(Stage.of(REPORT_DIR, Stage.args("report", List.of(root), spec.flags(PipelineSpec.REPORT)),
-                    HadoopInputs.child(root, REPORT_DIR), Stage.Kind.REPORT, reportUpstream, List.of()));
+            stages.add(Stage.of(PipelineRoot.REPORT_DIR, Stage.args("report", List.of(root), spec.flags(PipelineSpec.REPORT)),
+                    HadoopInputs.child(root, PipelineRoot.REPORT_DIR), Stage.Kind.REPORT, reportUpstream, List.of()));
         }
         return stages;
     }
@@ -81,7 +71,7 @@ public final class StagePlan {
 
     /** The prepare stage writing {@code root/data} with {@code seed}, added to {@code stages}. */
     private static Data prepare(PipelineSpec spec, String root, String scope, long seed, List<Stage> stages) {
-        String data = HadoopInputs.child(root, DATA_DIR);
+        String data = HadoopInputs.child(root, PipelineRoot.DATA_DIR);
         Map<String, String> prepare = new LinkedHashMap<>(spec.flags(PipelineSpec.PREPARE));
         List<String> inputs = prepare.entrySet().stream()
                 .filter(e -> INPUT_FLAGS.contains(e.getKey()) && !e.getValue().isEmpty())
@@ -105,8 +95,8 @@ public final class StagePlan {
         List<String> dataStage = source.stages();
         List<String> dataInputs = source.inputs();
 
-        String teacherName = named(scope, TEACHER_DIR);
-        String teacher = HadoopInputs.child(root, TEACHER_DIR);
+        String teacherName = named(scope, PipelineRoot.TEACHER_DIR);
+        String teacher = HadoopInputs.child(root, PipelineRoot.TEACHER_DIR);
         Map<String, String> t = new LinkedHashMap<>();
         t.put("method", TrainConfig.ERM);
         t.put("arch", "teacher");
@@ -119,8 +109,8 @@ public final class StagePlan {
                 dataStage, dataInputs, scope));
 
         List<String> methods = spec.methods();
-        String probsName = named(scope, TEACHER_PROBS_DIR);
-        String probs = HadoopInputs.child(root, TEACHER_PROBS_DIR);
+        String probsName = named(scope, PipelineRoot.TEACHER_PROBS_DIR);
+        String probs = HadoopInputs.child(root, PipelineRoot.TEACHER_PROBS_DIR);
         Map<String, String> tp = spec.flags(PipelineSpec.TEACHER_PROBS);
         boolean distils = methods.stream().anyMatch(DISTILLING::contains);
         if (distils) {
@@ -132,9 +122,9 @@ public final class StagePlan {
                     Stage.Kind.TABLE, concat(dataStage, List.of(teacherName)), dataInputs, scope));
         }
 
-        List<String> runs = new ArrayList<>(List.of(TEACHER_DIR));
+        List<String> runs = new ArrayList<>(List.of(PipelineRoot.TEACHER_DIR));
         for (String m : methods) {
-            String run = STUDENTS_DIR + "/" + m;
+            String run = PipelineRoot.STUDENTS_DIR + "/" + m;
             String out = HadoopInputs.child(root, run);
             Map<String, String> s = new LinkedHashMap<>();
             s.put("method", m);

@@ -25,7 +25,6 @@ public final class DatasetSources {
     public static final double DEFAULT_VAL_FRACTION = 0.1;
     public static final double DEFAULT_TEST_FRACTION = 0.2;
     public static final int DEFAULT_VAL_PER_CLASS = 1000;
-    public static final String DEFAULT_IMAGE_SIZE = "64x64";
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "synthetic", Set.of("--rho", "--n-train", "--n-val", "--n-test", "--core-contrast", "--noise"),
@@ -33,8 +32,8 @@ public final class DatasetSources {
             "colored", Set.of("--images", "--classes", "--label-map", "--rho", "--palette", "--val-fraction",
                     "--test-fraction"),
             "idx", Set.of("--images", "--classes", "--label-map", "--val-fraction", "--test-fraction"),
-            "waterbirds", Set.of("--root", "--image-size"),
-            "celeba", Set.of("--root", "--image-size", "--target-attr", "--spurious-attr"),
+            "waterbirds", Set.of("--source", "--image-size"),
+            "celeba", Set.of("--source", "--image-size", "--target-attr", "--spurious-attr"),
             "table", Set.of("--input", "--format", "--id-col", "--label-col", "--split-col", "--attribute-col",
                     "--group-col", "--feature-cols", "--image-col", "--image-size", "--num-classes"));
 
@@ -42,8 +41,8 @@ public final class DatasetSources {
             "dominoes", List.of("--mnist", "--fashion"),
             "colored", List.of("--images"),
             "idx", List.of("--images"),
-            "waterbirds", List.of("--root"),
-            "celeba", List.of("--root"),
+            "waterbirds", List.of("--source"),
+            "celeba", List.of("--source"),
             "table", List.of("--input"));
 
     private DatasetSources() {
@@ -80,13 +79,12 @@ public final class DatasetSources {
         }
     }
 
-    /** The source for a validated config. */
-    public static DatasetSource create(PrepareConfig c, HadoopInputs inputs) {
-        SourceOptions o = c.source();
+    /** The source of a validated config's dataset, options and seed. */
+    public static DatasetSource create(String dataset, long seed, SourceOptions o, HadoopInputs inputs) {
         double rho = o.rho() != null ? o.rho() : DEFAULT_RHO;
         double valFraction = o.valFraction() != null ? o.valFraction() : DEFAULT_VAL_FRACTION;
         double testFraction = o.testFraction() != null ? o.testFraction() : DEFAULT_TEST_FRACTION;
-        return switch (c.dataset()) {
+        return switch (dataset) {
             case "synthetic" -> new SyntheticSource(
                     o.nTrain() != null ? o.nTrain() : SyntheticSource.DEFAULT_N_TRAIN,
                     o.nVal() != null ? o.nVal() : SyntheticSource.DEFAULT_N_VAL,
@@ -94,15 +92,15 @@ public final class DatasetSources {
                     rho,
                     o.coreContrast() != null ? o.coreContrast() : SyntheticSource.DEFAULT_CORE_CONTRAST,
                     o.noise() != null ? o.noise() : SyntheticSource.DEFAULT_NOISE,
-                    c.seed());
+                    seed);
             case "dominoes" -> new DominoesSource(inputs, o.mnist(), o.fashion(), rho,
                     o.valPerClass() != null ? o.valPerClass() : DEFAULT_VAL_PER_CLASS, dominoesPerClass(o.nTrain()),
-                    c.seed());
+                    seed);
             case "colored" -> new ColoredSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), rho,
-                    o.palette(), valFraction, testFraction, c.seed());
+                    o.palette(), valFraction, testFraction, seed);
             case "idx" -> new IdxSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), valFraction,
-                    testFraction, c.seed());
-            default -> ImageSources.create(c, inputs);
+                    testFraction, seed);
+            default -> ImageSources.create(dataset, o, inputs);
         };
     }
 }

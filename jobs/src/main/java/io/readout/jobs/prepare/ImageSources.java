@@ -11,19 +11,19 @@ import io.readout.datasets.table.TableSource;
 
 /** The sources read from released image folders and user tables: waterbirds, celeba, table. */
 final class ImageSources {
+    public static final String DEFAULT_IMAGE_SIZE = "64x64";
     static final String DEFAULT_LABEL_COL = "label";
     static final String DEFAULT_SPLIT_COL = "split";
 
     private ImageSources() {
     }
 
-    static DatasetSource create(PrepareConfig c, HadoopInputs inputs) {
-        SourceOptions o = c.source();
-        ImageShape size = ImageShape.parse(o.imageSize() != null ? o.imageSize() : DatasetSources.DEFAULT_IMAGE_SIZE,
+    static DatasetSource create(String dataset, SourceOptions o, HadoopInputs inputs) {
+        ImageShape size = ImageShape.parse(o.imageSize() != null ? o.imageSize() : DEFAULT_IMAGE_SIZE,
                 3, "--image-size");
-        return switch (c.dataset()) {
-            case "waterbirds" -> new WaterbirdsSource(inputs, o.root(), size);
-            case "celeba" -> new CelebaSource(inputs, o.root(), o.targetAttr(), o.spuriousAttr(), size);
+        return switch (dataset) {
+            case "waterbirds" -> new WaterbirdsSource(inputs, o.source(), size);
+            case "celeba" -> new CelebaSource(inputs, o.source(), o.targetAttr(), o.spuriousAttr(), size);
             case "table" -> {
                 boolean features = o.featureCols() != null && !o.featureCols().isEmpty();
                 if (!features && o.imageCol() == null) {
@@ -38,7 +38,7 @@ final class ImageSources {
                         o.attributeCol(), o.groupCol(), o.idCol(), o.featureCols(), o.imageCol(),
                         features ? null : size, o.numClasses()));
             }
-            default -> throw new IllegalArgumentException("not an image or table dataset: " + c.dataset());
+            default -> throw new IllegalArgumentException("not an image or table dataset: " + dataset);
         };
     }
 }

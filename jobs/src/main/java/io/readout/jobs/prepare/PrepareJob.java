@@ -4,9 +4,11 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.DatasetSource;
 import io.readout.datasets.ExamplesSchema;
+import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,12 +43,16 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class PrepareJob {
     /** The table sits in a subfolder so that Spark reading it never meets dataset.json. */
-    public static final String EXAMPLES_DIR = io.readout.datasets.ExamplesTable.EXAMPLES_DIR;
-    public static final String DATASET_JSON = io.readout.datasets.ExamplesTable.DATASET_JSON;
+    public static final String EXAMPLES_DIR = ExamplesTable.EXAMPLES_DIR;
+    public static final String DATASET_JSON = ExamplesTable.DATASET_JSON;
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
     /** What was written: the committed folder and the counts. */
     public record Result(String out, Counts counts, Map<String, Object> datasetJson) {
+        /** What {@code readout prepare} prints: the counts per split and group, then where the table is. */
+        public String format() {
+            return counts.format() + "wrote " + HadoopInputs.display(new Path(out)) + System.lineSeparator();
+        }
     }
 
     private PrepareJob() {
@@ -55,7 +62,7 @@ public final class PrepareJob {
         config.validate();
         LOG.info("prepare: {}", config.describe());
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
-        DatasetSource source = DatasetSources.create(config, inputs);
+        DatasetSource source = DatasetSources.create(config.dataset(), config.seed(), config.source(), inputs);
         try (AtomicOutput output = AtomicOutput.begin(inputs.conf(), config.out(), config.overwrite(), "--out")) {
             Dataset<Row> table = ExamplesSchema.canonical(source.examples(spark))
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -197,7 +204,7 @@ public final class PrepareJob {
                     }
                 }
                 b.append(String.format("%-6s %6s %6s %10s %8d%n", split, "all", "", "",
-                        total(Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)))));
+                        total(Split.valueOf(split.toUpperCase(Locale.ROOT)))));
             }
             return b.toString();
         }

@@ -12,7 +12,7 @@ public record SourceOptions(
         String mnist, String fashion, String images, String classes, String labelMap,
         Double rho, List<String> palette, Double valFraction, Double testFraction, Integer valPerClass,
         Integer nTrain, Integer nVal, Integer nTest, Double coreContrast, Double noise,
-        String root, String imageSize, String targetAttr, String spuriousAttr,
+        String source, String imageSize, String targetAttr, String spuriousAttr,
         String input, String format, String idCol, String labelCol, String splitCol, String attributeCol,
         String groupCol, List<String> featureCols, String imageCol, Integer numClasses) {
 
@@ -34,7 +34,7 @@ public record SourceOptions(
         put(m, "--n-test", nTest);
         put(m, "--core-contrast", coreContrast);
         put(m, "--noise", noise);
-        put(m, "--root", root);
+        put(m, "--source", source);
         put(m, "--image-size", imageSize);
         put(m, "--target-attr", targetAttr);
         put(m, "--spurious-attr", spuriousAttr);

@@ -4,6 +4,9 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.ExclusiveLock;
+import io.readout.jobs.io.LockSettings;
+import io.readout.jobs.io.SmallFiles;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -28,7 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The model registry of scheduled retraining ({@code readout retrain --registry URI}, issue 8): which
+ * The model registry of scheduled retraining ({@code readout retrain --registry URI}): which
  * trained model is in service, every promotion decision, and the promoted models themselves, on any
  * Hadoop file system. Layout under the registry folder:
  * <pre>
@@ -37,11 +40,11 @@ import java.util.regex.Pattern;
  *                       _SUCCESS; written to a hidden sibling and renamed into place (AtomicOutput)
  *   current             the current version's name ("v000002\n"), replaced atomically
  *   history.json        {"decisions": [...]}: every decision, accepted or refused, oldest first, replaced atomically
- *   lock                while a run decides ({@link RegistryLock})
+ *   lock                while a run decides ({@link ExclusiveLock})
  * </pre>
  *
  * <p><b>The pointer.</b> {@code current} is written whole to a hidden sibling and renamed over the old
- * one ({@link RegistryFiles#replace}: HDFS's rename with OVERWRITE, one namenode operation; POSIX rename
+ * one ({@link SmallFiles#replace}: HDFS's rename with OVERWRITE, one namenode operation; POSIX rename
  * on a local disk), so a reader without the lock always finds a complete pointer once a first version
  * exists, and the version it names is complete: the version folder is committed before the pointer
  * moves, and versions are never deleted.
@@ -93,7 +96,7 @@ public final class Registry {
         try {
             FileSystem raw = p.getFileSystem(conf);
             this.root = raw.makeQualified(p);
-            this.fs = RegistryFiles.unchecked(raw);
+            this.fs = SmallFiles.unchecked(raw);
         } catch (IOException e) {
             throw new BadInputException("--registry " + uri + ": cannot open its file system: " + e.getMessage(), e);
         }
@@ -111,7 +114,7 @@ public final class Registry {
     /** The current version's name, e.g. {@code v000002}. */
     public Optional<String> currentVersion() {
         try {
-            byte[] bytes = RegistryFiles.readOrNull(fs, new Path(root, CURRENT));
+            byte[] bytes = SmallFiles.readOrNull(fs, new Path(root, CURRENT));
             if (bytes == null) {
                 return Optional.empty();
             }
@@ -130,7 +133,7 @@ public final class Registry {
     public List<Map<String, Object>> history() {
         Path p = new Path(root, HISTORY);
         try {
-            byte[] bytes = RegistryFiles.readOrNull(fs, p);
+            byte[] bytes = SmallFiles.readOrNull(fs, p);
             if (bytes == null) {
                 return List.of();
             }
@@ -149,13 +152,13 @@ public final class Registry {
      * under the registry lock (see the class comment).
      *
      * @param candidateRunDir a complete run dir with {@code metrics/val.json} ({@code readout evaluate --split val|all})
-     * @throws RegistryLockedException if another run held the lock longer than the lock timeout
+     * @throws LockedException if another run held the lock longer than the lock timeout
      */
     public Decision decideAndRecord(String candidateRunDir, PromotionPolicy policy) {
         Candidate candidate = Candidate.open(conf, candidateRunDir);
         try {
             ensureRoot();
-            try (RegistryLock lock = RegistryLock.acquire(fs, root, lockSettings, "--registry " + display(root))) {
+            try (ExclusiveLock lock = ExclusiveLock.acquire(fs, root, lockSettings, "--registry " + display(root))) {
                 recover();
                 Optional<String> current = currentVersion();
                 Map<String, Object> currentVal = current.map(this::valOf).orElse(null);
@@ -168,11 +171,11 @@ public final class Registry {
                     copyVersion(candidate, version, entry);
                     if (!lock.held()) {
                         // Broken as stale while we copied: another run may be deciding now; do not move its pointer.
-                        throw new IllegalStateException("the registry lock " + new Path(root, RegistryLock.NAME)
+                        throw new IllegalStateException("the registry lock " + new Path(root, ExclusiveLock.NAME)
                                 + " was broken while this run held it (is --stale-after shorter than a decision?); "
                                 + version + " was written but not made current");
                     }
-                    RegistryFiles.replace(fs, new Path(root, CURRENT), (version + "\n").getBytes(StandardCharsets.UTF_8));
+                    SmallFiles.replace(fs, new Path(root, CURRENT), (version + "\n").getBytes(StandardCharsets.UTF_8));
                 }
                 appendHistory(entry);
                 LOG.info("registry {}: {} {} ({})", display(root), verdict.promote() ? "promoted" : "refused",
@@ -211,7 +214,7 @@ public final class Registry {
     private Map<String, Object> valOf(String version) {
         Path p = new Path(versionDir(version), VAL_JSON);
         try {
-            byte[] bytes = RegistryFiles.readOrNull(fs, p);
+            byte[] bytes = SmallFiles.readOrNull(fs, p);
             if (bytes == null) {
                 throw new BadInputException(display(p) + ": missing: the current version has no val metrics");
             }
@@ -252,7 +255,7 @@ public final class Registry {
         e.put("decision", verdict.promote() ? ACCEPTED : REFUSED);
         e.put("reason", verdict.reason());
         e.put("version", version);
-        e.put("decided_by", RegistryLock.HOST + " pid " + RegistryLock.PID);
+        e.put("decided_by", ExclusiveLock.HOST + " pid " + ExclusiveLock.PID);
         return e;
     }
 
@@ -301,7 +304,7 @@ public final class Registry {
     private void appendHistory(Map<String, Object> entry) throws IOException {
         List<Map<String, Object>> all = new ArrayList<>(history());
         all.add(entry);
-        RegistryFiles.replace(fs, new Path(root, HISTORY),
+        SmallFiles.replace(fs, new Path(root, HISTORY),
                 Json.write(Map.of("decisions", all)).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -320,7 +323,7 @@ public final class Registry {
             return;
         }
         Path vj = new Path(versionDir(v), VERSION_JSON);
-        byte[] bytes = RegistryFiles.readOrNull(fs, vj);
+        byte[] bytes = SmallFiles.readOrNull(fs, vj);
         if (bytes == null) {
             LOG.warn("registry {}: current version {} has no {}", display(root), v, VERSION_JSON);
             return;

@@ -1,13 +1,14 @@
 package io.readout.jobs.report;
 
 import io.readout.common.metrics.GroupAccuracy;
-import io.readout.jobs.aggregate.AggregateFiles;
-import io.readout.jobs.aggregate.SeedFigures;
-import io.readout.jobs.pipeline.MethodsTable;
 import io.readout.common.metrics.SplitMetrics;
-import io.readout.jobs.sifer.SiferTraining;
+import io.readout.jobs.aggregate.AggregateFiles;
+import io.readout.jobs.aggregate.MethodsTable;
+import io.readout.jobs.aggregate.SeedFigures;
+import io.readout.jobs.train.Sifer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ public final class HtmlReport {
     private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
     /** The colours of the aggregate's runs: a run's colour where the shown seed has a run of that name. */
-    private final Map<String, String> runColors = new java.util.HashMap<>();
+    private final Map<String, String> runColors = new HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
     private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
@@ -416,19 +417,19 @@ public final class HtmlReport {
             return;
         }
         b.append("<h2 id=\"sifer\">SIFER: aux readout accuracy</h2>\n<p class=\"note\">The aux head's accuracy on the ")
-                .append("validation split after each epoch (<code>").append(SiferTraining.VAL_AUX_ACCURACY)
+                .append("validation split after each epoch (<code>").append(Sifer.VAL_AUX_ACCURACY)
                 .append("</code>): how much label signal the early layers still give a linear readout; forgetting ")
                 .append("pushes it down.</p>\n<div class=\"cards\">\n");
         String main = SvgCharts.color(0);
         for (ReportModel.Run r : runs) {
             b.append("<div class=\"card\"><h3>").append(swatch(r)).append(escape(r.label())).append("</h3>\n");
-            if (!r.hasFigure(SiferTraining.VAL_AUX_ACCURACY)) {
-                b.append("<p class=\"note\">No <code>").append(SiferTraining.VAL_AUX_ACCURACY)
+            if (!r.hasFigure(Sifer.VAL_AUX_ACCURACY)) {
+                b.append("<p class=\"note\">No <code>").append(Sifer.VAL_AUX_ACCURACY)
                         .append("</code> in <code>history.json</code>.</p></div>\n");
                 continue;
             }
             legend(new String[] {"aux readout (val)", "main output (val)"}, new String[] {colors.get(r), main});
-            b.append(SvgCharts.lineChart(List.of(line(r, SiferTraining.VAL_AUX_ACCURACY, "aux readout", colors.get(r)),
+            b.append(SvgCharts.lineChart(List.of(line(r, Sifer.VAL_AUX_ACCURACY, "aux readout", colors.get(r)),
                     line(r, "val_accuracy", "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
         }
         b.append("</div>\n");

@@ -1,12 +1,11 @@
 package io.readout.jobs.report;
 
+import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.aggregate.AggregateFiles;
+import io.readout.jobs.aggregate.MethodsTable;
 import io.readout.jobs.io.AtomicOutput;
-import io.readout.jobs.pipeline.MethodsTable;
-import io.readout.jobs.pipeline.PipelineJob;
-import io.readout.jobs.pipeline.PipelineSpec;
-import io.readout.jobs.pipeline.StagePlan;
+import io.readout.jobs.run.PipelineRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -14,6 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -43,6 +44,10 @@ public final class ReportJob {
 
     /** What was reported and where; {@code table} is the methods table as the command prints it. */
     public record Result(ReportModel model, String html, String summary, String table) {
+        /** What {@code readout report} prints: the methods table, then the two files. */
+        public String format() {
+            return table + "wrote " + html + System.lineSeparator() + "wrote " + summary + System.lineSeparator();
+        }
     }
 
     private ReportJob() {
@@ -54,24 +59,25 @@ public final class ReportJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         HadoopInputs in = new HadoopInputs(conf);
         in.requireDirectory(config.root(), "ROOT");
-        PipelineSpec spec = ReportModel.pipelineSpec(in, config.root());
+        PipelineRoot.Record pipeline = PipelineRoot.record(conf, config.root());
         String generated = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        if (spec != null && spec.hasSeedList()) {
-            return runSeeds(spark, config, spec, generated);
+        if (pipeline != null && pipeline.seedList()) {
+            return runSeeds(spark, config, pipeline, generated);
         }
         ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
         String html = HtmlReport.render(model, panels, generated);
-        String summary = io.readout.common.Json.write(summary(model, generated));
+        String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
     }
 
     /** A root with a seed list: the aggregate over the seeds, then the first seed's runs. */
-    private static Result runSeeds(SparkSession spark, ReportConfig config, PipelineSpec spec, String generated) {
+    private static Result runSeeds(SparkSession spark, ReportConfig config, PipelineRoot.Record pipeline,
+                                   String generated) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         String root = qualified(conf, config.root());
-        String aggregateDir = HadoopInputs.child(root, StagePlan.AGGREGATE_DIR);
+        String aggregateDir = HadoopInputs.child(root, PipelineRoot.AGGREGATE_DIR);
         AggregateFiles.Aggregate aggregate = AggregateFiles.read(conf, aggregateDir);
         List<SeedsReport.Point> points = new ArrayList<>();
         for (Row r : spark.read().parquet(HadoopInputs.child(aggregateDir, AggregateFiles.SEEDS_TABLE))
@@ -79,10 +85,10 @@ public final class ReportJob {
             points.add(new SeedsReport.Point(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
                     r.getLong(4), r.getDouble(5)));
         }
-        long shown = spec.seeds().get(0);
-        ReportModel model = ReportModel.read(conf, HadoopInputs.child(root, StagePlan.seedDir(shown)),
-                PipelineJob.runs(spec));
-        SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), spec.seeds(), shown, aggregate,
+        long shown = pipeline.seeds().get(0);
+        ReportModel model = ReportModel.read(conf, HadoopInputs.child(root, PipelineRoot.seedDir(shown)),
+                pipeline.runs());
+        SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), pipeline.seeds(), shown, aggregate,
                 List.copyOf(points));
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
@@ -96,15 +102,15 @@ public final class ReportJob {
         summary.put("best", bestOverSeeds(seeds));
         summary.put("shown_seed", shown);
         summary.put("shown_seed_runs", summary(model, generated).get("runs"));
-        return write(conf, root, html, io.readout.common.Json.write(summary), model, format(seeds));
+        return write(conf, root, html, Json.write(summary), model, format(seeds));
     }
 
     private static String qualified(Configuration conf, String dir) {
         try {
             Path p = new Path(dir);
             return p.getFileSystem(conf).makeQualified(p).toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,8 +4,9 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.distill.DistillationTraining;
+import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.train.Dedier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,15 +15,17 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The runs under a root as the report reads them (scratch/pipeline-layout.md): every complete run folder
+ * The runs under a root as the report reads them: every complete run folder
  * ({@code config.json} and {@code _SUCCESS}) at depth 0 to {@value #MAX_DEPTH} below the root, not looking
  * inside a run (a JTT run's {@code stage1/} is its own business), nor into hidden or {@code _}-prefixed
  * folders. Per run: method and arch from {@code config.json}, {@code metrics/val.json} and
@@ -172,18 +175,8 @@ public record ReportModel(String root, List<Run> runs) {
      * for a root without one.
      */
     private static List<String> pipelineRuns(HadoopInputs in, Path root) {
-        io.readout.jobs.pipeline.PipelineSpec spec = pipelineSpec(in, root.toString());
-        return spec == null ? null : io.readout.jobs.pipeline.PipelineJob.runs(spec);
-    }
-
-    /** The root's {@code pipeline.json}, or null when it has none. */
-    public static io.readout.jobs.pipeline.PipelineSpec pipelineSpec(HadoopInputs in, String root) {
-        String file = new Path(new Path(root), io.readout.jobs.pipeline.PipelineJob.CONFIG).toString();
-        if (!in.exists(file)) {
-            return null;
-        }
-        return io.readout.jobs.pipeline.PipelineSpec.parse(
-                new String(in.readAll(file, "ROOT"), java.nio.charset.StandardCharsets.UTF_8), file, List.of());
+        PipelineRoot.Record record = PipelineRoot.record(in.conf(), root.toString());
+        return record == null ? null : record.runs();
     }
 
     private static int rank(List<String> order, String value) {
@@ -201,7 +194,7 @@ public record ReportModel(String root, List<Run> runs) {
                 return;
             }
             FileStatus[] children = fs.listStatus(dir);
-            java.util.Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
+            Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
             for (FileStatus s : children) {
                 String name = s.getPath().getName();
                 if (s.isDirectory() && !name.startsWith(".") && !name.startsWith("_")) {
@@ -289,7 +282,7 @@ public record ReportModel(String root, List<Run> runs) {
 
     /** The summary of the newest {@code weights/epoch=NNNN/} that has one, or null. */
     private static Weights newestWeights(HadoopInputs in, Path dir) {
-        Path weightsDir = new Path(dir, DistillationTraining.WEIGHTS);
+        Path weightsDir = new Path(dir, Dedier.WEIGHTS);
         if (!in.exists(weightsDir.toString())) {
             return null;
         }
@@ -303,7 +296,7 @@ public record ReportModel(String root, List<Run> runs) {
         if (newest < 0) {
             return null;
         }
-        Path file = new Path(weightsDir, String.format(java.util.Locale.ROOT, "epoch=%04d/summary.json", newest));
+        Path file = new Path(weightsDir, String.format(Locale.ROOT, "epoch=%04d/summary.json", newest));
         Map<String, Object> json = readJson(in, file);
         try {
             List<SvgCharts.Bin> bins = new ArrayList<>();

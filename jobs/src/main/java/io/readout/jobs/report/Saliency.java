@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public final class Saliency {
     public static Maps compute(ComputationGraph net, INDArray features) {
         if (features.rank() != 4) {
             throw new IllegalArgumentException("saliency maps need image features [n, c, h, w], got "
-                    + java.util.Arrays.toString(features.shape()));
+                    + Arrays.toString(features.shape()));
         }
         int[] predicted = predict(net, features);
         INDArray gradient = inputGradient(net, features, predicted);

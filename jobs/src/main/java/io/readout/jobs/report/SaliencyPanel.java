@@ -7,7 +7,7 @@ import io.readout.datasets.ImageShape;
 import io.readout.datasets.Minibatches;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.evaluate.ModelCompatibility;
+import io.readout.jobs.passes.ModelCompatibility;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -16,6 +16,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public record SaliencyPanel(String data, ImageShape shape, List<Example> example
             Row r = rows.get(i);
             examples.add(new Example(r.getString(r.fieldIndex(ExamplesSchema.ID)), r.getInt(r.fieldIndex(GROUP_OF)),
                     r.getInt(r.fieldIndex(ExamplesSchema.LABEL)),
-                    features.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).castTo(DataType.FLOAT).dup('c')
+                    features.get(NDArrayIndex.point(i)).castTo(DataType.FLOAT).dup('c')
                             .data().asFloat()));
         }
         List<RunMaps> maps = new ArrayList<>();

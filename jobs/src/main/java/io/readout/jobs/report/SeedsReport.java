@@ -4,6 +4,7 @@ import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.aggregate.SeedFigures;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -55,7 +56,7 @@ public record SeedsReport(String root, List<Long> seeds, long shown, AggregateFi
     public List<Point> points(String run, String split, String metric) {
         return points.stream().filter(p -> p.run().equals(run) && p.model().equals(SeedFigures.FINAL)
                         && p.split().equals(split) && p.metric().equals(metric))
-                .sorted(java.util.Comparator.comparingLong(Point::seed)).toList();
+                .sorted(Comparator.comparingLong(Point::seed)).toList();
     }
 
     /** The aggregate's name of a methods-table column's figure. */

@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * A run directory (DESIGN.md, "Contracts"): {@code config.json}, {@code model.zip} (the final
+ * A run directory: {@code config.json}, {@code model.zip} (the final
  * model, DL4J {@link ModelSerializer}), {@code best.zip} (the validation-selected epoch),
  * {@code checkpoints/epoch=N/}, {@code metrics/<split>.json}, {@code metrics/<split>_groups.parquet},
  * {@code history.json}, and {@code _SUCCESS} when complete. Every file is written to a temporary

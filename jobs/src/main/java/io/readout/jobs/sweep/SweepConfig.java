@@ -1,19 +1,24 @@
 package io.readout.jobs.sweep;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
+import io.readout.jobs.train.TrainJob;
 import org.apache.hadoop.fs.Path;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code readout sweep}: the sweep file, what it says, every trial planned from it (each a train config
  * parsed and validated by readout train's own command line before anything runs), how many of them to
- * run now ({@code --trials}) and whether to start again ({@code --overwrite}).
+ * run now ({@code --first}) and whether to start again ({@code --overwrite}).
+ *
+ * @param limit run the first {@code limit} trials of the plan now
  */
 public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int limit, boolean overwrite) {
     public static final String TRIALS = "trials";
@@ -27,9 +32,10 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
      *
      * @param limit run only the first {@code limit} trials (null: all)
      */
-    public static SweepConfig plan(String file, String json, TrainFlags train, Integer limit, boolean overwrite) {
+    public static SweepConfig plan(String file, String json, JobFlags<TrainJob.Request> train, Integer limit,
+                                   boolean overwrite) {
         if (limit != null && limit < 1) {
-            throw new BadInputException("--trials " + limit + " must be at least 1");
+            throw new BadInputException("--first " + limit + " must be at least 1");
         }
         SweepSpec spec = SweepSpec.parse(json, file);
         List<Map<String, Object>> points = spec.points();
@@ -48,7 +54,8 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
         return new SweepConfig(file, spec, plan, limit == null ? plan.size() : limit, overwrite);
     }
 
-    private static Trial trial(String file, SweepSpec spec, int id, Map<String, Object> values, TrainFlags train) {
+    private static Trial trial(String file, SweepSpec spec, int id, Map<String, Object> values,
+                               JobFlags<TrainJob.Request> train) {
         Map<String, Object> flags = new LinkedHashMap<>(spec.base());
         flags.putAll(values);
         flags.put("out", trialDir(spec.out(), id));
@@ -56,7 +63,7 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
         String where = file + ": trial " + Trial.label(id) + " (" + Trial.describe(values) + "): ";
         try {
             List<String> args = Trial.arguments(flags, train);
-            return new Trial(id, values, args, train.parse(args));
+            return new Trial(id, values, args, train.parse(args).config());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(where + e.getMessage(), e);
         } catch (BadInputException e) {
@@ -72,6 +79,19 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
     /** The trials to run now: the first {@code limit}. */
     public List<Trial> trials() {
         return plan.subList(0, Math.min(limit, plan.size()));
+    }
+
+    /** What {@code readout sweep --dry-run} prints: the plan, then each trial to run now and its train command. */
+    public String listing() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d trials (%s over %s), select %s%s:%n",
+                plan.size(), spec.search(), String.join(", ", spec.space().keySet()),
+                spec.select(), trials().size() < plan.size()
+                        ? "; the first " + trials().size() + " listed" : ""));
+        for (Trial t : trials()) {
+            b.append("trial ").append(t.label()).append("  ").append(t.describe()).append('\n');
+            b.append("    ").append(t.commandLine()).append('\n');
+        }
+        return b.toString();
     }
 
     /** A config as config.json holds it, without the run folder (which two runs never share). */

@@ -11,6 +11,7 @@ import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
 import io.readout.jobs.io.AtomicOutput;
 import io.readout.jobs.io.PrefixedLines;
+import io.readout.jobs.io.UnreadableInput;
 import io.readout.jobs.run.RunDir;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -68,6 +70,36 @@ public final class SweepJob {
 
     /** The finished trials (all of the plan's, in trial order), the winner (null: none complete) and the files written. */
     public record Result(List<TrialResult> results, TrialResult winner, List<String> written) {
+        /**
+         * What {@code readout sweep} prints at the end: the table of trials, the seed groups (when the space has
+         * seeds), the winner and the files written.
+         */
+        public String format(SweepConfig plan) {
+            StringBuilder b = new StringBuilder(SweepTable.format(results, new ArrayList<>(plan.spec().space().keySet()),
+                    winner));
+            List<Map<String, Object>> bySeed = SeedGroups.of(results, plan.spec().space());
+            if (!bySeed.isEmpty()) {
+                b.append(SeedGroups.format(bySeed));
+            }
+            b.append(winnerLine(plan, winner)).append(System.lineSeparator());
+            for (String path : written) {
+                b.append("wrote ").append(path).append(System.lineSeparator());
+            }
+            return b.toString();
+        }
+
+        private static String winnerLine(SweepConfig plan, TrialResult w) {
+            String select = plan.spec().select();
+            if (w == null) {
+                return "no winner: no trial is complete";
+            }
+            return String.format(Locale.ROOT,
+                    "winner: trial %s (%s), %s %.4f at epoch %d; test accuracy %.4f, worst-group %.4f, group-mean %.4f;"
+                            + " run %s",
+                    Trial.label(w.trial()), plan.plan().get(w.trial()).describe(), select, w.selected(select),
+                    w.selectedEpoch(), w.test().accuracy(), w.test().worstGroupAccuracy(),
+                    w.test().groupMeanAccuracy(), w.run());
+        }
     }
 
     /** What a trial still needs. */
@@ -167,7 +199,7 @@ public final class SweepJob {
         String where = "trial " + trial.label() + " (" + trial.describe() + "): ";
         BadInputException bad = BadInputException.findIn(cause);
         if (bad == null) {
-            bad = io.readout.jobs.io.UnreadableInput.find(cause);
+            bad = UnreadableInput.find(cause);
         }
         if (bad != null) {
             return new BadInputException(where + bad.getMessage(), cause);

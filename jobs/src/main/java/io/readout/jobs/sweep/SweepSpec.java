@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.jobs.flags.FlagValues;
+import io.readout.jobs.flags.RenamedFlags;
 import io.readout.jobs.train.TrainConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,7 +22,7 @@ import java.util.Set;
  * stream), the validation value that picks each trial's epoch and the winner ({@code select}), and how
  * many trials train at once ({@code concurrent}). Flag names are readout train's long options in
  * kebab-case; {@code weight_decay}, {@code weightDecay} and {@code --weight-decay} all name
- * {@code weight-decay}. Which flags exist and which values they take is readout train's business
+ * {@code weight-decay} ({@link FlagValues}, as in {@code pipeline.json}). Which flags exist and which values they take is readout train's business
  * ({@link SweepConfig#plan}); this class checks the file's own structure, each error one line naming
  * the file and the key.
  */
@@ -37,8 +39,8 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
     static final List<String> RESERVED = List.of("out", "select", "resume", "overwrite", "help", "version");
 
     public SweepSpec {
-        base = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(base));
-        space = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(space));
+        base = Collections.unmodifiableMap(new LinkedHashMap<>(base));
+        space = Collections.unmodifiableMap(new LinkedHashMap<>(space));
     }
 
     /** Parses and checks {@code sweep.json}; {@code where} names the file in errors. */
@@ -113,32 +115,6 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
         return new SweepSpec(out, base, search, trials, seed, space, select, concurrent);
     }
 
-    /**
-     * A key as readout train's long option without its dashes, in kebab-case: {@code --weight-decay},
-     * {@code weight_decay} and {@code weightDecay} are all {@code weight-decay}.
-     */
-    static String flagName(String key) {
-        String k = key.strip();
-        while (k.startsWith("-")) {
-            k = k.substring(1);
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < k.length(); i++) {
-            char c = k.charAt(i);
-            if (c == '_') {
-                b.append('-');
-            } else if (Character.isUpperCase(c)) {
-                if (i > 0 && b.charAt(b.length() - 1) != '-') {
-                    b.append('-');
-                }
-                b.append(Character.toLowerCase(c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString().toLowerCase(Locale.ROOT);
-    }
-
     /** The search space, for expanding or sampling. */
     public SearchSpace searchSpace() {
         return new SearchSpace(space);
@@ -167,7 +143,10 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
     }
 
     private static String flag(String key, Set<String> seen, String section, String where) {
-        String name = flagName(key);
+        String name = FlagValues.name(key);
+        RenamedFlags.hint("train", "--" + name).ifPresent(hint -> {
+            throw new BadInputException(where + ": \"" + section + "\".\"" + key + "\": " + hint);
+        });
         if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
             throw new BadInputException(where + ": \"" + section + "\".\"" + key + "\" is not a readout train flag name");
         }

@@ -1,8 +1,12 @@
 package io.readout.jobs.sweep;
 
+import io.readout.jobs.flags.FlagValues;
+import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +18,7 @@ import java.util.Map;
  */
 public record Trial(int id, Map<String, Object> values, List<String> args, TrainConfig config) {
     public Trial {
-        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         args = List.copyOf(args);
     }
 
@@ -58,7 +62,7 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
      *
      * @throws IllegalArgumentException naming the flag when a switch is given a value other than true/false
      */
-    static List<String> arguments(Map<String, Object> flags, TrainFlags train) {
+    static List<String> arguments(Map<String, Object> flags, JobFlags<?> train) {
         List<String> args = new ArrayList<>();
         flags.forEach((name, value) -> {
             if (train.isSwitch("--" + name)) {
@@ -66,10 +70,10 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
                     throw new IllegalArgumentException("--" + name + " is a switch: give true or false, not " + value);
                 }
                 if (on) {
-                    args.add("--" + name);
+                    args.add(FlagValues.argument(name, null));
                 }
             } else {
-                args.add("--" + name + "=" + value);
+                args.add(FlagValues.argument(name, FlagValues.text(value)));
             }
         });
         return args;

@@ -3,6 +3,7 @@ package io.readout.jobs.sweep;
 import io.readout.common.BadInputException;
 import io.readout.common.metrics.SplitMetrics;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
     public static final String DIVERGED = "diverged";
 
     public TrialResult {
-        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /** The three figures the table keeps of a split. */

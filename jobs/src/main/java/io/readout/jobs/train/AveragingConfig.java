@@ -1,7 +1,9 @@
 package io.readout.jobs.train;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.spark.TaskThreads;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -27,10 +29,29 @@ import java.util.List;
  */
 public record AveragingConfig(int workers, int batchSizePerWorker, int averagingFrequency, String approach,
                               int prefetchBatches, int threadsPerTask, long rngSeed, String exportDir,
-                              double adaptiveLrScale) implements java.io.Serializable {
+                              double adaptiveLrScale) implements Serializable {
     public static final String EXPORT = "export";
     public static final String DIRECT = "direct";
     public static final List<String> APPROACHES = List.of(EXPORT, DIRECT);
+
+    // The defaults below were chosen by `readout bench training` on 2 cores (docs/BENCHMARKS.md): first
+    // with the plain nd4j-native build (student CNN on 3,000 dominoes examples, "Spark parameter averaging
+    // vs single process"), then re-checked with the oneDNN kernels on the full 10,000-example split
+    // ("CPU training throughput: where it stands").
+
+    /**
+     * Minibatches per worker between averaging rounds: 10. oneDNN kernels, student, full dominoes split:
+     * K=5 0.88x a single process on one thread, K=10 1.06x, K=20 1.10x (within K=10's spread); teacher
+     * K=10 1.31x. Fewer local steps than 20 keep parameter averaging closer to sequential training.
+     */
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
+    /**
+     * Direct: 1,089 examples/s against 951 for export, which writes and re-reads every minibatch at
+     * each fit (teacher: 321 against 310).
+     */
+    public static final String DEFAULT_APPROACH = DIRECT;
+    /** None: prefetching 2 minibatches gave 1,075 examples/s against 1,089, and costs a thread per worker. */
+    public static final int DEFAULT_PREFETCH_BATCHES = 0;
 
     public AveragingConfig {
         if (workers < 1) {
@@ -63,11 +84,10 @@ public record AveragingConfig(int workers, int batchSizePerWorker, int averaging
                 exportDir, 1.0);
     }
 
-    /** The defaults of {@link TrainingMasters} for a worker count, batch size and seed. */
+    /** The defaults for a worker count, batch size and seed. */
     public static AveragingConfig defaults(int workers, int batchSizePerWorker, long rngSeed) {
-        return new AveragingConfig(workers, batchSizePerWorker, TrainingMasters.DEFAULT_AVERAGING_FREQUENCY,
-                TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES,
-                TrainingMasters.DEFAULT_THREADS_PER_WORKER, rngSeed, null);
+        return new AveragingConfig(workers, batchSizePerWorker, DEFAULT_AVERAGING_FREQUENCY, DEFAULT_APPROACH,
+                DEFAULT_PREFETCH_BATCHES, TaskThreads.DEFAULT_PER_TASK, rngSeed, null);
     }
 
     public boolean isExport() {

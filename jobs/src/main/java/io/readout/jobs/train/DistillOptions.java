@@ -4,6 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.common.distill.DistillationLoss;
 import io.readout.common.distill.ReadoutWeights;
 import io.readout.common.nets.ReadoutHead;
+import io.readout.jobs.passes.WeightsConfig;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,6 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
     public static final int DEFAULT_REFRESH = 1;
     /** DEDIER's early readout learns with Adam at this rate. */
     public static final double DEFAULT_AUX_LR = 1e-3;
-    public static final List<String> NORMALISE = List.of("mean", "none");
     public static final List<String> WEIGHT_TARGETS = List.of("kd", "both");
 
     /** Cross-field rules; throws {@link BadInputException} naming the flag. */
@@ -48,7 +48,7 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new BadInputException("--temperature " + temperature + " must be a positive number");
         }
-        readoutWeights(alpha, beta, normalise);
+        WeightsConfig.readoutWeights(alpha, beta, normalise);
         if (refresh < 1) {
             throw new BadInputException("--refresh " + refresh + " must be at least 1");
         }
@@ -67,24 +67,7 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
 
     /** How the weights pass turns the early readout's probabilities into weights. */
     public ReadoutWeights weights() {
-        return readoutWeights(alpha, beta, normalise);
-    }
-
-    /**
-     * The weighting of {@code --alpha}, {@code --beta} and {@code --normalise} (here and in
-     * {@code readout weights}); throws {@link BadInputException} naming the flag.
-     */
-    public static ReadoutWeights readoutWeights(double alpha, double beta, String normalise) {
-        if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new BadInputException("--alpha " + alpha + " must be a positive number");
-        }
-        if (!(beta >= 0) || Double.isInfinite(beta)) {
-            throw new BadInputException("--beta " + beta + " must be zero or a positive number");
-        }
-        if (!NORMALISE.contains(normalise)) {
-            throw new BadInputException("--normalise '" + normalise + "' is not one of " + String.join(", ", NORMALISE));
-        }
-        return new ReadoutWeights(alpha, beta, ReadoutWeights.Normalisation.parse(normalise));
+        return WeightsConfig.readoutWeights(alpha, beta, normalise);
     }
 
     /** DEDIER's early readout: a linear softmax head on {@code auxAt}, Adam at {@code auxLr}. */
@@ -110,9 +93,9 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
 
     static DistillOptions fromJson(Map<?, ?> m) {
         return new DistillOptions((String) m.get("teacher"), (String) m.get("teacher_probs"),
-                TrainConfig.num(m, "lambda").doubleValue(), TrainConfig.num(m, "temperature").doubleValue(),
-                TrainConfig.num(m, "alpha").doubleValue(), TrainConfig.num(m, "beta").doubleValue(),
-                (String) m.get("normalise"), TrainConfig.num(m, "refresh").intValue(), (String) m.get("weight_target"),
-                (String) m.get("aux_at"), TrainConfig.num(m, "aux_lr").doubleValue());
+                JsonNumbers.get(m, "lambda").doubleValue(), JsonNumbers.get(m, "temperature").doubleValue(),
+                JsonNumbers.get(m, "alpha").doubleValue(), JsonNumbers.get(m, "beta").doubleValue(),
+                (String) m.get("normalise"), JsonNumbers.get(m, "refresh").intValue(), (String) m.get("weight_target"),
+                (String) m.get("aux_at"), JsonNumbers.get(m, "aux_lr").doubleValue());
     }
 }

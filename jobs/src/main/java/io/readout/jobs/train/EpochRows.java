@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 /**
  * What the epochs of {@link TrainJob} train on: the rows of the training split, each taken
  * {@code copies(epoch)} times per epoch. ERM takes every row once; JTT's stage two takes its error set
- * λ_up times ({@link JustTrainTwice}). The copies are made on the executors, inside the per-epoch shuffle
+ * λ_up times ({@link Jtt}). The copies are made on the executors, inside the per-epoch shuffle
  * ({@link TrainingMasters#minibatchRdd(Dataset, Column, io.readout.datasets.ExamplesTable, int, int, long)}).
  *
  * @param rows   the distinct training rows

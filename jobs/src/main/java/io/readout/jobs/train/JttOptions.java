@@ -37,6 +37,6 @@ public record JttOptions(int epochs, double upweight) {
     }
 
     static JttOptions fromJson(Map<?, ?> m) {
-        return new JttOptions(TrainConfig.num(m, "epochs").intValue(), TrainConfig.num(m, "upweight").doubleValue());
+        return new JttOptions(JsonNumbers.get(m, "epochs").intValue(), JsonNumbers.get(m, "upweight").doubleValue());
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The options of the feature sieve, {@code sifer} (config.json's {@code "sifer"} object). Defaults are
- * those of the benchmarks ({@code ../shared/BENCHMARKS.md}) and of the official code.
+ * those of the benchmarks and of the official code.
  *
  * @param auxAt       the block the aux head reads: {@code block1} (after its pooling) or {@code block2}
  * @param auxDepth    blocks of the aux head before its softmax layer (0: one dense softmax layer on the
@@ -99,9 +99,9 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
     }
 
     static SiferOptions fromJson(Map<?, ?> m) {
-        return new SiferOptions((String) m.get("aux_at"), TrainConfig.num(m, "aux_depth").intValue(),
-                TrainConfig.num(m, "aux_width").intValue(), TrainConfig.num(m, "aux_lr").doubleValue(),
-                TrainConfig.num(m, "forget_every").intValue(), TrainConfig.num(m, "forget_lr").doubleValue(),
+        return new SiferOptions((String) m.get("aux_at"), JsonNumbers.get(m, "aux_depth").intValue(),
+                JsonNumbers.get(m, "aux_width").intValue(), JsonNumbers.get(m, "aux_lr").doubleValue(),
+                JsonNumbers.get(m, "forget_every").intValue(), JsonNumbers.get(m, "forget_lr").doubleValue(),
                 m.containsKey("forget_lr_scaling") ? (String) m.get("forget_lr_scaling") : DEFAULT_FORGET_LR_SCALING);
     }
 }

@@ -161,14 +161,14 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         Map<String, Object> m = Json.readObject(json, where);
         try {
             return new TrainConfig((String) m.get("method"), Architecture.parse((String) m.get("arch")),
-                    (String) m.get("data"), (String) m.get("out"), num(m, "epochs").intValue(),
-                    num(m, "batch").intValue(), (String) m.get("updater"), num(m, "lr").doubleValue(),
-                    num(m, "weight_decay").doubleValue(),
+                    (String) m.get("data"), (String) m.get("out"), JsonNumbers.get(m, "epochs").intValue(),
+                    JsonNumbers.get(m, "batch").intValue(), (String) m.get("updater"), JsonNumbers.get(m, "lr").doubleValue(),
+                    JsonNumbers.get(m, "weight_decay").doubleValue(),
                     m.get("activation") instanceof String a ? a : NetworkConfig.DEFAULT_ACTIVATION,
-                    num(m, "workers").intValue(),
-                    num(m, "averaging_frequency").intValue(), (String) m.get("approach"),
-                    num(m, "prefetch").intValue(), num(m, "seed").longValue(), (String) m.get("select"),
-                    num(m, "eval_batch").intValue(),
+                    JsonNumbers.get(m, "workers").intValue(),
+                    JsonNumbers.get(m, "averaging_frequency").intValue(), (String) m.get("approach"),
+                    JsonNumbers.get(m, "prefetch").intValue(), JsonNumbers.get(m, "seed").longValue(), (String) m.get("select"),
+                    JsonNumbers.get(m, "eval_batch").intValue(),
                     m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
                     m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
                     m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null,
@@ -182,13 +182,5 @@ public record TrainConfig(String method, Architecture arch, String data, String 
             }
             throw new BadInputException(where + ": not a readout training config (" + e.getMessage() + ")", e);
         }
-    }
-
-    static Number num(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("'" + key + "' is missing or not a number");
-        }
-        return n;
     }
 }

@@ -11,11 +11,10 @@ import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.distill.DistillationTraining;
 import io.readout.jobs.evaluate.GroupEvaluation;
-import io.readout.jobs.evaluate.Predictions;
+import io.readout.jobs.passes.Predictions;
 import io.readout.jobs.run.RunDir;
-import io.readout.jobs.sifer.SiferTraining;
+import io.readout.jobs.spark.TaskThreads;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -47,7 +46,8 @@ import java.util.Map;
  * {@code best.zip} when the selected validation value improved. At the end: {@code model.zip},
  * {@code _SUCCESS}. Every random choice of an epoch derives from (seed, epoch), so a run resumed
  * from the checkpoint of epoch k ends with the same parameters as one that was never stopped.
- * {@code jtt} trains its stage one and error set first ({@link JustTrainTwice}); its epochs here are stage two.
+ * Each {@code --method} is one class behind {@link TrainingMethod}, which this loop calls at its fixed
+ * points; {@code jtt} trains its stage one and error set first ({@link Jtt}), and its epochs here are stage two.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -55,6 +55,21 @@ public final class TrainJob {
     static final String EXPORT = "_export";
     /** Complete checkpoints kept besides best.zip; older ones are removed. */
     static final int KEEP_CHECKPOINTS = 2;
+
+    /**
+     * What {@code readout train} asks for: a config, and what to do with a run folder that already holds a run
+     * ({@code --resume} it, or {@code --overwrite} it; neither: refuse it).
+     */
+    public record Request(TrainConfig config, boolean resume, boolean overwrite) {
+        /** Checks the config and that resume and overwrite exclude each other; returns this. */
+        public Request validate() {
+            if (resume && overwrite) {
+                throw new BadInputException("--resume and --overwrite exclude each other");
+            }
+            config.validate();
+            return this;
+        }
+    }
 
     /** A finished (or, in tests, deliberately stopped) run. */
     public record Result(RunDir run, List<Map<String, Object>> history, int bestEpoch, ComputationGraph model) {
@@ -68,6 +83,11 @@ public final class TrainJob {
     private TrainJob() {
     }
 
+    public static Result run(SparkSession spark, Request request, PrintStream out) {
+        request.validate();
+        return run(spark, request.config(), request.resume(), request.overwrite(), out);
+    }
+
     public static Result run(SparkSession spark, TrainConfig config, boolean resume, boolean overwrite, PrintStream out) {
         return run(spark, config, resume, overwrite, out, Integer.MAX_VALUE);
     }
@@ -78,7 +98,7 @@ public final class TrainJob {
         config.validate();
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         ExamplesTable table = ExamplesTable.open(inputs, config.data(), "--data");
-        TrainingMethod method = method(spark, config, table);
+        TrainingMethod method = method(spark, config, table, (c, o) -> run(spark, c, true, false, o));
         RunDir run = new RunDir(inputs.conf(), config.out());
         Start start = prepareRunDir(run, config, table, resume, overwrite, method);
         if (start == null) {
@@ -88,15 +108,13 @@ public final class TrainJob {
         LOG.info("train: {}", config.toJson());
 
         int workers = config.workers() > 0 ? config.workers() : spark.sparkContext().defaultParallelism();
-        int threadsPerTask = TrainingMasters.threadsPerTask(spark.sparkContext());
+        int threadsPerTask = TaskThreads.perTask(spark.sparkContext());
         if (spark.sparkContext().isLocal()) {
             // local[n]: all tasks share this JVM; their threads are limited per task (TrainingMasters.TaskKernels).
             NativeKernels.limitThreads(threadsPerTask);
         }
         // jtt: stage one and the error set first (each skipped when complete); the epochs below are stage two.
-        EpochRows rows = (TrainConfig.JTT.equals(config.method())
-                ? JustTrainTwice.stageTwoRows(spark, config, table, run, out)
-                : EpochRows.eachOnce(table.split(spark, Split.TRAIN))).persist();
+        EpochRows rows = method.rows(table.split(spark, Split.TRAIN), run, out).persist();
         Dataset<Row> train = rows.rows();
         Dataset<Row> val = table.split(spark, Split.VAL).persist(StorageLevel.MEMORY_AND_DISK());
         long trainCount = train.count();
@@ -171,24 +189,20 @@ public final class TrainJob {
         return new Result(run, history, bestEpoch, net);
     }
 
-    /** The method of a config, its inputs checked before the run folder is touched. */
-    private static TrainingMethod method(SparkSession spark, TrainConfig config, ExamplesTable table) {
+    /**
+     * The method of a config, its inputs checked before the run folder is touched; {@code trainer} trains
+     * the run a method needs first (JTT's stage one).
+     */
+    private static TrainingMethod method(SparkSession spark, TrainConfig config, ExamplesTable table,
+                                         RunTrainer trainer) {
         return switch (config.method()) {
-            case TrainConfig.ERM, TrainConfig.JTT -> new Erm(table, config);
-            case TrainConfig.KD, TrainConfig.DEDIER -> DistillationTraining.open(spark, config, table);
-            case TrainConfig.SIFER -> SiferTraining.open(spark, config, table);
+            case TrainConfig.ERM -> new Erm(table, config);
+            case TrainConfig.JTT -> new Jtt(spark, table, config, trainer);
+            case TrainConfig.KD -> new Kd(spark, config, table);
+            case TrainConfig.DEDIER -> new Dedier(spark, config, table);
+            case TrainConfig.SIFER -> new Sifer(spark, config, table);
             default -> throw new BadInputException("--method " + config.method() + ": not available in this build yet");
         };
-    }
-
-    /** Empirical risk minimisation: cross-entropy on the examples' labels (also JTT's two stages). */
-    private record Erm(ExamplesTable table, TrainConfig config) implements TrainingMethod {
-        @Override
-        public void fit(SparkComputationGraph sparkNet, Dataset<Row> train, Column copies, int workers, int epoch,
-                        long shuffleSeed) {
-            sparkNet.fit(TrainingMasters.minibatchRdd(train, copies, table, workers, config.workerBatch(workers),
-                    shuffleSeed));
-        }
     }
 
     /** One epoch of parameter-averaged training; returns the averaged training loss. */
@@ -197,7 +211,7 @@ public final class TrainJob {
         String export = run.path(EXPORT + "/epoch=" + epoch);
         ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(workers, config.workerBatch(workers),
                 config.averagingFrequency(), config.approach(), config.prefetch(),
-                TrainingMasters.threadsPerTask(spark.sparkContext()), Seeds.derive(config.seed(), "train/master/" + epoch),
+                TaskThreads.perTask(spark.sparkContext()), Seeds.derive(config.seed(), "train/master/" + epoch),
                 export, config.batchScope().adaptiveLrScale(config.batch(), workers)));
         try {
             SparkComputationGraph sparkNet = new SparkComputationGraph(spark.sparkContext(), net, master);

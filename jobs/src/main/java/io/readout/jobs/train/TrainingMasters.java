@@ -1,9 +1,10 @@
 package io.readout.jobs.train;
 
+import io.readout.common.nets.AdaptiveRates;
+import io.readout.common.nets.NativeKernels;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
-import io.readout.common.nets.AdaptiveRates;
 import io.readout.jobs.spark.TaskGpu;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,31 +22,30 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
-import io.readout.common.nets.NativeKernels;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.common.SplitPartitionsFunction;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
@@ -70,35 +70,12 @@ import static org.apache.spark.sql.functions.xxhash64;
  * partitions); no training statistics.
  */
 public final class TrainingMasters {
-    // The defaults below were chosen by `readout bench training` on 2 cores (docs/BENCHMARKS.md): first
-    // with the plain nd4j-native build (student CNN on 3,000 dominoes examples, "Spark parameter averaging
-    // vs single process"), then re-checked with the oneDNN kernels on the full 10,000-example split
-    // ("CPU training throughput: where it stands").
-
-    /**
-     * Minibatches per worker between averaging rounds: 10. oneDNN kernels, student, full dominoes split:
-     * K=5 0.88x a single process on one thread, K=10 1.06x, K=20 1.10x (within K=10's spread); teacher
-     * K=10 1.31x. Fewer local steps than 20 keep parameter averaging closer to sequential training.
-     */
-    public static final int DEFAULT_AVERAGING_FREQUENCY = 10;
-    /**
-     * Direct: 1,089 examples/s against 951 for export, which writes and re-reads every minibatch at
-     * each fit (teacher: 321 against 310).
-     */
-    public static final String DEFAULT_APPROACH = AveragingConfig.DIRECT;
-    /** None: prefetching 2 minibatches gave 1,075 examples/s against 1,089, and costs a thread per worker. */
-    public static final int DEFAULT_PREFETCH_BATCHES = 0;
-    /**
-     * ND4J threads per Spark task: one core per task. Two threads per task on 2 cores (oversubscribed)
-     * gave 792 examples/s against 1,089.
-     */
-    public static final int DEFAULT_THREADS_PER_WORKER = 1;
     /**
      * How direct mode keeps the minibatch RDD while its rounds are cut out of it: as objects. Every
      * round reads every partition in full, so serialised storage (dl4j-spark's default) deserialises
      * each minibatch once per round: 1,018 examples/s against 1,089.
      */
-    static final StorageLevel DIRECT_STORAGE_LEVEL = StorageLevel.MEMORY_ONLY();
+    public static final StorageLevel DIRECT_STORAGE_LEVEL = StorageLevel.MEMORY_ONLY();
 
     /** The column of {@link #minibatchRdd}'s per-call shuffle. */
     static final String SHUFFLE_KEY = "_shuffle";
@@ -113,7 +90,7 @@ public final class TrainingMasters {
         return build(c, DIRECT_STORAGE_LEVEL);
     }
 
-    static ParameterAveragingTrainingMaster build(AveragingConfig c, StorageLevel directStorage) {
+    public static ParameterAveragingTrainingMaster build(AveragingConfig c, StorageLevel directStorage) {
         ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(c.workers(),
                 c.batchSizePerWorker())
                 .batchSizePerWorker(c.batchSizePerWorker())
@@ -181,7 +158,7 @@ public final class TrainingMasters {
 
     /** Turns the rows of one minibatch into what a worker fits; runs on the executors. */
     @FunctionalInterface
-    public interface MinibatchAssembly<T> extends java.io.Serializable {
+    public interface MinibatchAssembly<T> extends Serializable {
         T assemble(List<Row> rows);
     }
 
@@ -222,11 +199,6 @@ public final class TrainingMasters {
                 }
             };
         });
-    }
-
-    /** The native threads a Spark task of this session may use: {@code spark.task.cpus} (default 1). */
-    public static int threadsPerTask(org.apache.spark.SparkContext sc) {
-        return sc.getConf().getInt("spark.task.cpus", DEFAULT_THREADS_PER_WORKER);
     }
 
     /**

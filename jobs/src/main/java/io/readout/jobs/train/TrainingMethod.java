@@ -8,19 +8,32 @@ import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 
+import java.io.PrintStream;
 import java.util.Map;
 
 /**
  * What a training method ({@code --method}) puts into {@link TrainJob}'s epoch loop, which owns the
  * rest: the run folder, the training master, validation, history, checkpoints, best and final
- * model, resume. A method is opened (and its inputs checked) before the run folder is touched, so a
- * refused input leaves nothing behind.
+ * model, resume. One class per method: {@link Erm}, {@link Kd}, {@link Dedier}, {@link Jtt}, {@link Sifer},
+ * each with its options ({@link DistillOptions}, {@link JttOptions}, {@link SiferOptions}). A method is
+ * opened (and its inputs checked) before the run folder is touched, so a refused input leaves nothing
+ * behind.
  */
 public interface TrainingMethod {
 
     /** The network of a fresh run, from the one ERM would train. */
     default NetworkConfig network(NetworkConfig erm) {
         return erm;
+    }
+
+    /**
+     * The rows the epochs train on, once the run folder is ready: by default the training split, each row
+     * once per epoch. JTT trains its stage one and finds its error set here, and upsamples it.
+     *
+     * @param train the training split
+     */
+    default EpochRows rows(Dataset<Row> train, RunDir run, PrintStream out) {
+        return EpochRows.eachOnce(train);
     }
 
     /**

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --seed and --seeds against the config's seed and seeds; the demo's seeds; refusals before anything runs. */
 class PipelineOptionsTest {
-    private static final String ONE_SEED = "{\"root\": \"/r\", \"seed\": 3, \"prepare\": {\"dataset\": \"synthetic\"}}";
-    private static final String SEED_LIST = "{\"root\": \"/r\", \"seeds\": [0, 1], \"prepare\": {\"dataset\": \"synthetic\"}}";
+    private static final String ONE_SEED = "{\"out\": \"/r\", \"seed\": 3, \"prepare\": {\"dataset\": \"synthetic\"}}";
+    private static final String SEED_LIST = "{\"out\": \"/r\", \"seeds\": [0, 1], \"prepare\": {\"dataset\": \"synthetic\"}}";
 
     private static PipelineSpec spec(String json, String... args) {
         DemoCommand demo = new DemoCommand();
@@ -45,11 +45,11 @@ class PipelineOptionsTest {
     @Test
     void theDemoRunsSeedsZeroOneAndTwoUnlessTold() {
         String demo = PipelineCommand.embedded(PipelineCommand.DEMO_CONFIG);
-        assertEquals(List.of(0L, 1L, 2L), spec(demo, "--root", "/x").seeds());
-        assertEquals(List.of(0L, 1L, 2L), spec(PipelineCommand.embedded(DemoCommand.DOMINOES_CONFIG), "--root", "/x")
+        assertEquals(List.of(0L, 1L, 2L), spec(demo, "--out", "/x").seeds());
+        assertEquals(List.of(0L, 1L, 2L), spec(PipelineCommand.embedded(DemoCommand.DOMINOES_CONFIG), "--out", "/x")
                 .seeds());
-        assertEquals(List.of(1L, 2L), spec(demo, "--root", "/x", "--seeds", "1,2").seeds());
-        assertFalse(spec(demo, "--root", "/x", "--seed", "4").hasSeedList());
+        assertEquals(List.of(1L, 2L), spec(demo, "--out", "/x", "--seeds", "1,2").seeds());
+        assertFalse(spec(demo, "--out", "/x", "--seed", "4").hasSeedList());
     }
 
     @Test
@@ -69,7 +69,7 @@ class PipelineOptionsTest {
         assertEquals(2, dup.code(), dup.err());
         assertEquals(List.of("readout pipeline: --seeds: seed 1 is given twice"), List.of(dup.errLines()));
 
-        CliRun both = CliRun.of("demo", "--root", tmp.resolve("demo").toString(), "--seed", "1", "--seeds", "0,1");
+        CliRun both = CliRun.of("demo", "--out", tmp.resolve("demo").toString(), "--seed", "1", "--seeds", "0,1");
         assertEquals(2, both.code(), both.err());
         assertEquals(1, both.errLines().length, both.err());
         assertTrue(both.err().startsWith("readout demo: --seed and --seeds: give one"), both.err());

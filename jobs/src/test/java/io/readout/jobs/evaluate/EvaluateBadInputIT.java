@@ -2,12 +2,14 @@ package io.readout.jobs.evaluate;
 
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.passes.EvalFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,7 +36,7 @@ class EvaluateBadInputIT extends SharedSparkSession {
         String line = null;
         for (String command : List.of("evaluate", "predict")) {
             Path out = tmp.resolve("predictions");
-            List<String> args = new java.util.ArrayList<>(List.of(command, "--run", run.toString(), "--data", dataDir,
+            List<String> args = new ArrayList<>(List.of(command, "--run", run.toString(), "--data", dataDir,
                     "--split", split));
             args.addAll(List.of(more));
             if (command.equals("predict")) {
@@ -111,7 +113,7 @@ class EvaluateBadInputIT extends SharedSparkSession {
         String predict = CliRun.of("predict", "--run", run.toString(), "--data", data, "--split", "holdout", "--out",
                 tmp.resolve("p").toString()).err().strip();
         assertEquals("readout predict: --split 'holdout' is not one of train, val, test, all", predict);
-        assertEquals("--model 'latest' is not one of final, model, best", refused(run, data, "val", "--model", "latest"));
+        assertEquals("--model 'latest' is not one of final, best", refused(run, data, "val", "--model", "latest"));
     }
 
     private String refusedEvaluateOnly(Path run, String split) {

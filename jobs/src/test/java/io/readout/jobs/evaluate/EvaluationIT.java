@@ -5,9 +5,17 @@ import io.readout.common.metrics.GroupAccuracy;
 import io.readout.common.metrics.GroupCount;
 import io.readout.common.metrics.GroupMetrics;
 import io.readout.common.metrics.SplitMetrics;
+import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NetworkConfig;
+import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.SharedSparkSession;
+import io.readout.datasets.Split;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.passes.EvalFixture;
+import io.readout.jobs.passes.Predictions;
+import io.readout.jobs.run.RunDir;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -20,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -111,7 +120,7 @@ class EvaluationIT extends SharedSparkSession {
             assertEquals(g.accuracy(), r.getDouble(4), 0.0);
             assertEquals((double) r.getLong(3) / r.getLong(2), r.getDouble(4), 0.0);
         }
-        assertSameMetrics(sql.get(1), GroupEvaluation.evaluate(predictions, io.readout.datasets.Split.VAL));
+        assertSameMetrics(sql.get(1), GroupEvaluation.evaluate(predictions, Split.VAL));
         predictions.unpersist();
     }
 
@@ -193,12 +202,12 @@ class EvaluationIT extends SharedSparkSession {
                 assertEquals(g.n(), r.getLong(2));
                 assertEquals(g.accuracy(), r.getDouble(4), 0.0);
             }
-            assertTrue(cli.out().contains(String.format(java.util.Locale.ROOT, "%-6s %-20s %8d %9.4f",
+            assertTrue(cli.out().contains(String.format(Locale.ROOT, "%-6s %-20s %8d %9.4f",
                     m.split(), "average", m.n(), m.accuracy())), cli.out());
-            assertTrue(cli.out().contains(String.format(java.util.Locale.ROOT, "%-6s %-20s %8s %9.4f",
+            assertTrue(cli.out().contains(String.format(Locale.ROOT, "%-6s %-20s %8s %9.4f",
                     m.split(), "worst-group (" + m.worstGroup() + ")", "", m.worstGroupAccuracy())), cli.out());
             for (GroupAccuracy g : m.groups()) {
-                assertTrue(cli.out().contains(String.format(java.util.Locale.ROOT, "%-6s %-20s %8d %9.4f",
+                assertTrue(cli.out().contains(String.format(Locale.ROOT, "%-6s %-20s %8d %9.4f",
                         m.split(), g.group(), g.n(), g.accuracy())), cli.out());
             }
         }
@@ -219,10 +228,10 @@ class EvaluationIT extends SharedSparkSession {
     @Test
     void theSelectedModelsFiguresGoUnderBestAndLeaveTheFinalOnesAlone() throws Exception {
         Path run = EvalFixture.runWith(tmp.resolve("run-best"), model);
-        ComputationGraph untrained = io.readout.common.nets.Networks.build(io.readout.common.nets.NetworkConfig.image(
-                io.readout.common.nets.Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 99));
-        new io.readout.jobs.run.RunDir(new org.apache.hadoop.conf.Configuration(), run.toString())
-                .saveModel(io.readout.jobs.run.RunDir.BEST, untrained);
+        ComputationGraph untrained = Networks.build(NetworkConfig.image(
+                Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 99));
+        new RunDir(new Configuration(), run.toString())
+                .saveModel(RunDir.BEST, untrained);
         assertEquals(0, CliRun.of("evaluate", "--run", run.toString(), "--data", EvalFixture.data().toString(),
                 "--split", "test").code());
         String finalJson = Files.readString(run.resolve("metrics/test.json"));

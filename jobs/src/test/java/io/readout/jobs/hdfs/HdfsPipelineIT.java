@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Storage (issue 8): prepare → train → evaluate through the command line with every path on a real
+ * Storage: prepare → train → evaluate through the command line with every path on a real
  * HDFS ({@code hdfs://localhost:PORT/...}), and nothing written to the local disk instead.
  */
 class HdfsPipelineIT extends SharedSparkSession {
@@ -81,8 +83,8 @@ class HdfsPipelineIT extends SharedSparkSession {
         try {
             FileStatus[] files = hdfs.fs().listStatus(new Path(dir));
             return Arrays.stream(files).filter(s -> s.getPath().getName().startsWith("part-")).count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

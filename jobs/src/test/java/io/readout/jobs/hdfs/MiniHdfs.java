@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Comparator;
 
 /**
  * A real HDFS in this JVM (Hadoop's {@link MiniDFSCluster}: one namenode, one datanode, on free
@@ -88,7 +89,7 @@ public final class MiniHdfs implements AutoCloseable {
     public void close() {
         cluster.shutdown(true);
         try (var walk = Files.walk(base)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // A temporary folder left behind is harmless.
         }

@@ -3,6 +3,8 @@ package io.readout.jobs.pipeline;
 import io.readout.common.Json;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.io.FolderLock;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,7 +48,7 @@ class PipelineIT extends SharedSparkSession {
         Path file = tmp.resolve("pipeline.json");
         if (!Files.exists(file)) {
             Files.writeString(file, """
-                    {"root": "%s", "seed": 5,
+                    {"out": "%s", "seed": 5,
                      "prepare": {"dataset": "synthetic", "n-train": 256, "n-val": 64, "n-test": 64, "shards": 2},
                      "train": {"epochs": 2, "batch": 32, "lr": 0.01, "workers": 2, "averaging-frequency": 2,
                                "eval-batch": 64},
@@ -71,7 +74,7 @@ class PipelineIT extends SharedSparkSession {
 
     /** Stage → "done in" / "up to date" / "failed", from the run's own lines. */
     private static Map<String, String> outcomes(CliRun run) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         Matcher matcher = OUTCOME.matcher(run.out());
         while (matcher.find()) {
             m.put(matcher.group(1), matcher.group(2));
@@ -194,13 +197,13 @@ class PipelineIT extends SharedSparkSession {
     @Order(6)
     void badConfigsAreRefusedBeforeAnythingIsWritten() throws IOException {
         Path fresh = tmp.resolve("never");
-        CliRun unknownKey = pipeline("--root", fresh.toString(), "--set", "studnets.methods=erm");
+        CliRun unknownKey = pipeline("--out", fresh.toString(), "--set", "studnets.methods=erm");
         assertEquals(2, unknownKey.code());
         assertEquals(1, unknownKey.errLines().length, unknownKey.err());
         assertTrue(unknownKey.err().startsWith("readout pipeline: " + config() + ": unknown key 'studnets'"),
                 unknownKey.err());
 
-        CliRun unknownFlag = pipeline("--root", fresh.toString(), "--set", "train.epoch=2");
+        CliRun unknownFlag = pipeline("--out", fresh.toString(), "--set", "train.epoch=2");
         assertEquals(2, unknownFlag.code());
         assertEquals(1, unknownFlag.errLines().length, unknownFlag.err());
         assertTrue(unknownFlag.err().startsWith("readout pipeline: stage teacher: Unknown option: '--epoch=2'"),
@@ -208,7 +211,7 @@ class PipelineIT extends SharedSparkSession {
         assertFalse(Files.exists(fresh), "nothing written for a refused config");
 
         // A stage's own bad input: its one line and exit code, the stage reported failed, no half output.
-        CliRun missing = pipeline("--root", fresh.toString(), "--set", "prepare.dataset=dominoes", "--set",
+        CliRun missing = pipeline("--out", fresh.toString(), "--set", "prepare.dataset=dominoes", "--set",
                 "prepare.n-train=null", "--set", "prepare.n-val=null", "--set", "prepare.n-test=null", "--set",
                 "prepare.mnist=" + tmp.resolve("no-such-folder"), "--set", "prepare.fashion=" + tmp);
         assertEquals(2, missing.code(), missing.err());
@@ -221,12 +224,12 @@ class PipelineIT extends SharedSparkSession {
     @Test
     @Order(7)
     void aSecondPipelineOnTheSameRootIsRefusedWhileTheFirstRuns() throws IOException {
-        try (io.readout.jobs.registry.FolderLock held = io.readout.jobs.registry.FolderLock.take(
-                new org.apache.hadoop.conf.Configuration(), root().toString(), "--root")) {
+        try (FolderLock held = FolderLock.take(
+                new Configuration(), root().toString(), "--out")) {
             CliRun second = pipeline();
             assertEquals(3, second.code(), second.err());
             assertEquals(1, second.errLines().length, second.err());
-            assertTrue(second.err().startsWith("readout pipeline: --root " + root() + ": locked by "), second.err());
+            assertTrue(second.err().startsWith("readout pipeline: --out " + root() + ": locked by "), second.err());
         }
         CliRun after = pipeline("--set", "prepare.n-train=192", "--methods", "erm", "--set",
                 "methods.sifer.forget-every=2");

@@ -56,7 +56,7 @@ class PipelineSeedsIT extends SharedSparkSession {
         Path config = tmp.resolve("pipeline.json");
         if (!Files.exists(config)) {
             Files.writeString(config, """
-                    {"root": "%s", "seed": 9,
+                    {"out": "%s", "seed": 9,
                      "prepare": {"dataset": "synthetic", "n-train": 288, "n-val": 64, "n-test": 64, "shards": 1,
                                  "rho": 0.9, "core-contrast": 0.25},
                      "train": {"epochs": 1, "batch": 16, "lr": 0.03, "workers": 1, "eval-batch": 64},

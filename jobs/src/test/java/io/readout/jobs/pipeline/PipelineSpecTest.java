@@ -1,8 +1,11 @@
 package io.readout.jobs.pipeline;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.run.PipelineRoot;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PipelineSpecTest {
     private static final String CONFIG = """
-            {"root": "/r", "seed": 3,
+            {"out": "/r", "seed": 3,
              "prepare": {"dataset": "synthetic", "n-train": 200},
              "train": {"epochs": 2, "lr": 0.01},
              "teacher": {"arch": "teacher", "epochs": 3},
@@ -35,7 +38,7 @@ class PipelineSpecTest {
     @Test
     void sectionsBecomeFlagsAndOverridesReplaceOneKeyEach() {
         PipelineSpec s = spec();
-        assertEquals("/r", s.root());
+        assertEquals("/r", s.out());
         assertEquals(3, s.seed());
         assertEquals(List.of("erm", "kd", "dedier", "sifer"), s.methods());
         assertEquals(Map.of("dataset", "synthetic", "n-train", "200"), s.flags(PipelineSpec.PREPARE));
@@ -43,9 +46,9 @@ class PipelineSpecTest {
         assertEquals(Map.of("forget-every", "0", "aux-lr", "0.001"), s.methodFlags("sifer"));
         assertTrue(s.reports());
 
-        PipelineSpec o = spec("root=/elsewhere", "students.methods=erm,jtt", "train.epochs=5",
+        PipelineSpec o = spec("out=/elsewhere", "students.methods=erm,jtt", "train.epochs=5",
                 "methods.sifer.forget-lr=1e-3", "report=false", "evaluate.batch=64", "prepare.n-train=null");
-        assertEquals("/elsewhere", o.root());
+        assertEquals("/elsewhere", o.out());
         assertEquals(List.of("erm", "jtt"), o.methods());
         assertEquals("5", o.flags(PipelineSpec.TRAIN).get("epochs"));
         assertEquals("0.001", o.methodFlags("sifer").get("forget-lr"));
@@ -57,7 +60,7 @@ class PipelineSpecTest {
     @Test
     void switchesListsAndFalse() {
         PipelineSpec s = PipelineSpec.parse("""
-                {"root": "r", "data": "/d", "prepare": {}, "train": {"on": true, "off": false, "ids": [1, 2]}}""",
+                {"out": "r", "data": "/d", "prepare": {}, "train": {"on": true, "off": false, "ids": [1, 2]}}""",
                 "p.json", List.of());
         assertEquals(Map.of("on", "", "ids", "1,2"), s.flags(PipelineSpec.TRAIN));
         assertEquals("/d", s.data());
@@ -66,10 +69,10 @@ class PipelineSpecTest {
 
     @Test
     void badConfigsNameTheKey() {
-        assertEquals("p.json: unknown key 'studnets' (known: root, seed, seeds, data_seed, data, prepare, train, teacher,"
-                + " teacher_probs, students, methods, evaluate, report, retrain)", bad("{\"root\": \"r\", \"studnets\": {}}"));
-        assertEquals("p.json: no root folder (set \"root\" or pass --root)", bad("{\"prepare\": {\"dataset\": \"x\"}}"));
-        assertEquals("p.json: neither data (a prepared table) nor a prepare section", bad("{\"root\": \"r\"}"));
+        assertEquals("p.json: unknown key 'studnets' (known: out, seed, seeds, data_seed, data, prepare, train, teacher,"
+                + " teacher_probs, students, methods, evaluate, report, retrain)", bad("{\"out\": \"r\", \"studnets\": {}}"));
+        assertEquals("p.json: no output folder (set \"out\" or pass --out)", bad("{\"prepare\": {\"dataset\": \"x\"}}"));
+        assertEquals("p.json: neither data (a prepared table) nor a prepare section", bad("{\"out\": \"r\"}"));
         assertEquals("p.json: students.methods: unknown method 'gdro' (known: erm, kd, jtt, dedier, sifer)",
                 bad(CONFIG, "students.methods=erm,gdro"));
         assertEquals("p.json: methods.gdro: unknown method (known: erm, kd, jtt, dedier, sifer)",
@@ -80,7 +83,7 @@ class PipelineSpecTest {
         assertEquals("--set train: expected KEY=VALUE, e.g. students.methods=erm,sifer", bad(CONFIG, "train"));
         assertEquals("--set seed.x=1: seed is not a section", bad(CONFIG, "seed.x=1"));
         assertTrue(bad(CONFIG, "evaluate.model=best").startsWith("p.json: evaluate.model: set by the pipeline"));
-        assertTrue(bad("{\"root\": [1]}").contains("no root folder"));
+        assertTrue(bad("{\"out\": [1]}").contains("no output folder"));
         assertEquals("p.json: retrain.candidate 'students/jtt' is not best, teacher or one of the students"
                 + " (students/erm, students/kd, students/dedier, students/sifer)", bad(CONFIG, "retrain.candidate=students/jtt"));
         assertEquals("p.json: retrain.warm: unknown key (known: candidate, warm_start)", bad(CONFIG, "retrain.warm=true"));
@@ -97,7 +100,7 @@ class PipelineSpecTest {
                 "students/sifer", "evaluate/teacher", "evaluate/students/erm", "evaluate/students/kd",
                 "evaluate/students/dedier", "evaluate/students/sifer", "report"),
                 stages.stream().map(Stage::name).toList());
-        Map<String, Stage> byName = new java.util.HashMap<>();
+        Map<String, Stage> byName = new HashMap<>();
         stages.forEach(s -> byName.put(s.name(), s));
         assertEquals(List.of(List.of("prepare", "--dataset=synthetic", "--n-train=200", "--out=/r/data", "--seed=3")),
                 byName.get("prepare").commands());
@@ -158,19 +161,19 @@ class PipelineSpecTest {
         assertEquals("p.json: seed and seeds: give one (seed: one seed; seeds: a list of them)",
                 bad(CONFIG, "seeds=0,1"));
         String noSeed = CONFIG.replace("\"seed\": 3,", "");
-        assertEquals("p.json: seeds: the list is empty; give at least one seed", bad(noSeed.replace("\"root\": \"/r\"",
-                "\"root\": \"/r\", \"seeds\": []")));
+        assertEquals("p.json: seeds: the list is empty; give at least one seed", bad(noSeed.replace("\"out\": \"/r\"",
+                "\"out\": \"/r\", \"seeds\": []")));
         assertEquals("p.json: seeds: seed 1 is given twice", bad(noSeed, "seeds=0,1,1"));
         assertEquals("p.json: seeds: seed -2 is negative", bad(noSeed, "seeds=0,-2"));
         assertEquals("p.json: seeds must be a list of integers, got 0,x", bad(noSeed, "seeds=0,x"));
         assertEquals("p.json: seeds must be a list of integers, got [0, 1.5]",
-                bad(noSeed.replace("\"root\": \"/r\"", "\"root\": \"/r\", \"seeds\": [0, 1.5]")));
+                bad(noSeed.replace("\"out\": \"/r\"", "\"out\": \"/r\", \"seeds\": [0, 1.5]")));
         assertEquals("p.json: data_seed must be an integer >= 0, got -1", bad(CONFIG, "data_seed=-1"));
         assertEquals("p.json: data_seed must be an integer >= 0, got x", bad(CONFIG, "data_seed=x"));
         assertEquals("p.json: data_seed: the data is already prepared (data), there is no prepare stage to seed",
                 bad(CONFIG, "data_seed=1", "data=/prepared"));
         assertEquals("--seeds: seed 2 is given twice",
-                assertThrows(BadInputException.class, () -> PipelineSpec.checkSeeds(List.of(2L, 2L), "--seeds"))
+                assertThrows(BadInputException.class, () -> PipelineRoot.checkSeeds(List.of(2L, 2L), "--seeds"))
                         .getMessage());
     }
 
@@ -179,7 +182,7 @@ class PipelineSpecTest {
     }
 
     private static Map<String, Stage> byName(List<Stage> stages) {
-        Map<String, Stage> m = new java.util.HashMap<>();
+        Map<String, Stage> m = new HashMap<>();
         stages.forEach(s -> m.put(s.name(), s));
         return m;
     }
@@ -189,7 +192,7 @@ class PipelineSpecTest {
         List<Stage> stages = StagePlan.of(spec("seed=null", "seeds=4,1", "students.methods=erm,kd"), "/r");
         List<String> perSeed = List.of("prepare", "teacher", "teacher-probs", "students/erm", "students/kd",
                 "evaluate/teacher", "evaluate/students/erm", "evaluate/students/kd");
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         perSeed.forEach(n -> expected.add("seed=4/" + n));
         perSeed.forEach(n -> expected.add("seed=1/" + n));
         expected.addAll(List.of("aggregate", "report"));

@@ -38,7 +38,7 @@ class RetrainIT extends SharedSparkSession {
         Path config = tmp.resolve("pipeline.json");
         if (!Files.exists(config)) {
             Files.writeString(config, """
-                    {"root": "%s", "seed": 3,
+                    {"out": "%s", "seed": 3,
                      "prepare": {"dataset": "synthetic", "n-train": 256, "n-val": 64, "n-test": 64, "shards": 2},
                      "train": {"epochs": 1, "batch": 32, "lr": 0.01, "workers": 2, "averaging-frequency": 2,
                                "eval-batch": 64},

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,7 +73,7 @@ class PrepareBadInputIT extends SharedSparkSession {
     void idxWithATruncatedBody() throws Exception {
         Path dir = idxFolder("truncated");
         byte[] whole = TestData.idxImages(2051, 40, 4, 4, new byte[640]);
-        TestData.write(dir.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(whole, 300), true);
+        TestData.write(dir.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(whole, 300), true);
         assertEquals("readout prepare: " + dir.resolve("train-images-idx3-ubyte.gz")
                         + ": truncated: the header says 40 images of 4x4 (640 bytes) but the file ends after 284",
                 refused("--dataset", "colored", "--images", dir.toString()));
@@ -127,7 +130,7 @@ class PrepareBadInputIT extends SharedSparkSession {
                 again.err().strip());
         assertEquals(new String(before), Files.readString(out.resolve("dataset.json")), "the earlier table is intact");
 
-        String[] overwrite = java.util.Arrays.copyOf(args, args.length + 2);
+        String[] overwrite = Arrays.copyOf(args, args.length + 2);
         overwrite[args.length] = "--overwrite";
         overwrite[args.length + 1] = "--seed=4";
         assertEquals(0, CliRun.of(overwrite).code());
@@ -140,8 +143,8 @@ class PrepareBadInputIT extends SharedSparkSession {
     private Path tableWith(String header, String... rows) throws Exception {
         Path csv = tmp.resolve("in/t.csv");
         Files.createDirectories(csv.getParent());
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(header));
-        lines.addAll(java.util.List.of(rows));
+        List<String> lines = new ArrayList<>(List.of(header));
+        lines.addAll(List.of(rows));
         Files.write(csv, lines);
         return csv;
     }
@@ -161,10 +164,10 @@ class PrepareBadInputIT extends SharedSparkSession {
         assertTrue(line.contains(csv.getFileName().toString()), line);
 
         Path root = ReleaseLayouts.waterbirds(tmp.resolve("wb"));
-        java.util.List<String> meta = Files.readAllLines(root.resolve("metadata.csv"));
+        List<String> meta = Files.readAllLines(root.resolve("metadata.csv"));
         meta.replaceAll(l -> l.substring(0, l.lastIndexOf(',')));
         Files.write(root.resolve("metadata.csv"), meta);
-        String wb = refused("--dataset", "waterbirds", "--root", root.toString());
+        String wb = refused("--dataset", "waterbirds", "--source", root.toString());
         assertTrue(wb.contains("metadata.csv") && wb.contains("'place'") && wb.contains("missing"), wb);
     }
 
@@ -201,7 +204,7 @@ class PrepareBadInputIT extends SharedSparkSession {
         Path root = ReleaseLayouts.waterbirds(tmp.resolve("wb"));
         Path broken = root.resolve("017.Cardinal/bird_7.jpg");
         Files.writeString(broken, "this is not a JPEG");
-        String line = refused("--dataset", "waterbirds", "--root", root.toString(), "--image-size", "8x8");
+        String line = refused("--dataset", "waterbirds", "--source", root.toString(), "--image-size", "8x8");
         assertTrue(line.contains("bird_7.jpg"), line);
     }
 

@@ -143,7 +143,7 @@ class PrepareIT extends SharedSparkSession {
     void waterbirdsFromTheReleasedLayout(@TempDir Path tmp) throws Exception {
         Path root = ReleaseLayouts.waterbirds(tmp.resolve("waterbird_complete95_forest2water2"));
         String out = tmp.resolve("wb").toString();
-        CliRun run = CliRun.of("prepare", "--dataset", "waterbirds", "--root", root.toString(), "--image-size", "8x6",
+        CliRun run = CliRun.of("prepare", "--dataset", "waterbirds", "--source", root.toString(), "--image-size", "8x6",
                 "--out", out, "--shards", "2");
         assertEquals(0, run.code(), run.err());
         Dataset<Row> t = spark.read().parquet(out + "/examples");
@@ -163,7 +163,7 @@ class PrepareIT extends SharedSparkSession {
     void celebaFromTheReleasedLayout(@TempDir Path tmp) throws Exception {
         Path root = ReleaseLayouts.celeba(tmp.resolve("celeba"));
         String out = tmp.resolve("cel").toString();
-        CliRun run = CliRun.of("prepare", "--dataset", "celeba", "--root", root.toString(), "--image-size", "10x8",
+        CliRun run = CliRun.of("prepare", "--dataset", "celeba", "--source", root.toString(), "--image-size", "10x8",
                 "--out", out);
         assertEquals(0, run.code(), run.err());
         Map<String, Long> counts = groupCounts(out);
@@ -173,7 +173,7 @@ class PrepareIT extends SharedSparkSession {
                 assertEquals(2L, counts.get(split + "/" + g), split + "/" + g);
             }
         }
-        CliRun smiling = CliRun.of("prepare", "--dataset", "celeba", "--root", root.toString(), "--target-attr",
+        CliRun smiling = CliRun.of("prepare", "--dataset", "celeba", "--source", root.toString(), "--target-attr",
                 "Smiling", "--spurious-attr", "Bald", "--out", tmp.resolve("cel2").toString());
         assertEquals(0, smiling.code(), smiling.err());
         assertEquals(24L, spark.read().parquet(tmp.resolve("cel2/examples").toString())

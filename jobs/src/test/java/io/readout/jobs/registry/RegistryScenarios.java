@@ -1,5 +1,7 @@
 package io.readout.jobs.registry;
 
+import io.readout.common.Json;
+import io.readout.jobs.io.LockSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +60,7 @@ final class RegistryScenarios {
         }
         assertFalse(fs.exists(new Path(v1, "best.zip")), "only the essentials are copied");
         assertEquals("model of " + base + "/runs/first", read(fs, new Path(v1, "model.zip")));
-        Map<String, Object> versionJson = io.readout.common.Json.readObject(read(fs, new Path(v1, "version.json")), "version.json");
+        Map<String, Object> versionJson = Json.readObject(read(fs, new Path(v1, "version.json")), "version.json");
         assertEquals("v000001", versionJson.get("version"));
         assertEquals(first, versionJson.get("source"));
         assertEquals(0.70, ((Map<?, ?>) ((Map<?, ?>) versionJson.get("metrics")).get("val")).get("worst_group_accuracy"));
@@ -163,7 +166,7 @@ final class RegistryScenarios {
         List<Map<String, Object>> history = registry.history();
         assertEquals(threads, history.size(), "one entry per decision, none lost");
         assertEquals(new HashSet<>(runs), history.stream().map(e -> (String) e.get("candidate")).collect(
-                java.util.stream.Collectors.toSet()));
+                Collectors.toSet()));
         List<String> promoted = new ArrayList<>();
         String current = null;
         for (Map<String, Object> e : history) {

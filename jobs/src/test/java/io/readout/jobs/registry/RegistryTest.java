@@ -2,6 +2,10 @@ package io.readout.jobs.registry;
 
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.jobs.io.ExclusiveLock;
+import io.readout.jobs.io.LockSettings;
+import io.readout.jobs.io.LockedException;
+import io.readout.jobs.io.SmallFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +54,7 @@ class RegistryTest {
     void aLockWhoseProcessIsGoneIsBroken() throws Exception {
         Process p = new ProcessBuilder("true").start();
         assertEquals(0, p.waitFor());
-        writeLock(RegistryLock.HOST, p.pid(), System.currentTimeMillis());
+        writeLock(ExclusiveLock.HOST, p.pid(), System.currentTimeMillis());
         Registry.Decision d = new Registry(CONF, base() + "/registry", RegistryScenarios.QUICK)
                 .decideAndRecord(CandidateRuns.write(CONF, base() + "/runs/a", 0.7, 0.8), PromotionPolicy.defaults());
         assertTrue(d.promoted());
@@ -74,13 +79,13 @@ class RegistryTest {
         LockSettings settings = new LockSettings(Duration.ofMillis(300), Duration.ofHours(1), Duration.ofMillis(20));
         String run = CandidateRuns.write(CONF, base() + "/runs/a", 0.7, 0.8);
         long start = System.nanoTime();
-        RegistryLockedException e = assertThrows(RegistryLockedException.class,
+        LockedException e = assertThrows(LockedException.class,
                 () -> new Registry(CONF, base() + "/registry", settings).decideAndRecord(run, PromotionPolicy.defaults()));
         assertTrue(System.nanoTime() - start >= 300_000_000L, "waited the timeout");
         assertEquals("--registry " + tmp.resolve("registry") + ": locked by another-host pid 4242 since "
-                + java.time.Instant.ofEpochMilli(taken) + " (" + tmp.resolve("registry/lock") + "); waited 300ms."
+                + Instant.ofEpochMilli(taken) + " (" + tmp.resolve("registry/lock") + "); waited 300ms."
                 + " If that run is dead, delete the lock file, or wait until it is older than --stale-after 1h", e.getMessage());
-        assertEquals(3, RegistryLockedException.EXIT_CODE);
+        assertEquals(3, LockedException.EXIT_CODE);
         assertTrue(Files.exists(tmp.resolve("registry/lock")), "a live lock is left alone");
         assertEquals(List.of(), new Registry(CONF, base() + "/registry", settings).history(), "nothing recorded");
     }
@@ -152,7 +157,7 @@ class RegistryTest {
     /** Hadoop's local create(path, overwrite=false) checks, then opens: the registry's own exclusive create must not. */
     @Test
     void exactlyOneOfManyRacingCreatorsWins() throws Exception {
-        FileSystem fs = RegistryFiles.unchecked(FileSystem.getLocal(CONF));
+        FileSystem fs = SmallFiles.unchecked(FileSystem.getLocal(CONF));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             for (int round = 0; round < 30; round++) {
@@ -163,7 +168,7 @@ class RegistryTest {
                     byte[] mine = ("owner " + t).getBytes();
                     wins.add(pool.submit(() -> {
                         go.await();
-                        return RegistryFiles.createExclusive(fs, p, mine);
+                        return SmallFiles.createExclusive(fs, p, mine);
                     }));
                 }
                 go.countDown();
@@ -180,7 +185,7 @@ class RegistryTest {
 
     void writeLock(String host, long pid, long timeMillis) throws Exception {
         Files.createDirectories(tmp.resolve("registry/versions"));
-        Files.write(tmp.resolve("registry/lock"), RegistryLock.content("someone-else", host, pid, timeMillis));
+        Files.write(tmp.resolve("registry/lock"), ExclusiveLock.content("someone-else", host, pid, timeMillis));
         assertEquals(host, Json.readObject(Files.readString(tmp.resolve("registry/lock")), "lock").get("host"));
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bad input beyond the foundation's list (issue 9), each through the command line: one line on stderr,
+ * Bad input beyond the foundation's list, each through the command line: one line on stderr,
  * exit code 2 (1 for a training divergence), and the earlier good state untouched. Cases the other
  * suites already cover are not repeated here: a teacher whose classes differ from the data
  * ({@code DistillationIT}), a model for another class count or input shape ({@code EvaluateBadInputIT}),
@@ -169,12 +170,12 @@ class BadInputFaultsIT extends SharedSparkSession {
         Path config = tmp.resolve("pipeline.json");
         Path root = tmp.resolve("never");
         Files.writeString(config, """
-                {"root": "%s", "seed": "three", "prepare": {"dataset": "synthetic"},
+                {"out": "%s", "seed": "three", "prepare": {"dataset": "synthetic"},
                  "students": {"arch": "student", "methods": ["erm"]}}""".formatted(root));
         refused(2, "readout pipeline: " + config + ": seed must be an integer, got three",
                 CliRun.of("pipeline", "--config", config.toString()));
         Files.writeString(config, """
-                {"root": "%s", "seed": 3, "prepare": {"dataset": "synthetic"}, "train": {"epochs": "many"},
+                {"out": "%s", "seed": 3, "prepare": {"dataset": "synthetic"}, "train": {"epochs": "many"},
                  "students": {"arch": "student", "methods": ["erm"]}}""".formatted(root));
         refused(2, "readout pipeline: stage teacher: Invalid value for option '--epochs': 'many' is not an int",
                 CliRun.of("pipeline", "--config", config.toString()));
@@ -215,7 +216,7 @@ class BadInputFaultsIT extends SharedSparkSession {
 
     static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

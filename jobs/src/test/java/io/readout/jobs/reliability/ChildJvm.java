@@ -31,7 +31,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** {@code readout --master local[2] ARGS} in a child JVM; {@code logs} receives NAME.out and NAME.err. */
     public static ChildJvm readout(Path logs, String name, String heap, String... args) throws IOException {
-        List<String> main = new ArrayList<>(List.of("io.readout.jobs.ReadoutCli", "--master", "local[2]"));
+        List<String> main = new ArrayList<>(List.of("io.readout.jobs.cli.ReadoutCli", "--master", "local[2]"));
         main.addAll(List.of(args));
         return start(logs, name, heap, main);
     }

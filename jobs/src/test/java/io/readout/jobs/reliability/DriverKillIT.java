@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.countDistinct;
@@ -87,7 +88,7 @@ class DriverKillIT extends SharedSparkSession {
         killAndResume(run, () -> hiddenTemporary(run.resolve("weights"), ".epoch=0002.tmp-"), 0);
     }
 
-    private void killAndResume(Path run, java.util.function.BooleanSupplier marker, long delayMillis) throws Exception {
+    private void killAndResume(Path run, BooleanSupplier marker, long delayMillis) throws Exception {
         long t0 = System.nanoTime();
         String where;
         try (ChildJvm driver = ChildJvm.readout(tmp.resolve("logs"), run.getFileName().toString(), "2g",

@@ -6,7 +6,7 @@ import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.jobs.io.AtomicFile;
 import io.readout.jobs.io.AtomicOutput;
-import io.readout.jobs.registry.LockSettings;
+import io.readout.jobs.io.LockSettings;
 import io.readout.jobs.registry.PromotionPolicy;
 import io.readout.jobs.registry.Registry;
 import io.readout.jobs.run.RunDir;

@@ -43,7 +43,7 @@ class PipelineKillIT extends SharedSparkSession {
     private static Path config(Path root) throws IOException {
         Path file = tmp.resolve(root.getFileName() + ".json");
         Files.writeString(file, """
-                {"root": "%s", "seed": 3, "data": "%s",
+                {"out": "%s", "seed": 3, "data": "%s",
                  "train": {"epochs": %d, "batch": 32, "lr": 0.01, "workers": 2, "averaging-frequency": 2},
                  "teacher": {"arch": "student", "epochs": 1},
                  "students": {"methods": ["dedier"]},

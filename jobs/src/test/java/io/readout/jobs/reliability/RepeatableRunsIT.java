@@ -56,7 +56,7 @@ class RepeatableRunsIT extends SharedSparkSession {
     private static Path config(Path root) throws IOException {
         Path file = tmp.resolve(root.getFileName() + ".json");
         Files.writeString(file, """
-                {"root": "%s", "seed": 5, "data": "%s",
+                {"out": "%s", "seed": 5, "data": "%s",
                  "train": {"epochs": 2, "batch": 32, "workers": 3, "averaging-frequency": 2},
                  "teacher": {"arch": "student", "lr": 0.01},
                  "students": {"arch": "student", "methods": ["erm", "kd", "jtt", "dedier", "sifer"]},

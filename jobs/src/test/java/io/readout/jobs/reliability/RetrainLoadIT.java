@@ -6,7 +6,6 @@ import io.readout.jobs.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +50,7 @@ class RetrainLoadIT extends SharedSparkSession {
 
     static String config(Path root, Path data, int seed) {
         return """
-                {"root": "%s", "seed": %d, "data": "%s",
+                {"out": "%s", "seed": %d, "data": "%s",
                  "train": {"epochs": 1, "batch": 32, "lr": 0.01, "workers": 2, "averaging-frequency": 2,
                            "eval-batch": 64},
                  "teacher": {"arch": "student"},

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -242,7 +243,7 @@ class WriterKillIT extends SharedSparkSession {
         List<String> accepted = new ArrayList<>();
         String expectedCurrent = null;
         for (Map<String, Object> d : decisions) {
-            if (!java.util.Objects.equals(expectedCurrent, d.get("current"))) {
+            if (!Objects.equals(expectedCurrent, d.get("current"))) {
                 seen.violations.add("a decision compared with " + d.get("current") + " while " + expectedCurrent
                         + " was current");
             }
@@ -277,7 +278,7 @@ class WriterKillIT extends SharedSparkSession {
                 // version.json and the next run appends it; it must be the promotion after the last one recorded.
                 Map<String, Object> v = Json.readObject(Files.readString(dir.resolve("version.json")), "version.json");
                 Map<String, Object> d = (Map<String, Object>) v.get("decision");
-                if (!java.util.Objects.equals(d.get("current"), expectedCurrent) || settled) {
+                if (!Objects.equals(d.get("current"), expectedCurrent) || settled) {
                     seen.violations.add("current " + current.get() + " is not the last accepted version "
                             + expectedCurrent + " and cannot be recovered: " + d);
                 } else {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -125,7 +126,7 @@ class ReportModelTest {
     void theBestRunOfEachColumn() throws IOException {
         pipelineRoot();
         ReportModel m = read();
-        Map<String, String> best = new java.util.LinkedHashMap<>();
+        Map<String, String> best = new LinkedHashMap<>();
         for (ReportModel.Column c : ReportModel.COLUMNS) {
             best.put(c.key(), String.join(",", m.best(c).stream().map(ReportModel.Run::label).toList()));
         }

@@ -1,10 +1,15 @@
 package io.readout.jobs.sweep;
 
 import io.readout.common.BadInputException;
+import io.readout.jobs.CliRun;
 import io.readout.jobs.cli.TrainCommand;
+import io.readout.jobs.flags.FlagValues;
+import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
+import io.readout.jobs.train.TrainJob;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +57,7 @@ class SweepConfigTest {
     @Test
     void flagNamesMayBeKebabSnakeOrCamelCase() {
         for (String key : List.of("averaging-frequency", "averaging_frequency", "averagingFrequency", "--averaging-frequency")) {
-            assertEquals("averaging-frequency", SweepSpec.flagName(key));
+            assertEquals("averaging-frequency", FlagValues.name(key));
             SweepConfig c = plan("{\"out\": \"/s\", " + BASE.replace("\"epochs\": 8", "\"weight_decay\": 0.5")
                     + ", \"space\": {\"" + key + "\": [5, 10]}}");
             assertEquals(List.of(5, 10), c.plan().stream().map(t -> t.config().averagingFrequency()).toList(), key);
@@ -65,18 +70,18 @@ class SweepConfigTest {
 
     @Test
     void aSwitchIsGivenAsTrueOrFalse() {
-        TrainFlags flags = new TrainFlags() {
+        JobFlags<TrainJob.Request> flags = new JobFlags<>() {
             @Override
             public boolean isSwitch(String name) {
                 return name.equals("--balanced");
             }
 
             @Override
-            public TrainConfig parse(List<String> args) {
+            public TrainJob.Request parse(List<String> args) {
                 throw new UnsupportedOperationException();
             }
         };
-        java.util.Map<String, Object> on = new java.util.LinkedHashMap<>();
+        Map<String, Object> on = new LinkedHashMap<>();
         on.put("balanced", true);
         on.put("lr", 0.5);
         assertEquals(List.of("--balanced", "--lr=0.5"), Trial.arguments(on, flags));
@@ -97,7 +102,7 @@ class SweepConfigTest {
         SweepConfig limited = SweepConfig.plan("sweep.json", json, TrainCommand.flags(), 2, false);
         assertEquals(3, limited.plan().size());
         assertEquals(a.plan().subList(0, 2).stream().map(Trial::values).toList(),
-                limited.trials().stream().map(Trial::values).toList(), "--trials 2: the first two");
+                limited.trials().stream().map(Trial::values).toList(), "--first 2: the first two");
     }
 
     @Test
@@ -156,18 +161,21 @@ class SweepConfigTest {
                 .startsWith("sweep.json: \"space\".\"select\": the sweep's top-level \"select\""));
         assertTrue(error("{\"out\": \"/s\", " + BASE + ", \"space\": {\"lr\": [0.1]},}")
                 .startsWith("sweep.json: not valid JSON: "));
-        assertEquals("--trials 0 must be at least 1", assertThrows(BadInputException.class, () -> SweepConfig.plan(
+        assertEquals("--first 0 must be at least 1", assertThrows(BadInputException.class, () -> SweepConfig.plan(
                 "sweep.json", "{}", TrainCommand.flags(), 0, false)).getMessage());
     }
 
     @Test
     void theCommandLineListsSweep() {
-        io.readout.jobs.CliRun help = io.readout.jobs.CliRun.of("sweep", "--help");
+        CliRun help = CliRun.of("sweep", "--help");
         assertEquals(0, help.code(), help.err());
-        for (String flag : List.of("--config", "--trials", "--dry-run", "--overwrite", "\"space\"")) {
+        for (String flag : List.of("--config", "--first", "--dry-run", "--overwrite", "\"space\"")) {
             assertTrue(help.out().contains(flag), flag + " in " + help.out());
         }
-        assertTrue(io.readout.jobs.CliRun.of("--help").out().contains("sweep"));
+        assertTrue(CliRun.of("--help").out().contains("sweep"));
+        CliRun old = CliRun.of("sweep", "--config", "sweep.json", "--trials", "2");
+        assertEquals(2, old.code(), old.err());
+        assertTrue(old.err().startsWith("readout sweep: --trials is now --first ("), old.err());
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +151,7 @@ class SweepIT extends SharedSparkSession {
     void aDryRunListsTheTrialsAndWritesNothing() throws IOException {
         Path out = tmp.resolve("sweeps/dry");
         CliRun dry = CliRun.of("sweep", "--config", write("dry.json", sweep(out, 1, "[0.01, 0.003]")).toString(),
-                "--dry-run", "--trials", "3");
+                "--dry-run", "--first", "3");
         assertEquals(0, dry.code(), dry.err());
         assertEquals(3, dry.out().lines().filter(l -> l.startsWith("trial ")).count(), dry.out());
         assertTrue(dry.out().contains("trial 0002  lr=0.003 epochs=1\n    readout train --method=erm --arch=student"), dry.out());
@@ -165,7 +166,7 @@ class SweepIT extends SharedSparkSession {
         Files.delete(last.resolve("_SUCCESS"));
         Files.delete(last.resolve("model.zip"));
         try (var files = Files.walk(last.resolve("checkpoints/epoch=0002"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         Map<Path, FileTime> untouched = new LinkedHashMap<>();
         for (int t = 0; t < 3; t++) {
@@ -198,7 +199,7 @@ class SweepIT extends SharedSparkSession {
                 + " was trained with lr 0.003 where this sweep gives 0.001 (and 1 more): the sweep changed since it ran;"
                 + " pass --overwrite to start it again, or give it another \"out\"", refused.err().strip());
         assertTrue(Files.exists(last.resolve("_SUCCESS")));
-        CliRun restarted = CliRun.of("sweep", "--config", changed.toString(), "--overwrite", "--trials", "1");
+        CliRun restarted = CliRun.of("sweep", "--config", changed.toString(), "--overwrite", "--first", "1");
         assertEquals(0, restarted.code(), restarted.err());
         assertEquals(List.of(0.01), table(sequential).stream().map(r -> r.get("lr")).toList());
         try (var dirs = Files.list(sequential.resolve("trials"))) {

@@ -1,5 +1,7 @@
 package io.readout.jobs.sweep;
 
+import io.readout.common.Json;
+import io.readout.jobs.cli.TrainCommand;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -58,7 +61,7 @@ class SweepTableTest {
         List<Row> rows = SweepTable.rows(results, space);
         assertEquals(List.of(0, "/r0", "complete", "{\"a\":1}", 0.1, 5L, 2, 0.9, 0.5, 0.7, 0.8, 0.4, 0.6, 0.85, 0.45,
                 0.65, 0.75, 0.35, 0.55, 3.0),
-                java.util.stream.IntStream.range(0, rows.get(0).size()).mapToObj(rows.get(0)::get).toList());
+                IntStream.range(0, rows.get(0).size()).mapToObj(rows.get(0)::get).toList());
         assertNull(rows.get(1).get(6));
         assertNull(rows.get(1).get(7));
         assertEquals(DataTypes.StringType, SweepTable.type(List.of(1, "a")));
@@ -67,8 +70,8 @@ class SweepTableTest {
 
     @Test
     void trialRecordsReadBackAsWritten() {
-        Trial trial = new Trial(1, Map.of("lr", 0.2), List.of(), io.readout.jobs.cli.TrainCommand.flags().parse(List.of(
-                "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")));
+        Trial trial = new Trial(1, Map.of("lr", 0.2), List.of(), TrainCommand.flags().parse(List.of(
+                "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")).config());
         TrialResult complete = new TrialResult(1, "/s/trials/trial=0001", TrialResult.COMPLETE, Map.of("lr", 0.2),
                 SweepSpec.compactJson(trial.config().toJson()), 2, new TrialResult.Scores(0.9, 0.5, 0.7),
                 new TrialResult.Scores(0.8, 0.4, 0.6), new TrialResult.Scores(0.85, 0.45, 0.65),
@@ -76,7 +79,7 @@ class SweepTableTest {
         TrialResult diverged = new TrialResult(1, "/s/trials/trial=0001", TrialResult.DIVERGED, Map.of("lr", 0.2),
                 complete.config(), null, null, null, null, null, 1.5, "epoch 1: the training loss is NaN");
         for (TrialResult r : List.of(complete, diverged)) {
-            assertEquals(r, TrialResult.fromJson(io.readout.common.Json.readObject(io.readout.common.Json.write(r.toJson()),
+            assertEquals(r, TrialResult.fromJson(Json.readObject(Json.write(r.toJson()),
                     "trial.json"), trial, r.run(), "trial.json"));
         }
     }

@@ -1,9 +1,9 @@
 package io.readout.jobs.train;
 
+import io.readout.jobs.cli.TrainCommand;
 import io.readout.jobs.run.RunDir;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class Checkpoints {
      */
     public static void stopAfter(SparkSession spark, String[] trainArgs, int epoch) {
         List<String> args = List.of(trainArgs).subList(trainArgs[0].equals("train") ? 1 : 0, trainArgs.length);
-        TrainConfig config = io.readout.jobs.cli.TrainCommand.flags().parse(args);
+        TrainConfig config = TrainCommand.flags().parse(args).config();
         TrainJob.run(spark, config, false, false, new PrintStream(new ByteArrayOutputStream()), epoch);
     }
 

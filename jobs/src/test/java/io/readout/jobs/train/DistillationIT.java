@@ -8,9 +8,8 @@ import io.readout.common.nets.Networks;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
-import io.readout.jobs.distill.DistillFixture;
-import io.readout.jobs.distill.DistillationTraining;
-import io.readout.jobs.distill.ReadoutWeightsPass;
+import io.readout.jobs.passes.DistillFixture;
+import io.readout.jobs.passes.ReadoutWeightsPass;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -112,7 +111,7 @@ class DistillationIT extends SharedSparkSession {
         ComputationGraph net = model(out);
         assertEquals(List.of(Networks.OUTPUT), net.getConfiguration().getNetworkOutputs());
         assertEquals(new DistillationLoss(0.6, 2), outputLoss(net));
-        assertFalse(RunHistory.epochs(out).get(0).containsKey(DistillationTraining.VAL_READOUT_ACCURACY));
+        assertFalse(RunHistory.epochs(out).get(0).containsKey(Dedier.VAL_READOUT_ACCURACY));
     }
 
     @Test
@@ -124,7 +123,7 @@ class DistillationIT extends SharedSparkSession {
         assertEquals(List.of(Networks.OUTPUT, Networks.READOUT), net.getConfiguration().getNetworkOutputs());
         assertEquals(new DistillationLoss(0.7, 2), outputLoss(net));
         for (int epoch = 1; epoch <= 2; epoch++) {
-            Path w = out.resolve(DistillationTraining.weightsDir(epoch));
+            Path w = out.resolve(Dedier.weightsDir(epoch));
             assertTrue(Files.exists(w.resolve("_SUCCESS")), w.toString());
             List<Row> rows = ReadoutWeightsPass.read(spark, w.toString()).collectAsList();
             assertEquals(DistillFixture.N_TRAIN, rows.size());
@@ -134,7 +133,7 @@ class DistillationIT extends SharedSparkSession {
             Map<String, Object> entry = RunHistory.epochs(out).get(epoch - 1);
             assertEquals(summary.get("flagged_fraction"), entry.get("readout_flagged_fraction"));
             assertEquals(epoch, entry.get("weights_epoch"));
-            double readoutAccuracy = ((Number) entry.get(DistillationTraining.VAL_READOUT_ACCURACY)).doubleValue();
+            double readoutAccuracy = ((Number) entry.get(Dedier.VAL_READOUT_ACCURACY)).doubleValue();
             assertTrue(readoutAccuracy >= 0 && readoutAccuracy <= 1, entry.toString());
         }
     }
@@ -147,14 +146,14 @@ class DistillationIT extends SharedSparkSession {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         TrainJob.Result stopped = TrainJob.run(spark, config, false, false, quiet, 1);
         assertEquals(1, stopped.history().size());
-        assertFalse(Files.exists(out.resolve(DistillationTraining.weightsDir(2))), "epoch 2's weights come on resume");
+        assertFalse(Files.exists(out.resolve(Dedier.weightsDir(2))), "epoch 2's weights come on resume");
         TrainJob.Result resumed = TrainJob.run(spark, config, true, false, quiet);
 
         assertEquals(RunHistory.figures(straight), RunHistory.figures(out));
         assertArrayEquals(model(straight).params().toFloatVector(), resumed.model().params().toFloatVector(), 1e-6f);
-        List<Row> a = ReadoutWeightsPass.read(spark, straight.resolve(DistillationTraining.weightsDir(2)).toString())
+        List<Row> a = ReadoutWeightsPass.read(spark, straight.resolve(Dedier.weightsDir(2)).toString())
                 .orderBy(ExamplesSchema.ID).collectAsList();
-        List<Row> b = ReadoutWeightsPass.read(spark, out.resolve(DistillationTraining.weightsDir(2)).toString())
+        List<Row> b = ReadoutWeightsPass.read(spark, out.resolve(Dedier.weightsDir(2)).toString())
                 .orderBy(ExamplesSchema.ID).collectAsList();
         assertEquals(a, b, "the weights pass of epoch 2, recomputed on resume, is the uninterrupted run's");
     }

@@ -9,7 +9,6 @@ import io.readout.datasets.SharedSparkSession;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.CliRun;
-import io.readout.jobs.evaluate.Predictions;
 import io.readout.jobs.run.RunDir;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -74,7 +73,7 @@ class JttIT extends SharedSparkSession {
     /** The config the command line makes of {@link #FLAGS}. */
     static TrainConfig config(Path out) {
         return new TrainConfig("jtt", Architecture.STUDENT, data, out.toString(), 2, 32, "adam", 0.01, 0, "relu", 2, 2,
-                TrainingMasters.DEFAULT_APPROACH, TrainingMasters.DEFAULT_PREFETCH_BATCHES, 7, "val_accuracy", 64,
+                AveragingConfig.DEFAULT_APPROACH, AveragingConfig.DEFAULT_PREFETCH_BATCHES, 7, "val_accuracy", 64,
                 null, new JttOptions(1, UPWEIGHT), null).validate();
     }
 
@@ -91,12 +90,12 @@ class JttIT extends SharedSparkSession {
     }
 
     static long errorCount() throws Exception {
-        return ((Number) json(run.resolve(JustTrainTwice.ERRORS_JSON)).get("errors")).longValue();
+        return ((Number) json(run.resolve(Jtt.ERRORS_JSON)).get("errors")).longValue();
     }
 
     @Test
     void stageOneIsACompleteErmRunOfJttEpochs() throws Exception {
-        Path stageOne = run.resolve(JustTrainTwice.STAGE_ONE);
+        Path stageOne = run.resolve(Jtt.STAGE_ONE);
         for (String f : List.of("config.json", "history.json", "model.zip", "best.zip", "_SUCCESS")) {
             assertTrue(Files.exists(stageOne.resolve(f)), "stage1/" + f);
         }
@@ -111,7 +110,7 @@ class JttIT extends SharedSparkSession {
 
     @Test
     void theErrorSetIsWhatStageOnesModelGetsWrongOnTheTrainingSplit() throws Exception {
-        Path errorsDir = run.resolve(JustTrainTwice.ERRORS);
+        Path errorsDir = run.resolve(Jtt.ERRORS);
         assertTrue(Files.exists(errorsDir.resolve("_SUCCESS")));
         List<Row> rows = spark.read().parquet(errorsDir.toString()).collectAsList();
         assertEquals(List.of("id", "label", "group", "pred", "confidence"),
@@ -123,7 +122,7 @@ class JttIT extends SharedSparkSession {
         List<Row> trainRows = table.split(spark, Split.TRAIN).collectAsList();
         assertEquals(N_TRAIN, trainRows.size());
         ComputationGraph stageOne = new RunDir(spark.sparkContext().hadoopConfiguration(),
-                run.resolve(JustTrainTwice.STAGE_ONE).toString()).loadModel(RunDir.MODEL);
+                run.resolve(Jtt.STAGE_ONE).toString()).loadModel(RunDir.MODEL);
         INDArray probs = stageOne.outputSingle(false, Minibatches.features(trainRows, table));
         Set<String> expected = new HashSet<>();
         Map<Integer, Integer> expectedByGroup = new HashMap<>();
@@ -145,7 +144,7 @@ class JttIT extends SharedSparkSession {
         assertEquals(expected, ids);
         assertTrue(!ids.isEmpty() && ids.size() < N_TRAIN, "a usable error set: " + ids.size());
 
-        Map<String, Object> counts = json(run.resolve(JustTrainTwice.ERRORS_JSON));
+        Map<String, Object> counts = json(run.resolve(Jtt.ERRORS_JSON));
         assertEquals((long) ids.size(), errorCount());
         assertEquals(N_TRAIN, ((Number) counts.get("n")).intValue());
         long sumN = 0;

@@ -9,7 +9,6 @@ import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.CliRun;
 import io.readout.jobs.run.RunDir;
-import io.readout.jobs.sifer.SiferTraining;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -117,14 +116,14 @@ class SiferIT extends SharedSparkSession {
         List<Long> expected = forgetEvery == 0 ? List.of() : expectedForgetSteps(epochs, forgetEvery);
         for (int e = 1; e <= epochs; e++) {
             Map<String, Object> entry = history.get(e - 1);
-            double aux = ((Number) entry.get(SiferTraining.VAL_AUX_ACCURACY)).doubleValue();
+            double aux = ((Number) entry.get(Sifer.VAL_AUX_ACCURACY)).doubleValue();
             assertTrue(aux >= 0 && aux <= 1, entry.toString());
-            long steps = ((Number) entry.get(SiferTraining.FORGET_STEPS)).longValue();
+            long steps = ((Number) entry.get(Sifer.FORGET_STEPS)).longValue();
             assertEquals(forgetEvery == 0 ? 0 : expected.get(e - 1), steps, "epoch " + e);
             if (steps == 0) {
-                assertNull(entry.get(SiferTraining.FORGET_LOSS), entry.toString());
+                assertNull(entry.get(Sifer.FORGET_LOSS), entry.toString());
             } else {
-                double loss = ((Number) entry.get(SiferTraining.FORGET_LOSS)).doubleValue();
+                double loss = ((Number) entry.get(Sifer.FORGET_LOSS)).doubleValue();
                 assertTrue(loss >= Math.log(2) - 1e-6 && loss < 10, "CE to uniform is at least ln C: " + entry);
             }
         }

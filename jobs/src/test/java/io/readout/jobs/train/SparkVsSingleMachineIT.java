@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -192,7 +193,7 @@ class SparkVsSingleMachineIT extends SharedSparkSession {
         double rtol = 4 * fits * (TRAIN_EXAMPLES / workers / batch) * RelativeTolerance.FLOAT_EPSILON;
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((layer, p) -> assertClose(p, actual.get(layer), rtol, "Spark vs local, " + layer));
-        assertEquals(lr, ((org.deeplearning4j.nn.conf.layers.BaseLayer) sparkNet.getNetwork().getLayer(Networks.CONV1)
+        assertEquals(lr, ((BaseLayer) sparkNet.getNetwork().getLayer(Networks.CONV1)
                 .conf().getLayer()).getIUpdater().getLearningRate(0, 0), 0.0, "the driver's rate is the configured one");
         if (workers == 1) {
             snapshot(local.sequentialFit()).forEach((layer, p) ->

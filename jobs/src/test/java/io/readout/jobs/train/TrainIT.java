@@ -14,8 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,8 +155,8 @@ class TrainIT extends SharedSparkSession {
     @Test
     void theMlpTrainsOnATableOfFeatures() throws Exception {
         // label = [x1 + 0.5 x2 > 0]: learnable by an MLP; attribute = [x2 > 0].
-        java.util.Random r = new java.util.Random(3);
-        List<String> lines = new java.util.ArrayList<>(List.of("x1,x2,label,attr,split"));
+        Random r = new Random(3);
+        List<String> lines = new ArrayList<>(List.of("x1,x2,label,attr,split"));
         String[] splits = {"train", "train", "train", "val", "test"};
         for (int i = 0; i < 600; i++) {
             double x1 = 2 * r.nextDouble() - 1;

@@ -29,9 +29,9 @@ class TrainingMastersTest {
     @Test
     void defaultsAreTheMeasuredConstants() {
         AveragingConfig c = AveragingConfig.defaults(2, 64, 0L);
-        assertEquals(TrainingMasters.DEFAULT_AVERAGING_FREQUENCY, c.averagingFrequency());
-        assertEquals(TrainingMasters.DEFAULT_APPROACH, c.approach());
-        assertEquals(TrainingMasters.DEFAULT_PREFETCH_BATCHES, c.prefetchBatches());
+        assertEquals(AveragingConfig.DEFAULT_AVERAGING_FREQUENCY, c.averagingFrequency());
+        assertEquals(AveragingConfig.DEFAULT_APPROACH, c.approach());
+        assertEquals(AveragingConfig.DEFAULT_PREFETCH_BATCHES, c.prefetchBatches());
         assertTrue(TrainingMasters.build(c).toJson().contains("\"rddTrainingApproach\" : \"Direct\"")
                 == AveragingConfig.DIRECT.equals(c.approach()));
     }

@@ -1,0 +1,43 @@
+package io.readout.jobs.passes;
+
+import io.readout.common.BadInputException;
+import io.readout.datasets.Split;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code readout predict}: the run whose model predicts ({@code model}: {@code final} = model.zip,
+ * {@code best} = best.zip), the prepared data, the split(s) ({@code train}, {@code val},
+ * {@code test} or {@code all}), the output folder and the forward-pass batch size.
+ */
+public record PredictConfig(String run, String data, String split, String out, String model, int batch,
+                            boolean overwrite) {
+
+    /** Checks every flag; returns this. */
+    public PredictConfig validate() {
+        splits();
+        PassInputs.modelFile(model);
+        if (batch <= 0) {
+            throw new BadInputException("--batch " + batch + " must be positive");
+        }
+        return this;
+    }
+
+    public List<Split> splits() {
+        return PassInputs.splits(split, List.of(Split.values()));
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", run);
+        m.put("data", data);
+        m.put("split", split);
+        m.put("out", out);
+        m.put("model", model);
+        m.put("batch", batch);
+        m.put("overwrite", overwrite);
+        return m;
+    }
+}
