@@ -60,10 +60,10 @@ public final class FetchCommand implements Callable<Integer> {
         FetchConfig config = new FetchConfig(dataset, out, mirrors).validate();
         try {
             FetchJob.run(config, parent.out());
-            return ReadoutCli.OK;
+            return ExitCodes.OK;
         } catch (FetchFailedException e) {
             parent.err().println("readout fetch: " + e.getMessage());
-            return ReadoutCli.FAILURE;
+            return ExitCodes.FAILURE;
         }
     }
 }
