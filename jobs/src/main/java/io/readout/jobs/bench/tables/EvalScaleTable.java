@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The Spark SQL evaluation at scale, one row per size of each {@code readout bench eval-scale} file:
@@ -20,10 +19,6 @@ final class EvalScaleTable implements TableRenderer {
         return KIND;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
 
     @Override
     public Rendered render(TableMarker marker, Path results) {

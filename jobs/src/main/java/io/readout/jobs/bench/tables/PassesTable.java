@@ -24,10 +24,6 @@ final class PassesTable implements TableRenderer {
         return KIND;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
 
     @Override
     public Rendered render(TableMarker marker, Path results) {

@@ -29,10 +29,6 @@ final class SparkVsSingleTable implements TableRenderer {
         return KIND;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
 
     @Override
     public Rendered render(TableMarker marker, Path results) {

@@ -23,10 +23,6 @@ final class SweepSeedsTable implements TableRenderer {
         return KIND;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
 
     @Override
     public Rendered render(TableMarker marker, Path results) {

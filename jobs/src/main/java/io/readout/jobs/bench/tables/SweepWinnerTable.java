@@ -21,10 +21,6 @@ final class SweepWinnerTable implements TableRenderer {
         return KIND;
     }
 
-    @Override
-    public Set<String> options() {
-        return Set.of();
-    }
 
     @Override
     public Rendered render(TableMarker marker, Path results) {

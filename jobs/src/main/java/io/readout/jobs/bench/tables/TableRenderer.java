@@ -12,8 +12,10 @@ interface TableRenderer {
     /** The marker's first word. */
     String kind();
 
-    /** The marker options this kind reads besides {@code files}. */
-    Set<String> options();
+    /** The marker options this kind reads besides {@code files}: none unless it says so. */
+    default Set<String> options() {
+        return Set.of();
+    }
 
     /**
      * The table's markdown and the files it came from.
