@@ -1,7 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.sifer.ForgettingStep;
-import org.apache.spark.util.DoubleAccumulator;
+import io.readout.jobs.spark.ExactSum;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -36,17 +36,17 @@ final class ForgettingHook implements TrainingHook {
     private final int every;
     private final double forgetLr;
     private final LongAccumulator steps;
-    private final DoubleAccumulator losses;
+    private final ExactSum losses;
 
     /**
      * @param net      the configuration of the network the workers train
      * @param every    forget before steps 0, every, 2·every, … (at least 1)
      * @param forgetLr the forgetting step's SGD learning rate
      * @param steps    counts the forgetting steps taken
-     * @param losses   sums their losses
+     * @param losses   sums their losses (exactly: the total does not depend on the order tasks finish in)
      */
     ForgettingHook(ComputationGraphConfiguration net, int every, double forgetLr, LongAccumulator steps,
-                   DoubleAccumulator losses) {
+                   ExactSum losses) {
         if (every < 1) {
             throw new IllegalArgumentException("a forgetting step every " + every + " steps");
         }

@@ -6,12 +6,12 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
 import io.readout.jobs.passes.Predictions;
+import io.readout.jobs.spark.ExactSum;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -86,7 +86,7 @@ public final class Sifer implements TrainingMethod {
         }
         SparkContext sc = spark.sparkContext();
         LongAccumulator steps = sc.longAccumulator("sifer forgetting steps, epoch " + epoch);
-        DoubleAccumulator losses = sc.doubleAccumulator("sifer forgetting loss, epoch " + epoch);
+        ExactSum losses = ExactSum.register(sc, "sifer forgetting loss, epoch " + epoch);
         if (options.forgets()) {
             // Runs after TrainingMasters' own hooks, which make the iteration count global (TrainingMasters.getWorkerInstance).
             sparkNet.getTrainingMaster().addHook(new ForgettingHook(sparkNet.getNetwork().getConfiguration(),

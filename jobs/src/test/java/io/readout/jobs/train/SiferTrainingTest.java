@@ -10,7 +10,7 @@ import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.Networks;
 import io.readout.common.nets.ReadoutHead;
 import io.readout.common.sifer.ForgettingStep;
-import org.apache.spark.util.DoubleAccumulator;
+import io.readout.jobs.spark.ExactSum;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -150,7 +150,7 @@ class SiferTrainingTest {
     void theHookForgetsBeforeStepsZeroKTwoK() {
         ComputationGraph net = network(SiferOptions.defaults());
         LongAccumulator steps = new LongAccumulator();
-        DoubleAccumulator losses = new DoubleAccumulator();
+        ExactSum losses = new ExactSum();
         ForgettingHook hook = new ForgettingHook(net.getConfiguration(), 3, 1e-2, steps, losses);
         MultiDataSet batch = Sifer.jointBatch(BarsProblem.examples(16, 3));
         List<String> early = ForgettingStep.of(net.getConfiguration(), 1e-2).earlyLayers();
