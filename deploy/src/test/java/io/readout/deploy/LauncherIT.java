@@ -11,9 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +66,18 @@ class LauncherIT {
                 commands.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
         assertTrue(commands.stream().allMatch(l -> l.matches("  [a-z-]+\\s+\\S.*")), r.out());
         assertFalse(r.err().contains("building the uber-jar"), r.err());
+    }
+
+    @Test
+    void theLoggingConfigIsTheLaunchersNotTheJars() throws Exception {
+        Result r = launch("--help");
+        assertEquals(0, r.code(), r.err());
+        // Inside the jar, a config would apply under spark-submit too, and hide executors' task failures.
+        try (JarFile jar = new JarFile(Path.of("target", "readout.jar").toFile())) {
+            assertNull(jar.getEntry("log4j2.properties"), "the uber-jar carries no log4j2.properties");
+        }
+        assertTrue(Files.readString(LAUNCHER).contains("-Dlog4j2.configurationFile=\"$root/deploy/conf/log4j2.properties\""));
+        assertTrue(Files.isRegularFile(Path.of("conf", "log4j2.properties")));
     }
 
     @Test
