@@ -95,7 +95,7 @@ public final class AggregateFiles {
         HadoopInputs in = new HadoopInputs(conf);
         String shown = HadoopInputs.display(new Path(dir));
         if (!AtomicOutput.isComplete(conf, dir)) {
-            throw new BadInputException(shown + ": no complete aggregate (run readout aggregate on the root first)");
+            throw new BadInputException(shown + ": no complete aggregate (run readout aggregate --run on the root first)");
         }
         List<Method> methods = new ArrayList<>();
         for (Map<?, ?> o : list(in, HadoopInputs.child(dir, METHODS_JSON), List.of("run", "model", "split", "metric"))) {

@@ -41,7 +41,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
 
 /**
- * {@code readout aggregate ROOT}: every seed's figures of a pipeline run with a seed list, summarised over
+ * {@code readout aggregate --run ROOT}: every seed's figures of a pipeline run with a seed list, summarised over
  * the seeds. Stages: read each seed's {@code seed=S/<run>/metrics/<split>.json} and
  * {@code metrics/best/<split>.json} on the driver (tiny files; a missing or malformed one is bad input naming
  * it) into a DataFrame of (run, model, split, metric, seed, value) → Spark SQL groups it by run, model, split

@@ -4,7 +4,6 @@ import io.readout.jobs.aggregate.AggregateConfig;
 import io.readout.jobs.aggregate.AggregateJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
@@ -18,12 +17,12 @@ import java.util.concurrent.Callable;
             "against the ERM and KD students, per seed), the Parquet tables seeds/ and methods/, and _SUCCESS;",
             "a rerun replaces it."},
         footer = {"", "Example:",
-            "  readout aggregate /tmp/readout/dom"})
+            "  readout aggregate --run /tmp/readout/dom"})
 public final class AggregateCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;
 
-    @Parameters(index = "0", paramLabel = "ROOT", description = "The root of a pipeline run with a seed list.")
+    @Option(names = "--run", required = true, paramLabel = "ROOT", description = "The root of a pipeline run with a seed list.")
     String root;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S,S",

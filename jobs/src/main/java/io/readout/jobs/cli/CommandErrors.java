@@ -11,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,9 +32,12 @@ final class CommandErrors {
      * @param name the command as the user typed it, e.g. {@code readout train}
      */
     static String parameterMessage(String name, ParameterException ex) {
-        if (ex instanceof UnmatchedArgumentException unmatched) {
+        // picocli reports a missing required option before the words it could not match: look at both.
+        List<String> unmatched = ex instanceof UnmatchedArgumentException u ? u.getUnmatched()
+                : ex.getCommandLine() != null ? ex.getCommandLine().getUnmatchedArguments() : List.of();
+        if (ex.getCommandLine() != null) {
             String command = ex.getCommandLine().getCommandSpec().name();
-            for (String arg : unmatched.getUnmatched()) {
+            for (String arg : unmatched) {
                 Optional<String> hint = RenamedFlags.hint(command, arg);
                 if (hint.isPresent()) {
                     return hint.get();

@@ -4,7 +4,6 @@ import io.readout.jobs.report.ReportConfig;
 import io.readout.jobs.report.ReportJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
@@ -15,12 +14,12 @@ import java.util.concurrent.Callable;
             "One self-contained HTML page and a JSON summary of every run under a pipeline root.",
             "Writes ROOT/report/report.html, ROOT/report/summary.json and _SUCCESS."},
         footer = {"", "Example:",
-            "  readout report /tmp/pipeline"})
+            "  readout report --run /tmp/pipeline"})
 public final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;
 
-    @Parameters(index = "0", paramLabel = "ROOT",
+    @Option(names = "--run", required = true, paramLabel = "ROOT",
             description = "The pipeline root: run folders (config.json and _SUCCESS) at depth 0 to 2, e.g. ROOT/teacher, ROOT/students/*.")
     String root;
 

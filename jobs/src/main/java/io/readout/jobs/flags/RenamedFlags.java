@@ -21,14 +21,23 @@ public final class RenamedFlags {
             new Renamed(Set.of("sweep"), "--trials", "--first",
                     "run only the first N trials; \"trials\" in the sweep file counts random draws"));
 
+    /** Commands whose positional ROOT became {@code --run ROOT}. */
+    private static final Set<String> ROOT_NOW_RUN = Set.of("report", "aggregate");
+
     private RenamedFlags() {
     }
 
     /**
      * The hint for {@code flag} (e.g. {@code --root}, or {@code --root=/data}) of {@code command}, e.g.
-     * {@code --root is now --source (the released dataset folder)}; empty when the flag was not renamed.
+     * {@code --root is now --source (the released dataset folder)}; empty when the flag was not renamed. A word
+     * that is not a flag, given to a command whose positional ROOT became {@code --run}, gets that hint.
      */
     public static Optional<String> hint(String command, String flag) {
+        if (!flag.startsWith("-")) {
+            return ROOT_NOW_RUN.contains(command)
+                    ? Optional.of("the pipeline root is now --run ROOT (readout " + command + " --run " + flag + ")")
+                    : Optional.empty();
+        }
         String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
         return RENAMED.stream()
                 .filter(r -> r.commands().contains(command) && r.old().equals(name))

@@ -53,13 +53,13 @@ public final class StagePlan {
                 evaluations.addAll(runs(spec, seedRoot, scope, seed, data, stages));
             }
             String seeds = String.join(",", spec.seeds().stream().map(String::valueOf).toList());
-            stages.add(Stage.of(PipelineRoot.AGGREGATE_DIR, List.of("aggregate", root, "--seeds=" + seeds),
+            stages.add(Stage.of(PipelineRoot.AGGREGATE_DIR, List.of("aggregate", "--run=" + root, "--seeds=" + seeds),
                     HadoopInputs.child(root, PipelineRoot.AGGREGATE_DIR), Stage.Kind.AGGREGATE, evaluations, List.of()));
             reportUpstream.add(PipelineRoot.AGGREGATE_DIR);
         }
         reportUpstream.addAll(evaluations);
         if (spec.reports()) {
-            stages.add(Stage.of(PipelineRoot.REPORT_DIR, Stage.args("report", List.of(root), spec.flags(PipelineSpec.REPORT)),
+            stages.add(Stage.of(PipelineRoot.REPORT_DIR, Stage.args("report", List.of("--run=" + root), spec.flags(PipelineSpec.REPORT)),
                     HadoopInputs.child(root, PipelineRoot.REPORT_DIR), Stage.Kind.REPORT, reportUpstream, List.of()));
         }
         return stages;

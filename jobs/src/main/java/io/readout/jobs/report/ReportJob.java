@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code readout report ROOT}: one page and one JSON file about every run under a pipeline root.
+ * {@code readout report --run ROOT}: one page and one JSON file about every run under a pipeline root.
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
  * and nothing is written) → saliency maps of a few test examples per group ({@link SaliencyPanel}, on
  * the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both

@@ -40,6 +40,9 @@ class ReadoutCliTest {
                 "--model", "model");
         assertHint("readout teacher-probs: --model model is now --model final (", "teacher-probs", "--teacher", "/r",
                 "--data", "/d", "--out", "/o", "--model", "model");
+        assertHint("readout report: the pipeline root is now --run ROOT (readout report --run /r)", "report", "/r");
+        assertHint("readout aggregate: the pipeline root is now --run ROOT (readout aggregate --run /r)", "aggregate",
+                "/r", "--seeds", "0,1");
     }
 
     private static void assertHint(String expected, String... args) {

@@ -292,12 +292,12 @@ class PipelineSeedsIT extends SharedSparkSession {
     void aggregatingAgainWritesTheSameFilesAndTheReportPrintsMeanAndStd() throws IOException {
         String methods = Files.readString(root().resolve("aggregate/methods.json"));
         String paired = Files.readString(root().resolve("aggregate/paired.json"));
-        CliRun again = CliRun.of("aggregate", root().toString());
+        CliRun again = CliRun.of("aggregate", "--run", root().toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(methods, Files.readString(root().resolve("aggregate/methods.json")));
         assertEquals(paired, Files.readString(root().resolve("aggregate/paired.json")));
 
-        CliRun report = CliRun.of("report", root().toString(), "--examples-per-group", "0");
+        CliRun report = CliRun.of("report", "--run", root().toString(), "--examples-per-group", "0");
         assertEquals(0, report.code(), report.err());
         assertTrue(report.out().matches("(?s).*\\nstudent erm +[01]\\.\\d{4} ± [01]\\.\\d{4}.*"), report.out());
         assertTrue(report.out().contains("mean ± std over 2 seeds (0, 1), final model"), report.out());

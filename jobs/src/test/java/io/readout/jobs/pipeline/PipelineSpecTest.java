@@ -117,7 +117,7 @@ class PipelineSpecTest {
         assertEquals(List.of(List.of("evaluate", "--run=/r/students/erm", "--data=/r/data", "--split=all"),
                 List.of("evaluate", "--run=/r/students/erm", "--data=/r/data", "--split=all", "--model=best")),
                 byName.get("evaluate/students/erm").commands());
-        assertEquals(List.of("report", "/r"), byName.get("report").commands().get(0));
+        assertEquals(List.of("report", "--run=/r"), byName.get("report").commands().get(0));
         assertEquals(5, byName.get("report").upstream().size());
         assertEquals("students-dedier.json", byName.get("students/dedier").recordName());
     }
@@ -214,12 +214,12 @@ class PipelineSpecTest {
         assertEquals("stages/aggregate.json", s.get("aggregate").recordPath());
         // The aggregate's hash covers the seed list (its command) and every seed's evaluations (upstream).
         Stage aggregate = s.get("aggregate");
-        assertEquals(List.of(List.of("aggregate", "/r", "--seeds=4,1")), aggregate.commands());
+        assertEquals(List.of(List.of("aggregate", "--run=/r", "--seeds=4,1")), aggregate.commands());
         assertEquals(Stage.Kind.AGGREGATE, aggregate.kind());
         assertEquals("/r/aggregate", aggregate.output());
         assertEquals(names(stages).stream().filter(n -> n.contains("/evaluate/")).toList(), aggregate.upstream());
         assertEquals(6, aggregate.upstream().size());
-        assertEquals(List.of("report", "/r"), s.get("report").commands().get(0));
+        assertEquals(List.of("report", "--run=/r"), s.get("report").commands().get(0));
         assertEquals("aggregate", s.get("report").upstream().get(0));
         assertEquals(7, s.get("report").upstream().size());
     }

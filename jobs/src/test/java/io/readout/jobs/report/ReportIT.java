@@ -70,7 +70,7 @@ class ReportIT extends SharedSparkSession {
     @Test
     @SuppressWarnings("unchecked")
     void aSelfContainedPageAndASummaryOfEveryRun() throws Exception {
-        CliRun run = CliRun.of("report", root.toString());
+        CliRun run = CliRun.of("report", "--run", root.toString());
         assertEquals(0, run.code(), run.err());
         Path report = root.resolve("report");
         assertTrue(run.out().contains("wrote " + report.resolve("report.html")), run.out());
@@ -128,8 +128,8 @@ class ReportIT extends SharedSparkSession {
 
     @Test
     void aRerunReplacesTheReportAndLeavesNoTemporaries() throws Exception {
-        assertEquals(0, CliRun.of("report", root.toString()).code());
-        CliRun again = CliRun.of("report", root.toString(), "--examples-per-group", "0");
+        assertEquals(0, CliRun.of("report", "--run", root.toString()).code());
+        CliRun again = CliRun.of("report", "--run", root.toString(), "--examples-per-group", "0");
         assertEquals(0, again.code(), again.err());
         String html = Files.readString(root.resolve("report/report.html"));
         assertEquals(0, count(html, "data:image/png"), "no saliency maps asked for");
@@ -140,13 +140,13 @@ class ReportIT extends SharedSparkSession {
 
     @Test
     void badInputIsOneLineAndWritesNothing() throws Exception {
-        CliRun missing = CliRun.of("report", tmp.resolve("nowhere").toString());
+        CliRun missing = CliRun.of("report", "--run", tmp.resolve("nowhere").toString());
         assertEquals(2, missing.code());
         assertEquals(List.of("readout report: ROOT " + tmp.resolve("nowhere") + ": no such file or directory"),
                 List.of(missing.errLines()));
 
         Path empty = Files.createDirectories(tmp.resolve("empty/students/x"));
-        CliRun none = CliRun.of("report", tmp.resolve("empty").toString());
+        CliRun none = CliRun.of("report", "--run", tmp.resolve("empty").toString());
         assertEquals(2, none.code());
         assertEquals(1, none.errLines().length, none.err());
         assertTrue(none.err().contains("no run folders"), none.err());
@@ -157,7 +157,7 @@ class ReportIT extends SharedSparkSession {
         Files.copy(root.resolve("students/erm/config.json"), broken.resolve("students/erm/config.json"));
         Files.writeString(broken.resolve("students/erm/_SUCCESS"), "");
         Files.writeString(run.resolve("val.json"), "{\"split\": ");
-        CliRun bad = CliRun.of("report", broken.toString());
+        CliRun bad = CliRun.of("report", "--run", broken.toString());
         assertEquals(2, bad.code());
         assertEquals(1, bad.errLines().length, bad.err());
         assertTrue(bad.errLines()[0].startsWith("readout report: " + run.resolve("val.json") + ": not valid JSON"),
@@ -175,7 +175,7 @@ class ReportIT extends SharedSparkSession {
         CliRun own = CliRun.of("report", "--help");
         assertEquals(0, own.code());
         assertTrue(own.out().contains("--examples-per-group"), own.out());
-        CliRun bad = CliRun.of("report", root.toString(), "--examples-per-group", "99");
+        CliRun bad = CliRun.of("report", "--run", root.toString(), "--examples-per-group", "99");
         assertEquals(2, bad.code());
         assertEquals("readout report: --examples-per-group 99 must be 0 to 16", bad.err().trim());
     }
