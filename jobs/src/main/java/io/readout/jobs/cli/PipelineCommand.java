@@ -25,18 +25,22 @@ import java.util.concurrent.Callable;
             "resumes one that died, and reruns a stage whose inputs changed and everything downstream."},
         footer = {"", "pipeline.json (keys of each section are the flags of its command, without dashes):",
             "  {\"out\": \"/tmp/readout/dominoes\", \"seed\": 0,",
-            "   \"prepare\": {\"dataset\": \"dominoes\", \"mnist\": \"data/mnist-10k\", \"fashion\": \"data/fashion-mnist\"},",
+            "   \"prepare\": {\"dataset\": \"dominoes\", \"mnist\": \"data/mnist-10k\",",
+            "               \"fashion\": \"data/fashion-mnist\"},",
             "   \"train\": {\"epochs\": 8},                 (every run)",
             "   \"teacher\": {\"arch\": \"teacher\"},",
             "   \"teacher_probs\": {\"temperature\": 2},",
-            "   \"students\": {\"arch\": \"student\", \"methods\": [\"erm\", \"kd\", \"jtt\", \"dedier\", \"sifer\"]},",
+            "   \"students\": {\"arch\": \"student\",",
+            "                \"methods\": [\"erm\", \"kd\", \"jtt\", \"dedier\", \"sifer\"]},",
             "   \"methods\": {\"dedier\": {\"beta\": 2}, \"sifer\": {\"forget-every\": 5}},",
             "   \"evaluate\": {}, \"report\": {}}         (\"report\": false: no report stage)",
-            "\"seeds\": [0, 1, 2] instead of \"seed\": the stages once per seed under ROOT/seed=S/ (\"data_seed\": N: one",
-            "prepare for every seed, under ROOT/data/), then ROOT/aggregate/ (mean ± std over the seeds).",
+            "\"seeds\": [0, 1, 2] instead of \"seed\": the stages once per seed under ROOT/seed=S/",
+            "(\"data_seed\": N: one prepare for every seed, under ROOT/data/), then",
+            "ROOT/aggregate/ (mean ± std over the seeds).",
             "Without --config: the embedded demo config (synthetic data).",
             "", "Example:",
-            "  readout pipeline --config deploy/config/pipeline-dominoes.json --out /tmp/readout/dom --epochs 2"})
+            "  readout pipeline --config deploy/config/pipeline-dominoes.json \\",
+            "      --out /tmp/readout/dom --epochs 2"})
 public final class PipelineCommand implements Callable<Integer> {
     /** The embedded config: the synthetic dataset, every method. */
     static final String DEMO_CONFIG = "/io/readout/jobs/pipeline/demo.json";

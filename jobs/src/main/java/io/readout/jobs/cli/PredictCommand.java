@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
         description = {"Write a run's predictions on a prepared dataset as Parquet.",
             "Columns: id, split, label, group, attribute, pred, confidence, probs."},
         footer = {"", "Example:",
-            "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test --out /tmp/runs/erm/predictions"})
+            "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test \\",
+            "      --out /tmp/runs/erm/predictions"})
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 decided (promoted or refused); 2 bad input; 3 the registry stayed locked",
             "for --lock-timeout; 1 anything else.",
             "", "Example (cron, nightly):",
-            "  readout retrain --config pipeline.json --registry hdfs:///models/dominoes --tolerance 0.01"})
+            "  readout retrain --config pipeline.json \\",
+            "      --registry hdfs:///models/dominoes --tolerance 0.01"})
 public final class RetrainCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
             "Writes TP/probs/ (Parquet: id, logits, probs = softmax(logits/T), temperature),",
             "TP/teacher_probs.json and TP/_SUCCESS."},
         footer = {"", "Example:",
-            "  readout teacher-probs --teacher /tmp/runs/teacher --data /tmp/dom --out /tmp/runs/teacher-probs"})
+            "  readout teacher-probs --teacher /tmp/runs/teacher --data /tmp/dom \\",
+            "      --out /tmp/runs/teacher-probs"})
 public final class TeacherProbsCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;

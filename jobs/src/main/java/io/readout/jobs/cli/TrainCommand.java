@@ -27,9 +27,12 @@ import java.util.concurrent.Callable;
             "every --forget-every steps).",
             "Writes a run directory: config, history, checkpoints, best and final model."},
         footer = {"", "Examples:",
-            "  readout train --method erm --arch teacher --data /tmp/dom --out /tmp/runs/teacher",
-            "  readout train --method dedier --arch student --data /tmp/dom --teacher /tmp/runs/teacher --out /tmp/runs/dedier",
-            "  readout train --method sifer --arch student --data /tmp/dom --out /tmp/runs/sifer",
+            "  readout train --method erm --arch teacher --data /tmp/dom \\",
+            "      --out /tmp/runs/teacher",
+            "  readout train --method dedier --arch student --data /tmp/dom \\",
+            "      --teacher /tmp/runs/teacher --out /tmp/runs/dedier",
+            "  readout train --method sifer --arch student --data /tmp/dom \\",
+            "      --out /tmp/runs/sifer",
             "", "The run directory holds config.json, history.json, checkpoints/, best.zip, model.zip and _SUCCESS;",
             "kd and dedier add teacher_probs/ (unless --teacher-probs), dedier weights/epoch=NNNN/ per refresh."})
 public final class TrainCommand implements Callable<Integer> {

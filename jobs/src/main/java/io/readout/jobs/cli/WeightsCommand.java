@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
             "Writes W/weights/ (Parquet: id, label, group, aux_pred, aux_margin, aux_confidence, wrong,",
             "raw_weight, weight, epoch), W/summary.json and W/_SUCCESS."},
         footer = {"", "Example:",
-            "  readout weights --student /tmp/runs/dedier --data /tmp/dom --out /tmp/runs/dedier-weights"})
+            "  readout weights --student /tmp/runs/dedier --data /tmp/dom \\",
+            "      --out /tmp/runs/dedier-weights"})
 public final class WeightsCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;

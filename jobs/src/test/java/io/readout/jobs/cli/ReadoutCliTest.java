@@ -4,6 +4,8 @@ import io.readout.jobs.CliRun;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +45,42 @@ class ReadoutCliTest {
         assertHint("readout report: the pipeline root is now --run ROOT (readout report --run /r)", "report", "/r");
         assertHint("readout aggregate: the pipeline root is now --run ROOT (readout aggregate --run /r)", "aggregate",
                 "/r", "--seeds", "0,1");
+    }
+
+    /**
+     * Copy-paste from help works at 80 columns: in every command's examples, a command line is either one
+     * line that fits or continues with " \\" onto an indented line; picocli never wraps one mid-command.
+     */
+    @Test
+    void helpExamplesFitEightyColumnsOrContinueWithABackslash() {
+        List<String> problems = new ArrayList<>();
+        examples(new CommandLine(new ReadoutCli()), problems);
+        assertEquals(List.of(), problems);
+    }
+
+    private static void examples(CommandLine cmd, List<String> problems) {
+        cmd.setUsageHelpAutoWidth(false);
+        cmd.setUsageHelpWidth(80);
+        String name = cmd.getCommandSpec().qualifiedName();
+        List<String> lines = cmd.getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
+        boolean continued = false;
+        boolean ended = false;
+        for (String line : lines) {
+            boolean command = line.startsWith("  readout ");
+            if (continued && !line.startsWith("      ")) {
+                problems.add(name + ": a continuation that is not indented: " + line);
+            }
+            if (ended && !line.isBlank() && !command) {
+                problems.add(name + ": an example wrapped mid-command: " + line);
+            }
+            if (line.length() > 80) {
+                problems.add(name + ": wider than 80 columns: " + line);
+            }
+            boolean inExample = command || continued;
+            continued = inExample && line.endsWith(" \\");
+            ended = inExample && !continued;
+        }
+        cmd.getSubcommands().values().forEach(sub -> examples(sub, problems));
     }
 
     private static void assertHint(String expected, String... args) {

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
                 + "generated prediction tables of growing size, read from Parquet; checks the figures against the "
                 + "generator and reports how time grows with rows (exponent 1 = linear).",
         footer = {"", "Exit code 1 when the evaluated figures differ from the generator's. Example:",
-            "  readout bench eval-scale --sizes 1e5,1e6,1e7 --out docs/bench/results/eval-scale.json"})
+            "  readout bench eval-scale --sizes 1e5,1e6,1e7 \\",
+            "      --out docs/bench/results/eval-scale.json"})
 public final class EvalScaleBenchCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;

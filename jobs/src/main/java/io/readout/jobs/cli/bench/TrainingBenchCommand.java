@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "training", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Examples/s of single-process fit vs Spark parameter averaging, same model and data, side by side.",
         footer = {"", "Runs on local[WORKERS] unless --master is given. Example:",
-            "  readout bench training --data /tmp/dom --arch student --averaging-frequency 5 --repeats 2"})
+            "  readout bench training --data /tmp/dom --arch student \\",
+            "      --averaging-frequency 5 --repeats 2"})
 public final class TrainingBenchCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;
