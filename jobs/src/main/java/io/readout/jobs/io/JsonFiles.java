@@ -33,6 +33,14 @@ public final class JsonFiles {
         return node;
     }
 
+    /**
+     * A value of another package's {@code toJson()} as the JSON object it writes, to hold inside a record: the
+     * same keys, order and numbers when written.
+     */
+    public static ObjectNode tree(Object json) {
+        return Json.mapper().valueToTree(json);
+    }
+
     /** A value as one line of JSON, for a log line. */
     public static String compact(Object value) {
         try {
