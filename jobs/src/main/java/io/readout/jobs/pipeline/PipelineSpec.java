@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.jobs.flags.FlagValues;
-import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.flags.RenamedFlags;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.train.TrainConfig;
 

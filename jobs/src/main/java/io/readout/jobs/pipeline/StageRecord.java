@@ -22,28 +22,32 @@ import java.util.List;
  */
 @JsonPropertyOrder({"stage", "hash", "status", "output_id", "started", "finished", "seconds", "commands"})
 @JsonIgnoreProperties(ignoreUnknown = true)
-record StageRecord(String stage, String hash, String status, @JsonProperty("output_id") String outputId,
+record StageRecord(String stage, String hash, Status status, @JsonProperty("output_id") String outputId,
                    String started, String finished, Double seconds, List<List<String>> commands) {
-    static final String RUNNING = "running";
-    static final String DONE = "done";
+    /** Where a stage is: started and not (yet) done, or done. */
+    enum Status {
+        @JsonProperty("running") RUNNING,
+        @JsonProperty("done") DONE
+    }
 
     static StageRecord running(Stage stage, String hash, Instant started, List<List<String>> commands) {
-        return new StageRecord(stage.name(), hash, RUNNING, null, started.toString(), null, null, commands);
+        return new StageRecord(stage.name(), hash, Status.RUNNING, null, started.toString(), null, null, commands);
     }
 
     static StageRecord done(Stage stage, String hash, Instant started, Instant finished, double seconds,
                             String outputId, List<List<String>> commands) {
-        return new StageRecord(stage.name(), hash, DONE, outputId, started.toString(), finished.toString(), seconds,
-                commands);
+        return new StageRecord(stage.name(), hash, Status.DONE, outputId, started.toString(), finished.toString(),
+                seconds, commands);
     }
 
     /**
      * A record as its file holds it: a command is a list of arguments, or one string in the records of older
-     * versions; a hash written as a number is read as its text; no commands, none.
+     * versions; a hash written as a number is read as its text; no commands, none; a status other than running
+     * or done, none (the stage is not done).
      */
     @JsonCreator
     static StageRecord fromJson(@JsonProperty("stage") String stage, @JsonProperty("hash") JsonNode hash,
-                                @JsonProperty("status") String status, @JsonProperty("output_id") String outputId,
+                                @JsonProperty("status") JsonNode status, @JsonProperty("output_id") String outputId,
                                 @JsonProperty("started") String started, @JsonProperty("finished") String finished,
                                 @JsonProperty("seconds") Double seconds, @JsonProperty("commands") JsonNode commands) {
         List<List<String>> cmds = new ArrayList<>();
@@ -52,7 +56,9 @@ record StageRecord(String stage, String hash, String status, @JsonProperty("outp
                 cmds.add(c.isArray() ? texts(c) : List.of(text(c)));
             }
         }
-        return new StageRecord(stage, hash == null || hash.isNull() ? "null" : text(hash), status, outputId, started,
+        Status s = status == null ? null : "running".equals(status.textValue()) ? Status.RUNNING
+                : "done".equals(status.textValue()) ? Status.DONE : null;
+        return new StageRecord(stage, hash == null || hash.isNull() ? "null" : text(hash), s, outputId, started,
                 finished, seconds, List.copyOf(cmds));
     }
 
@@ -69,7 +75,7 @@ record StageRecord(String stage, String hash, String status, @JsonProperty("outp
 
     @JsonIgnore
     boolean isDone() {
-        return DONE.equals(status) && outputId != null;
+        return status == Status.DONE && outputId != null;
     }
 
     /** The stage's record under {@code root}, or null when it never started. */

@@ -52,7 +52,7 @@ class PipelineFilesTest {
         Files.createDirectories(dir.resolve(TEACHER.recordPath()).getParent());
         Files.writeString(dir.resolve(TEACHER.recordPath()), fixture("stage-done.json"));
         StageRecord done = StageRecord.read(root, TEACHER);
-        assertEquals(new StageRecord("teacher", "abc123", StageRecord.DONE, "out-9f", "2026-01-02T03:04:05.123Z",
+        assertEquals(new StageRecord("teacher", "abc123", StageRecord.Status.DONE, "out-9f", "2026-01-02T03:04:05.123Z",
                 "2026-01-02T03:05:06Z", 61.25, TEACHER.commands()), done);
         assertTrue(done.isDone());
         Files.writeString(dir.resolve(TEACHER.recordPath()), fixture("stage-running.json"));
@@ -72,6 +72,9 @@ class PipelineFilesTest {
         assertEquals(List.of(List.of("train --arch=teacher"), List.of("evaluate", "3")), r.commands());
         Files.writeString(dir.resolve(TEACHER.recordPath()), "{\"stage\": \"teacher\", \"hash\": \"h\"}");
         assertEquals(List.of(), StageRecord.read(root, TEACHER).commands());
+        Files.writeString(dir.resolve(TEACHER.recordPath()), "{\"stage\": \"teacher\", \"hash\": \"h\","
+                + " \"status\": \"finished\", \"output_id\": \"o\"}");
+        assertFalse(StageRecord.read(root, TEACHER).isDone());
     }
 
     @Test
