@@ -9,7 +9,8 @@ import io.readout.common.Json;
 /**
  * The readout files read into their records and trees with the shared mapper ({@link Json#mapper()}); a file
  * that is not JSON, or not of the record's shape, is reported in one line that names it, as
- * {@link Json#readObject} does.
+ * {@link Json#readObject} does. Also what the records need to write: another package's JSON held as a tree,
+ * and a record as one line for a log.
  */
 public final class JsonFiles {
     private JsonFiles() {

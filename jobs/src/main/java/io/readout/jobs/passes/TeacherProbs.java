@@ -110,8 +110,11 @@ public final class TeacherProbs {
         try {
             return new Table(dir, Json.mapper().treeToValue(m, Meta.class));
         } catch (JsonProcessingException e) {
+            // A value the record refuses (a required key missing) comes as the cause; a wrong type, as the message.
             String because = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
             throw new BadInputException(json + ": not a teacher_probs.json (" + because + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(json + ": not a teacher_probs.json (" + e.getMessage() + ")", e);
         }
     }
 
