@@ -1,11 +1,10 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.readout.common.BadInputException;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configuration of {@link EvalScaleBenchmark}.
@@ -61,13 +60,12 @@ public record EvalScaleBenchConfig(List<Long> sizes, int groups, int repeats, St
         return sizes;
     }
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sizes", sizes);
-        m.put("groups", groups);
-        m.put("repeats", repeats);
-        m.put("scratch", scratch == null ? "temp folder" : scratch);
-        m.put("seed", seed);
-        return m;
+    /** The config as a results file records it ({@code config}). */
+    @JsonPropertyOrder({"sizes", "groups", "repeats", "scratch", "seed"})
+    public record Described(List<Long> sizes, int groups, int repeats, String scratch, long seed) {
+    }
+
+    public Described describe() {
+        return new Described(sizes, groups, repeats, scratch == null ? "temp folder" : scratch, seed);
     }
 }

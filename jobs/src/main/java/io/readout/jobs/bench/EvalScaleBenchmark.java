@@ -1,5 +1,9 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.common.metrics.GroupAccuracy;
@@ -8,6 +12,7 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.jobs.bench.SideBySide.Trial;
 import io.readout.jobs.evaluate.GroupEvaluation;
 import io.readout.jobs.io.AtomicFile;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -21,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +78,11 @@ public final class EvalScaleBenchmark {
         }
     }
 
-    /** Between two consecutive sizes: how time grew against rows. */
-    public record Step(long fromRows, long toRows, double timeRatio, double timePerRowRatio, double exponent) {
+    /** Between two consecutive sizes: how time grew against rows; a results file's {@code steps[]}. */
+    @JsonPropertyOrder({"from_rows", "to_rows", "time_ratio", "time_per_row_ratio", "exponent", "at_most_linear"})
+    public record Step(@JsonProperty("from_rows") long fromRows, @JsonProperty("to_rows") long toRows,
+                       @JsonProperty("time_ratio") double timeRatio,
+                       @JsonProperty("time_per_row_ratio") double timePerRowRatio, double exponent) {
         static Step between(Size a, Size b) {
             double timeRatio = b.median() / a.median();
             double rowsRatio = (double) b.rows() / a.rows();
@@ -83,6 +90,7 @@ public final class EvalScaleBenchmark {
                     Math.log(timeRatio) / Math.log(rowsRatio));
         }
 
+        @JsonProperty("at_most_linear")
         public boolean atMostLinear() {
             return exponent <= 1 + LINEAR_TOLERANCE;
         }
@@ -137,61 +145,25 @@ public final class EvalScaleBenchmark {
             return b.toString();
         }
 
-        public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("config", config.describe());
-            m.put("cpu", cpu.toJson());
-            m.put("spark_master", master);
-            m.put("default_parallelism", defaultParallelism);
-            m.put("timed", "GroupEvaluation.evaluate(spark.read().parquet(rows))");
-            List<Object> sizeList = new ArrayList<>();
+        public ResultsFile toJson() {
+            List<SizeFigures> sizeList = new ArrayList<>();
             for (Size s : sizes) {
-                Map<String, Object> sm = new LinkedHashMap<>();
-                sm.put("rows", s.rows());
-                sm.put("partitions", s.partitions());
-                sm.put("parquet_bytes", s.parquetBytes());
-                sm.put("write_seconds", s.writeSeconds());
-                sm.put("seconds_median", s.median());
-                sm.put("seconds", s.seconds());
-                sm.put("rows_per_second", s.rowsPerSecond());
-                Map<String, Object> check = new LinkedHashMap<>();
-                check.put("exact", s.exact());
-                check.put("max_abs_z", s.maxAbsZ());
-                check.put("passed", s.checked());
-                check.put("mismatches", s.mismatches());
-                sm.put("check", check);
-                List<Object> splits = new ArrayList<>();
+                List<ObjectNode> splits = new ArrayList<>();
                 for (SplitMetrics sp : s.metrics()) {
-                    Map<String, Object> spm = new LinkedHashMap<>(sp.toJson());
-                    List<Object> designed = new ArrayList<>();
+                    ObjectNode spm = JsonFiles.tree(sp.toJson());
+                    ArrayNode designed = spm.putArray("designed_group_accuracy");
                     for (GroupAccuracy g : sp.groups()) {
                         designed.add(SyntheticPredictions.accuracyOf(g.group(), config.groups()));
                     }
-                    spm.put("designed_group_accuracy", designed);
                     splits.add(spm);
                 }
-                sm.put("metrics", splits);
-                sizeList.add(sm);
+                sizeList.add(new SizeFigures(s.rows(), s.partitions(), s.parquetBytes(), s.writeSeconds(), s.median(),
+                        s.seconds(), s.rowsPerSecond(), new Check(s.exact(), s.maxAbsZ(), s.checked(), s.mismatches()),
+                        splits));
             }
-            m.put("sizes", sizeList);
-            List<Object> stepList = new ArrayList<>();
-            for (Step st : steps) {
-                Map<String, Object> stm = new LinkedHashMap<>();
-                stm.put("from_rows", st.fromRows());
-                stm.put("to_rows", st.toRows());
-                stm.put("time_ratio", st.timeRatio());
-                stm.put("time_per_row_ratio", st.timePerRowRatio());
-                stm.put("exponent", st.exponent());
-                stm.put("at_most_linear", st.atMostLinear());
-                stepList.add(stm);
-            }
-            m.put("steps", stepList);
-            m.put("overall_exponent", sizes.size() < 2 ? null : overallExponent());
-            m.put("linear_tolerance", LINEAR_TOLERANCE);
-            m.put("at_most_linear", atMostLinear());
-            m.put("max_z", MAX_Z);
-            m.put("checked", checked());
-            return m;
+            return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), master, defaultParallelism,
+                    "GroupEvaluation.evaluate(spark.read().parquet(rows))", sizeList, steps,
+                    sizes.size() < 2 ? null : overallExponent(), LINEAR_TOLERANCE, atMostLinear(), MAX_Z, checked());
         }
 
         private static void line(StringBuilder b, String format, Object... args) {
@@ -203,12 +175,44 @@ public final class EvalScaleBenchmark {
         }
     }
 
+    /** The results file ({@code --out}): the config and the machine, each size's figures and checks, the steps. */
+    @JsonPropertyOrder({"config", "cpu", "spark_master", "default_parallelism", "timed", "sizes", "steps",
+            "overall_exponent", "linear_tolerance", "at_most_linear", "max_z", "checked"})
+    public record ResultsFile(EvalScaleBenchConfig.Described config, ObjectNode cpu,
+                              @JsonProperty("spark_master") String sparkMaster,
+                              @JsonProperty("default_parallelism") int defaultParallelism, String timed,
+                              List<SizeFigures> sizes, List<Step> steps,
+                              @JsonProperty("overall_exponent") Double overallExponent,
+                              @JsonProperty("linear_tolerance") double linearTolerance,
+                              @JsonProperty("at_most_linear") boolean atMostLinear, @JsonProperty("max_z") double maxZ,
+                              boolean checked) {
+    }
+
+    /**
+     * One size's figures ({@code sizes[]}); {@code metrics} per split as evaluation writes them, with the
+     * generator's designed accuracy of each group.
+     */
+    @JsonPropertyOrder({"rows", "partitions", "parquet_bytes", "write_seconds", "seconds_median", "seconds",
+            "rows_per_second", "check", "metrics"})
+    public record SizeFigures(long rows, int partitions, @JsonProperty("parquet_bytes") long parquetBytes,
+                              @JsonProperty("write_seconds") double writeSeconds,
+                              @JsonProperty("seconds_median") double secondsMedian, List<Double> seconds,
+                              @JsonProperty("rows_per_second") double rowsPerSecond, Check check,
+                              List<ObjectNode> metrics) {
+    }
+
+    /** Whether a size's figures are the generator's ({@code sizes[].check}). */
+    @JsonPropertyOrder({"exact", "max_abs_z", "passed", "mismatches"})
+    public record Check(boolean exact, @JsonProperty("max_abs_z") double maxAbsZ, boolean passed,
+                        List<String> mismatches) {
+    }
+
     private EvalScaleBenchmark() {
     }
 
     public static Result run(SparkSession spark, EvalScaleBenchConfig config) {
         config.validate();
-        LOG.info("bench eval-scale: {}", config.describe());
+        LOG.info("bench eval-scale: {}", JsonFiles.compact(config.describe()));
         int parallelism = spark.sparkContext().defaultParallelism();
         Path scratch = scratchDir(config.scratch());
         FileSystem fs = fileSystem(spark, scratch);

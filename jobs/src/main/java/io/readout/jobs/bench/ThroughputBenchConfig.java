@@ -1,5 +1,7 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.readout.common.BadInputException;
 import io.readout.common.nets.Architecture;
 import io.readout.jobs.spark.TaskThreads;
@@ -7,9 +9,7 @@ import io.readout.jobs.train.AveragingConfig;
 import io.readout.jobs.train.BatchScope;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configuration of {@link ThroughputBenchmark}.
@@ -78,21 +78,19 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
                 BatchScope.GLOBAL.adaptiveLrScale(batch, resolvedWorkers));
     }
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("data", data == null ? "synthetic (generated)" : data);
-        m.put("archs", archs.stream().map(Architecture::id).toList());
-        m.put("epochs", epochs);
-        m.put("batch", batch);
-        m.put("workers", workers);
-        m.put("averaging_frequency", averagingFrequency);
-        m.put("approach", approach);
-        m.put("prefetch", prefetch);
-        m.put("single_threads", singleThreads);
-        m.put("pass_batch", passBatch);
-        m.put("max_examples", maxExamples);
-        m.put("repeats", repeats);
-        m.put("seed", seed);
-        return m;
+    /** The config as a results file records it ({@code config}). */
+    @JsonPropertyOrder({"data", "archs", "epochs", "batch", "workers", "averaging_frequency", "approach", "prefetch",
+            "single_threads", "pass_batch", "max_examples", "repeats", "seed"})
+    public record Described(String data, List<String> archs, int epochs, int batch, int workers,
+                            @JsonProperty("averaging_frequency") int averagingFrequency, String approach, int prefetch,
+                            @JsonProperty("single_threads") List<Integer> singleThreads,
+                            @JsonProperty("pass_batch") int passBatch, @JsonProperty("max_examples") int maxExamples,
+                            int repeats, long seed) {
+    }
+
+    public Described describe() {
+        return new Described(data == null ? "synthetic (generated)" : data, archs.stream().map(Architecture::id).toList(),
+                epochs, batch, workers, averagingFrequency, approach, prefetch, singleThreads, passBatch, maxExamples,
+                repeats, seed);
     }
 }

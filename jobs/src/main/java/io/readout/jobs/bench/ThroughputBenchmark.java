@@ -1,5 +1,9 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.common.distill.ReadoutWeights;
@@ -10,6 +14,7 @@ import io.readout.common.nets.ReadoutHead;
 import io.readout.jobs.bench.SideBySide.Trial;
 import io.readout.jobs.bench.TrainingComparison.Run;
 import io.readout.jobs.io.AtomicFile;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.passes.Predictions;
 import io.readout.jobs.passes.ReadoutWeightsPass;
 import io.readout.jobs.passes.TeacherProbsJob;
@@ -127,38 +132,44 @@ public final class ThroughputBenchmark {
             return String.format(Locale.ROOT, "%." + decimals + "f", value);
         }
 
-        public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("config", config.describe());
-            m.put("cpu", cpu.toJson());
-            m.put("kernels", kernels);
-            m.put("spark_master", master);
-            m.put("default_parallelism", defaultParallelism);
-            m.put("dataset", dataset);
-            m.put("examples", examples);
-            Map<String, Object> archs = new LinkedHashMap<>();
+        public ResultsFile toJson() {
+            Map<String, ArchFigures> archs = new LinkedHashMap<>();
             for (ArchTraining t : training) {
-                Map<String, Object> a = new LinkedHashMap<>(t.comparison().toJson());
-                a.put("spark_epoch_seconds", t.sparkEpochSeconds());
-                archs.put(t.arch().id(), a);
+                archs.put(t.arch().id(), new ArchFigures(t.comparison().toJson(), t.sparkEpochSeconds()));
             }
-            m.put("training", archs);
-            List<Object> passList = new ArrayList<>();
+            List<PassFigures> passList = new ArrayList<>();
             for (Pass p : passes) {
-                Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("pass", p.kind().name());
-                pm.put("arch", p.kind().arch().id());
-                pm.put("seconds_median", p.median());
-                pm.put("seconds", p.seconds());
-                pm.put("epoch_seconds", p.epochSeconds());
-                pm.put("fraction_of_epoch", p.fractionOfEpoch());
-                pm.put("target_fraction", TARGET_FRACTION);
-                pm.put("meets_target", p.meetsTarget());
-                passList.add(pm);
+                passList.add(new PassFigures(p.kind().name(), p.kind().arch().id(), p.median(), p.seconds(),
+                        p.epochSeconds(), p.fractionOfEpoch(), TARGET_FRACTION, p.meetsTarget()));
             }
-            m.put("passes", passList);
-            return m;
+            return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), kernels, master, defaultParallelism,
+                    dataset, examples, archs, passList);
         }
+    }
+
+    /** The results file ({@code --out}): the config and the machine, then the training figures and the passes. */
+    @JsonPropertyOrder({"config", "cpu", "kernels", "spark_master", "default_parallelism", "dataset", "examples",
+            "training", "passes"})
+    public record ResultsFile(ThroughputBenchConfig.Described config, ObjectNode cpu, String kernels,
+                              @JsonProperty("spark_master") String sparkMaster,
+                              @JsonProperty("default_parallelism") int defaultParallelism, String dataset, long examples,
+                              Map<String, ArchFigures> training, List<PassFigures> passes) {
+    }
+
+    /** One architecture's training figures ({@code training.<arch>}). */
+    @JsonPropertyOrder({"figures", "spark_epoch_seconds"})
+    public record ArchFigures(@JsonUnwrapped TrainingComparison.Figures figures,
+                              @JsonProperty("spark_epoch_seconds") double sparkEpochSeconds) {
+    }
+
+    /** One timed pass ({@code passes[]}). */
+    @JsonPropertyOrder({"pass", "arch", "seconds_median", "seconds", "epoch_seconds", "fraction_of_epoch",
+            "target_fraction", "meets_target"})
+    public record PassFigures(String pass, String arch, @JsonProperty("seconds_median") double secondsMedian,
+                              List<Double> seconds, @JsonProperty("epoch_seconds") double epochSeconds,
+                              @JsonProperty("fraction_of_epoch") double fractionOfEpoch,
+                              @JsonProperty("target_fraction") double targetFraction,
+                              @JsonProperty("meets_target") boolean meetsTarget) {
     }
 
     private ThroughputBenchmark() {
@@ -166,7 +177,7 @@ public final class ThroughputBenchmark {
 
     public static Result run(SparkSession spark, ThroughputBenchConfig config) {
         config.validate();
-        LOG.info("bench throughput: {}", config.describe());
+        LOG.info("bench throughput: {}", JsonFiles.compact(config.describe()));
         int workers = config.workers() > 0 ? config.workers() : spark.sparkContext().defaultParallelism();
         AveragingConfig averaging = config.averaging(workers, TaskThreads.perTask(spark.sparkContext()));
         try (BenchmarkRows rows = BenchmarkRows.open(spark, config.data(), config.maxExamples(), config.seed())) {

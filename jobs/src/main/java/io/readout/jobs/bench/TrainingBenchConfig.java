@@ -1,12 +1,12 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.readout.common.BadInputException;
 import io.readout.common.nets.Architecture;
 import io.readout.jobs.train.AveragingConfig;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configuration of {@link TrainingBenchmark}.
@@ -36,22 +36,19 @@ public record TrainingBenchConfig(String data, Architecture arch, int epochs, Av
         return this;
     }
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("data", data == null ? "synthetic (generated)" : data);
-        m.put("arch", arch.id());
-        m.put("epochs", epochs);
-        m.put("batch", averaging.batchSizePerWorker());
-        m.put("workers", averaging.workers());
-        m.put("averaging_frequency", averaging.averagingFrequency());
-        m.put("approach", averaging.approach());
-        m.put("prefetch", averaging.prefetchBatches());
-        m.put("single_threads", singleThreads);
-        m.put("threads_per_worker", threadsPerWorker);
-        m.put("max_examples", maxExamples);
-        m.put("repeats", repeats);
-        m.put("storage", storage);
-        m.put("seed", seed);
-        return m;
+    /** The config as a results file records it ({@code config}). */
+    @JsonPropertyOrder({"data", "arch", "epochs", "batch", "workers", "averaging_frequency", "approach", "prefetch",
+            "single_threads", "threads_per_worker", "max_examples", "repeats", "storage", "seed"})
+    public record Described(String data, String arch, int epochs, int batch, int workers,
+                            @JsonProperty("averaging_frequency") int averagingFrequency, String approach, int prefetch,
+                            @JsonProperty("single_threads") List<Integer> singleThreads,
+                            @JsonProperty("threads_per_worker") int threadsPerWorker,
+                            @JsonProperty("max_examples") int maxExamples, int repeats, String storage, long seed) {
+    }
+
+    public Described describe() {
+        return new Described(data == null ? "synthetic (generated)" : data, arch.id(), epochs,
+                averaging.batchSizePerWorker(), averaging.workers(), averaging.averagingFrequency(), averaging.approach(),
+                averaging.prefetchBatches(), singleThreads, threadsPerWorker, maxExamples, repeats, storage, seed);
     }
 }

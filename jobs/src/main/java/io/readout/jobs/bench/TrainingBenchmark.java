@@ -1,17 +1,19 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.jobs.bench.TrainingComparison.Run;
 import io.readout.jobs.io.AtomicFile;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Trains the same network (same seed, same data, same minibatch size) in one run with plain
@@ -42,15 +44,15 @@ public final class TrainingBenchmark {
             return b.toString();
         }
 
-        public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("config", config.describe());
-            m.put("cpu", cpu.toJson());
-            m.put("dataset", dataset);
-            m.put("examples", examples);
-            m.putAll(comparison.toJson());
-            return m;
+        public ResultsFile toJson() {
+            return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), dataset, examples, comparison.toJson());
         }
+    }
+
+    /** The results file ({@code --out}): the config, the CPU, the data, then {@link TrainingComparison.Figures}. */
+    @JsonPropertyOrder({"config", "cpu", "dataset", "examples", "figures"})
+    public record ResultsFile(TrainingBenchConfig.Described config, ObjectNode cpu, String dataset, long examples,
+                              @JsonUnwrapped TrainingComparison.Figures figures) {
     }
 
     private TrainingBenchmark() {
@@ -58,7 +60,7 @@ public final class TrainingBenchmark {
 
     public static Result run(SparkSession spark, TrainingBenchConfig config) {
         config.validate();
-        LOG.info("bench training: {}", config.describe());
+        LOG.info("bench training: {}", JsonFiles.compact(config.describe()));
         StorageLevel storage = "memory".equals(config.storage()) ? StorageLevel.MEMORY_ONLY()
                 : StorageLevel.MEMORY_ONLY_SER();
         try (BenchmarkRows rows = BenchmarkRows.open(spark, config.data(), config.maxExamples(), config.seed())) {

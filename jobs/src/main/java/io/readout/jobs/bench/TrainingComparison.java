@@ -1,5 +1,7 @@
 package io.readout.jobs.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.readout.common.BadInputException;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NativeKernels;
@@ -167,25 +169,28 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
         return fitted.value() / seconds;
     }
 
-    /** {@code runs}: every mode with its median and runs; {@code spark_over_single}: the ratio per thread count. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runs", runs().stream().map(TrainingComparison::runJson).toList());
-        Map<String, Object> ratios = new LinkedHashMap<>();
+    /**
+     * The figures of a results file: {@code runs}, every mode with its median and runs; {@code spark_over_single},
+     * the ratio per thread count ({@code single_<threads>_threads}).
+     */
+    @JsonPropertyOrder({"runs", "spark_over_single"})
+    public record Figures(List<RunFigures> runs, @JsonProperty("spark_over_single") Map<String, Double> sparkOverSingle) {
+    }
+
+    /** One mode's line of {@link Figures}. */
+    @JsonPropertyOrder({"mode", "threads", "examples_per_second_median", "examples_per_second"})
+    public record RunFigures(String mode, int threads,
+                             @JsonProperty("examples_per_second_median") double examplesPerSecondMedian,
+                             @JsonProperty("examples_per_second") List<Double> examplesPerSecond) {
+    }
+
+    public Figures toJson() {
+        Map<String, Double> ratios = new LinkedHashMap<>();
         for (Run r : singleProcess) {
             ratios.put("single_" + r.threads() + "_threads", ratio(r));
         }
-        m.put("spark_over_single", ratios);
-        return m;
-    }
-
-    private static Map<String, Object> runJson(Run r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", r.mode());
-        m.put("threads", r.threads());
-        m.put("examples_per_second_median", r.median());
-        m.put("examples_per_second", r.values());
-        return m;
+        return new Figures(runs().stream().map(r -> new RunFigures(r.mode(), r.threads(), r.median(), r.values()))
+                .toList(), ratios);
     }
 
     /** Counts the examples the workers fit. */

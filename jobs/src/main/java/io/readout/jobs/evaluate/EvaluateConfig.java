@@ -4,9 +4,7 @@ import io.readout.common.BadInputException;
 import io.readout.datasets.Split;
 import io.readout.jobs.passes.PassInputs;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code readout evaluate}: the run whose model is evaluated ({@code model}: {@code final} or
@@ -29,15 +27,5 @@ public record EvaluateConfig(String run, String data, String split, String model
 
     public List<Split> splits() {
         return PassInputs.splits(split, EVALUATED);
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run", run);
-        m.put("data", data);
-        m.put("split", split);
-        m.put("model", model);
-        m.put("batch", batch);
-        return m;
     }
 }

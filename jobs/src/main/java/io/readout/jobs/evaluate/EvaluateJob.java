@@ -8,6 +8,7 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.passes.PassInputs;
 import io.readout.jobs.passes.Predictions;
 import io.readout.jobs.run.RunDir;
@@ -77,7 +78,7 @@ public final class EvaluateJob {
 
     public static Result run(SparkSession spark, EvaluateConfig config) {
         config.validate();
-        LOG.info("evaluate: {}", config.describe());
+        LOG.info("evaluate: {}", JsonFiles.compact(config));
         PassInputs.Opened in = PassInputs.open(spark, config.run(), config.model(), config.data(), config.splits());
         Dataset<Row> predictions = Predictions.predict(spark, in.model(), in.table(), in.examples(), config.batch())
                 .persist(StorageLevel.MEMORY_AND_DISK());

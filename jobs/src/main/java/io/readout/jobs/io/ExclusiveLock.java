@@ -1,5 +1,9 @@
 package io.readout.jobs.io;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import org.apache.hadoop.fs.FileStatus;
@@ -16,8 +20,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -53,8 +55,25 @@ public final class ExclusiveLock implements AutoCloseable {
         this.owner = owner;
     }
 
-    /** Who holds (or held) a lock, as its file says. */
-    record Holder(String owner, String host, long pid, long timeMillis) {
+    /** Who holds (or held) a lock, as its file says: also the time in ISO-8601, for people who read it. */
+    @JsonPropertyOrder({"owner", "host", "pid", "time", "time_millis"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Holder(String owner, String host, long pid, @JsonProperty("time_millis") long timeMillis) {
+        /** A lock file as written; one without its pid or time is not (yet) one. */
+        @JsonCreator
+        static Holder fromJson(@JsonProperty("owner") String owner, @JsonProperty("host") String host,
+                               @JsonProperty("pid") Long pid, @JsonProperty("time_millis") Long timeMillis) {
+            if (pid == null || timeMillis == null) {
+                throw new IllegalArgumentException("a lock file without pid or time_millis");
+            }
+            return new Holder(owner, host, pid, timeMillis);
+        }
+
+        @JsonProperty("time")
+        String time() {
+            return Instant.ofEpochMilli(timeMillis).toString();
+        }
+
         String describe() {
             return host + " pid " + pid + " since " + Instant.ofEpochMilli(timeMillis);
         }
@@ -153,9 +172,7 @@ public final class ExclusiveLock implements AutoCloseable {
             return null;
         }
         try {
-            Map<String, Object> m = Json.mapper().readValue(bytes, Map.class);
-            return new Holder((String) m.get("owner"), (String) m.get("host"), ((Number) m.get("pid")).longValue(),
-                    ((Number) m.get("time_millis")).longValue());
+            return Json.mapper().readValue(bytes, Holder.class);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -166,13 +183,7 @@ public final class ExclusiveLock implements AutoCloseable {
     }
 
     public static byte[] content(String owner, String host, long pid, long timeMillis) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("owner", owner);
-        m.put("host", host);
-        m.put("pid", pid);
-        m.put("time", Instant.ofEpochMilli(timeMillis).toString());
-        m.put("time_millis", timeMillis);
-        return Json.write(m).getBytes(StandardCharsets.UTF_8);
+        return Json.write(new Holder(owner, host, pid, timeMillis)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether this lock is still ours (nobody broke it). */

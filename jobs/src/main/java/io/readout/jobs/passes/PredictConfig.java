@@ -3,9 +3,7 @@ package io.readout.jobs.passes;
 import io.readout.common.BadInputException;
 import io.readout.datasets.Split;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code readout predict}: the run whose model predicts ({@code model}: {@code final} = model.zip,
@@ -27,17 +25,5 @@ public record PredictConfig(String run, String data, String split, String out, S
 
     public List<Split> splits() {
         return PassInputs.splits(split, List.of(Split.values()));
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run", run);
-        m.put("data", data);
-        m.put("split", split);
-        m.put("out", out);
-        m.put("model", model);
-        m.put("batch", batch);
-        m.put("overwrite", overwrite);
-        return m;
     }
 }

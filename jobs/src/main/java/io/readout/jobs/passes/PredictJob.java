@@ -2,6 +2,7 @@ package io.readout.jobs.passes;
 
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,7 +33,7 @@ public final class PredictJob {
 
     public static Result run(SparkSession spark, PredictConfig config) {
         config.validate();
-        LOG.info("predict: {}", config.describe());
+        LOG.info("predict: {}", JsonFiles.compact(config));
         PassInputs.Opened in = PassInputs.open(spark, config.run(), config.model(), config.data(), config.splits());
         try (AtomicOutput output = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), config.out(),
                 config.overwrite(), "--out")) {

@@ -1,5 +1,7 @@
 package io.readout.jobs.passes;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.distill.EarlyReadout;
@@ -25,10 +27,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -72,8 +72,17 @@ public final class ReadoutWeightsPass {
             .add(DataTypes.createStructField(WEIGHT, DataTypes.FloatType, false))
             .add(DataTypes.createStructField(EPOCH, DataTypes.IntegerType, false));
 
+    /**
+     * {@code summary.json}: the weights' parameters (the epoch they weigh, α, β, the normalisation), the
+     * figures of {@link WeightsSummary}, and the seconds the pass took until the table was written.
+     */
+    @JsonPropertyOrder({EPOCH, "alpha", "beta", "normalise", "figures", "seconds"})
+    public record Summary(int epoch, double alpha, double beta, String normalise,
+                          @JsonUnwrapped WeightsSummary.Summary figures, double seconds) {
+    }
+
     /** The committed folder, its summary and how long the pass took. */
-    public record Result(String out, Map<String, Object> summary, double seconds) {
+    public record Result(String out, Summary summary, double seconds) {
         /** What {@code readout weights} prints: the summary per group, then where it was written. */
         public String format() {
             return ReadoutWeightsPass.format(summary)
@@ -82,26 +91,25 @@ public final class ReadoutWeightsPass {
     }
 
     /** Per group: n, flagged fraction, mean weight, mean readout confidence on errors; then the totals. */
-    private static String format(Map<String, Object> summary) {
+    private static String format(Summary summary) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", "group", "n",
                 "flagged", "mean weight", "error confidence"));
-        for (Object o : (List<?>) summary.get("groups")) {
-            Map<?, ?> g = (Map<?, ?>) o;
-            b.append(line(String.valueOf(g.get("group")), g.get("n"), g.get("flagged_fraction"), g.get("mean_weight"),
-                    g.get("mean_error_confidence")));
+        for (WeightsSummary.GroupSummary g : summary.figures().groups()) {
+            b.append(line(String.valueOf(g.group()), g.n(), g.flaggedFraction(), g.meanWeight(),
+                    g.meanErrorConfidence()));
         }
-        b.append(line("all", summary.get("examples"), summary.get("flagged_fraction"), summary.get("mean_weight"),
-                summary.get("mean_error_confidence")));
+        WeightsSummary.Summary all = summary.figures();
+        b.append(line("all", all.examples(), all.flaggedFraction(), all.meanWeight(), all.meanErrorConfidence()));
         return b.toString();
     }
 
-    private static String line(String group, Object n, Object flagged, Object weight, Object confidence) {
+    private static String line(String group, long n, Double flagged, Double weight, Double confidence) {
         return String.format(Locale.ROOT, "%-8s %8s %9s %12s %17s%n", group, n, figure(flagged), figure(weight),
                 figure(confidence));
     }
 
-    private static String figure(Object v) {
-        return v instanceof Number x ? String.format(Locale.ROOT, "%.4f", x.doubleValue()) : "-";
+    private static String figure(Double v) {
+        return v != null ? String.format(Locale.ROOT, "%.4f", v) : "-";
     }
 
     private ReadoutWeightsPass() {
@@ -137,15 +145,11 @@ public final class ReadoutWeightsPass {
                         .withColumn(EPOCH, lit(epoch))
                         .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(dir);
                 long tWrite = System.nanoTime();
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put(EPOCH, epoch);
-                summary.put("alpha", weights.alpha());
-                summary.put("beta", weights.beta());
-                summary.put("normalise", weights.normalisation().toString());
-                summary.putAll(WeightsSummary.of(groups, scale));
+                WeightsSummary.Summary figures = WeightsSummary.of(groups, scale);
                 LOG.info("weights pass: forward and figures {} s, write {} s", (tForward - t0) / 1e9,
                         (tWrite - tForward) / 1e9);
-                summary.put("seconds", (System.nanoTime() - t0) / 1e9);
+                Summary summary = new Summary(epoch, weights.alpha(), weights.beta(),
+                        weights.normalisation().toString(), figures, (System.nanoTime() - t0) / 1e9);
                 output.writeText(SUMMARY, Json.write(summary));
                 output.commit();
                 return new Result(HadoopInputs.display(new Path(output.out())), summary, (System.nanoTime() - t0) / 1e9);

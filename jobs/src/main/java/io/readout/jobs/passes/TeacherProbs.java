@@ -1,11 +1,18 @@
 package io.readout.jobs.passes;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A teacher-probs table, as {@link TeacherProbsJob} writes it and the distillation methods read it:
@@ -50,29 +55,31 @@ public final class TeacherProbs {
      *                           wherever it lies
      * @param rows               rows of {@code probs/}: the training split's examples
      */
-    public record Meta(String teacher, String model, double temperature, int numClasses, String dataset,
-                       String datasetFingerprint, String data, long rows, double seconds) {
+    @JsonPropertyOrder({"teacher", "model", "temperature", "num_classes", "dataset", "dataset_fingerprint", "data",
+            "rows", "seconds"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Meta(String teacher, String model, double temperature,
+                       @JsonProperty("num_classes") int numClasses, String dataset,
+                       @JsonProperty("dataset_fingerprint") String datasetFingerprint, String data, long rows,
+                       double seconds) {
 
-        public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("teacher", teacher);
-            m.put("model", model);
-            m.put("temperature", temperature);
-            m.put("num_classes", numClasses);
-            m.put("dataset", dataset);
-            m.put("dataset_fingerprint", datasetFingerprint);
-            m.put("data", data);
-            m.put("rows", rows);
-            m.put("seconds", seconds);
-            return m;
+        /** A file as written: temperature, classes and rows required; seconds NaN in files without them. */
+        @JsonCreator
+        static Meta fromJson(@JsonProperty("teacher") String teacher, @JsonProperty("model") String model,
+                             @JsonProperty("temperature") Double temperature,
+                             @JsonProperty("num_classes") Integer numClasses, @JsonProperty("dataset") String dataset,
+                             @JsonProperty("dataset_fingerprint") String datasetFingerprint,
+                             @JsonProperty("data") String data, @JsonProperty("rows") Long rows,
+                             @JsonProperty("seconds") Double seconds) {
+            return new Meta(teacher, model, required(temperature, "temperature"), required(numClasses, "num_classes"),
+                    dataset, datasetFingerprint, data, required(rows, "rows"), seconds == null ? Double.NaN : seconds);
         }
 
-        static Meta fromJson(Map<String, Object> m) {
-            return new Meta((String) m.get("teacher"), (String) m.get("model"),
-                    ((Number) m.get("temperature")).doubleValue(), ((Number) m.get("num_classes")).intValue(),
-                    (String) m.get("dataset"), (String) m.get("dataset_fingerprint"), (String) m.get("data"),
-                    ((Number) m.get("rows")).longValue(),
-                    m.get("seconds") instanceof Number s ? s.doubleValue() : Double.NaN);
+        private static <T> T required(T value, String key) {
+            if (value == null) {
+                throw new IllegalArgumentException("no " + key);
+            }
+            return value;
         }
     }
 
@@ -99,10 +106,14 @@ public final class TeacherProbs {
                     + "run readout teacher-probs");
         }
         String json = HadoopInputs.child(dir, META);
-        Map<String, Object> m = Json.readObject(new String(inputs.readAll(json, flag), StandardCharsets.UTF_8), json);
+        ObjectNode m = JsonFiles.readObject(new String(inputs.readAll(json, flag), StandardCharsets.UTF_8), json);
         try {
-            return new Table(dir, Meta.fromJson(m));
-        } catch (RuntimeException e) {
+            return new Table(dir, Json.mapper().treeToValue(m, Meta.class));
+        } catch (JsonProcessingException e) {
+            // A value the record refuses (a required key missing) comes as the cause; a wrong type, as the message.
+            String because = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
+            throw new BadInputException(json + ": not a teacher_probs.json (" + because + ")", e);
+        } catch (IllegalArgumentException e) {
             throw new BadInputException(json + ": not a teacher_probs.json (" + e.getMessage() + ")", e);
         }
     }

@@ -2,8 +2,6 @@ package io.readout.jobs.passes;
 
 import io.readout.common.BadInputException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code readout teacher-probs}: the teacher's run and model ({@code model} = model.zip, {@code best}
@@ -23,17 +21,5 @@ public record TeacherProbsConfig(String teacher, String data, String out, double
             throw new BadInputException("--batch " + batch + " must be positive");
         }
         return this;
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("teacher", teacher);
-        m.put("data", data);
-        m.put("out", out);
-        m.put("temperature", temperature);
-        m.put("model", model);
-        m.put("batch", batch);
-        m.put("overwrite", overwrite);
-        return m;
     }
 }

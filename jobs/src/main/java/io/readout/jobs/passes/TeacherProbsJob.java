@@ -8,6 +8,7 @@ import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -53,7 +54,7 @@ public final class TeacherProbsJob {
 
     public static Result run(SparkSession spark, TeacherProbsConfig config) {
         config.validate();
-        LOG.info("teacher-probs: {}", config.describe());
+        LOG.info("teacher-probs: {}", JsonFiles.compact(config));
         PassInputs.Opened in = PassInputs.open(spark, "--teacher", config.teacher(), config.model(), config.data(),
                 List.of(Split.TRAIN));
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
@@ -67,7 +68,7 @@ public final class TeacherProbsJob {
             TeacherProbs.Meta meta = new TeacherProbs.Meta(HadoopInputs.display(new Path(in.run().dir())),
                     PassInputs.modelFile(config.model()), config.temperature(), in.table().numClasses(),
                     in.table().name(), fingerprint, config.data(), rows, seconds);
-            output.writeText(TeacherProbs.META, Json.write(meta.toJson()));
+            output.writeText(TeacherProbs.META, Json.write(meta));
             output.commit();
             LOG.info("teacher-probs: {} rows to {} in {} s", rows, output.out(), seconds);
             return new Result(HadoopInputs.display(new Path(output.out())), rows, config.temperature(), seconds);

@@ -3,9 +3,7 @@ package io.readout.jobs.passes;
 import io.readout.common.BadInputException;
 import io.readout.common.distill.ReadoutWeights;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code readout weights}: the student's run and model ({@code model} = model.zip, {@code best} =
@@ -45,19 +43,5 @@ public record WeightsConfig(String student, String data, String out, double alph
             throw new BadInputException("--normalise '" + normalise + "' is not one of " + String.join(", ", NORMALISE));
         }
         return new ReadoutWeights(alpha, beta, ReadoutWeights.Normalisation.parse(normalise));
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("student", student);
-        m.put("data", data);
-        m.put("out", out);
-        m.put("alpha", alpha);
-        m.put("beta", beta);
-        m.put("normalise", normalise);
-        m.put("model", model);
-        m.put("batch", batch);
-        m.put("overwrite", overwrite);
-        return m;
     }
 }

@@ -1,15 +1,16 @@
 package io.readout.jobs.passes;
 
-import io.readout.common.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.nets.Networks;
 import io.readout.datasets.Split;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.RunDir;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code readout weights}: DEDIER's weights pass ({@link ReadoutWeightsPass}) over the training split
@@ -28,7 +29,7 @@ public final class WeightsJob {
 
     public static ReadoutWeightsPass.Result run(SparkSession spark, WeightsConfig config) {
         config.validate();
-        LOG.info("weights: {}", config.describe());
+        LOG.info("weights: {}", JsonFiles.compact(config));
         PassInputs.Opened in = PassInputs.open(spark, "--student", config.student(), config.model(), config.data(),
                 List.of(Split.TRAIN));
         ModelCompatibility.outputIndex(in.model(), Networks.READOUT, "--student " + in.modelPath());
@@ -42,9 +43,12 @@ public final class WeightsJob {
         if (!run.exists(RunDir.HISTORY)) {
             return 0;
         }
-        Map<String, Object> history = Json.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
-        Object trained = RunDir.BEST.equals(modelFile) ? history.get("best_epoch")
-                : history.get("epochs") instanceof List<?> epochs ? epochs.size() : null;
-        return trained instanceof Number n ? n.intValue() + 1 : 0;
+        ObjectNode history = JsonFiles.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
+        if (RunDir.BEST.equals(modelFile)) {
+            JsonNode best = history.get("best_epoch");
+            return best != null && best.isNumber() ? best.intValue() + 1 : 0;
+        }
+        JsonNode epochs = history.get("epochs");
+        return epochs != null && epochs.isArray() ? epochs.size() + 1 : 0;
     }
 }

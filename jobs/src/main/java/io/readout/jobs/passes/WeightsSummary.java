@@ -1,10 +1,11 @@
 package io.readout.jobs.passes;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -112,7 +113,28 @@ final class WeightsSummary {
      * {@link ReadoutWeightsPass#HISTOGRAM_EDGES}) and {@code groups}: per group n, flagged, flagged
      * fraction, mean weight and mean readout confidence on errors.
      */
-    static Map<String, Object> of(List<Group> groups, double scale) {
+    @JsonPropertyOrder({"examples", "flagged", "flagged_fraction", "mean_weight", "mean_error_confidence",
+            "mean_raw_weight", "max_weight", "histogram", "groups"})
+    record Summary(long examples, long flagged, @JsonProperty("flagged_fraction") double flaggedFraction,
+                   @JsonProperty("mean_weight") Double meanWeight,
+                   @JsonProperty("mean_error_confidence") Double meanErrorConfidence,
+                   @JsonProperty("mean_raw_weight") Double meanRawWeight, @JsonProperty("max_weight") Double maxWeight,
+                   List<Bin> histogram, List<GroupSummary> groups) {
+    }
+
+    /** Examples whose weight is in {@code [from, to)}; the last bin has no upper edge ({@code to} null). */
+    @JsonPropertyOrder({"from", "to", "count"})
+    record Bin(double from, Double to, long count) {
+    }
+
+    /** One group's line of the summary. */
+    @JsonPropertyOrder({"group", "n", "flagged", "flagged_fraction", "mean_weight", "mean_error_confidence"})
+    record GroupSummary(int group, long n, long flagged, @JsonProperty("flagged_fraction") double flaggedFraction,
+                        @JsonProperty("mean_weight") Double meanWeight,
+                        @JsonProperty("mean_error_confidence") Double meanErrorConfidence) {
+    }
+
+    static Summary of(List<Group> groups, double scale) {
         long n = 0;
         long flagged = 0;
         double rawSum = 0;
@@ -120,7 +142,7 @@ final class WeightsSummary {
         double confidence = 0;
         double maxWeight = Double.NEGATIVE_INFINITY;
         long[] histogram = new long[HISTOGRAM_EDGES.length];
-        List<Map<String, Object>> perGroup = new ArrayList<>();
+        List<GroupSummary> perGroup = new ArrayList<>();
         for (Group g : groups) {
             double groupWeights = 0;
             if (g.ones() > 0) {
@@ -140,29 +162,17 @@ final class WeightsSummary {
             rawSum += g.rawSum();
             weightSum += groupWeights;
             confidence += g.errorConfidence();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("group", g.group());
-            m.put("n", g.n());
-            m.putAll(figures(g.n(), g.flagged(), groupWeights, g.errorConfidence()));
-            perGroup.add(m);
+            perGroup.add(new GroupSummary(g.group(), g.n(), g.flagged(), flaggedFraction(g.n(), g.flagged()),
+                    meanWeight(g.n(), groupWeights), errorConfidence(g.flagged(), g.errorConfidence())));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("examples", n);
-        m.putAll(figures(n, flagged, weightSum, confidence));
-        m.put("mean_raw_weight", n == 0 ? null : rawSum / n);
-        m.put("max_weight", n == 0 ? null : maxWeight);
-        List<Map<String, Object>> bins = new ArrayList<>();
+        List<Bin> bins = new ArrayList<>();
         double[] edges = HISTOGRAM_EDGES;
         for (int b = 0; b < edges.length; b++) {
-            Map<String, Object> bin = new LinkedHashMap<>();
-            bin.put("from", edges[b]);
-            bin.put("to", b + 1 < edges.length ? edges[b + 1] : null);
-            bin.put("count", histogram[b]);
-            bins.add(bin);
+            bins.add(new Bin(edges[b], b + 1 < edges.length ? edges[b + 1] : null, histogram[b]));
         }
-        m.put("histogram", bins);
-        m.put("groups", perGroup);
-        return m;
+        return new Summary(n, flagged, flaggedFraction(n, flagged), meanWeight(n, weightSum),
+                errorConfidence(flagged, confidence), n == 0 ? null : rawSum / n, n == 0 ? null : maxWeight,
+                List.copyOf(bins), List.copyOf(perGroup));
     }
 
     /** The histogram bin of a weight: the last edge at or below it (weights below 0 do not occur). */
@@ -175,12 +185,15 @@ final class WeightsSummary {
         return b;
     }
 
-    private static Map<String, Object> figures(long n, long flagged, double weightSum, double confidence) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("flagged", flagged);
-        m.put("flagged_fraction", n == 0 ? 0.0 : (double) flagged / n);
-        m.put("mean_weight", n == 0 ? null : weightSum / n);
-        m.put("mean_error_confidence", flagged == 0 ? null : confidence / flagged);
-        return m;
+    private static double flaggedFraction(long n, long flagged) {
+        return n == 0 ? 0.0 : (double) flagged / n;
+    }
+
+    private static Double meanWeight(long n, double weightSum) {
+        return n == 0 ? null : weightSum / n;
+    }
+
+    private static Double errorConfidence(long flagged, double confidence) {
+        return flagged == 0 ? null : confidence / flagged;
     }
 }

@@ -1,15 +1,15 @@
 package io.readout.jobs.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
-import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which run of a pipeline retrain offers to the registry: the one the config names, or
@@ -40,9 +40,9 @@ public final class Candidates {
             if (!run.exists(file)) {
                 throw new BadInputException(run.path(file) + ": missing; evaluate the run on val first");
             }
-            Map<String, Object> val = Json.readObject(run.readText(file), run.path(file));
-            double wga = ((Number) val.get("worst_group_accuracy")).doubleValue();
-            double accuracy = ((Number) val.get("accuracy")).doubleValue();
+            ObjectNode val = JsonFiles.readObject(run.readText(file), run.path(file));
+            double wga = val.get("worst_group_accuracy").doubleValue();
+            double accuracy = val.get("accuracy").doubleValue();
             if (wga > bestWga || wga == bestWga && accuracy > bestAccuracy) {
                 best = name;
                 bestWga = wga;

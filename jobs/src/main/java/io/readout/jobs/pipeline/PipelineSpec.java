@@ -1,12 +1,20 @@
 package io.readout.jobs.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.jobs.flags.FlagValues;
 import io.readout.jobs.flags.RenamedFlags;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.train.TrainConfig;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +79,11 @@ public final class PipelineSpec {
     static final List<String> STUDENT_METHODS = List.of(TrainConfig.ERM, TrainConfig.KD, TrainConfig.JTT,
             TrainConfig.DEDIER, TrainConfig.SIFER);
 
-    private final Map<String, Object> tree;
+    /** The config as given: open, since its sections hold any command's flags. */
+    private final ObjectNode tree;
     private final String where;
 
-    private PipelineSpec(Map<String, Object> tree, String where) {
+    private PipelineSpec(ObjectNode tree, String where) {
         this.tree = tree;
         this.where = where;
     }
@@ -87,7 +96,7 @@ public final class PipelineSpec {
      * @param overrides {@code dotted.key=value} replacements, applied in order
      */
     public static PipelineSpec parse(String json, String where, List<String> overrides) {
-        Map<String, Object> tree = Json.readObject(json, where);
+        ObjectNode tree = JsonFiles.readObject(json, where);
         for (String o : overrides) {
             override(tree, o);
         }
@@ -95,51 +104,70 @@ public final class PipelineSpec {
     }
 
     /** Applies {@code a.b=value}: the value parsed as JSON when it is a number, boolean or list, else a string. */
-    @SuppressWarnings("unchecked")
-    static void override(Map<String, Object> tree, String assignment) {
+    static void override(ObjectNode tree, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
             throw new BadInputException("--set " + assignment + ": expected KEY=VALUE, e.g. students.methods=erm,sifer");
         }
         String[] path = assignment.substring(0, eq).split("\\.");
         String text = assignment.substring(eq + 1);
-        Map<String, Object> node = tree;
+        ObjectNode node = tree;
         for (int i = 0; i < path.length - 1; i++) {
-            Object child = node.get(path[i]);
-            if (child == null || Boolean.FALSE.equals(child)) {
-                child = new LinkedHashMap<String, Object>();
-                node.put(path[i], child);
-            } else if (!(child instanceof Map)) {
+            JsonNode child = get(node, path[i]);
+            if (child == null || isFalse(child)) {
+                child = node.putObject(path[i]);
+            } else if (!(child instanceof ObjectNode)) {
                 throw new BadInputException("--set " + assignment + ": " + String.join(".", List.of(path).subList(0, i + 1))
                         + " is not a section");
             }
-            node = (Map<String, Object>) child;
+            node = (ObjectNode) child;
         }
-        Object v = value(text);
+        JsonNode v = value(text);
         if (v == null) {
             node.remove(path[path.length - 1]);
         } else {
-            node.put(path[path.length - 1], v);
+            node.set(path[path.length - 1], v);
         }
     }
 
-    private static Object value(String text) {
+    private static JsonNode value(String text) {
         if (text.equals("null")) {
             return null;
         }
         if (text.equals("true") || text.equals("false")) {
-            return Boolean.parseBoolean(text);
+            return BooleanNode.valueOf(Boolean.parseBoolean(text));
         }
         try {
             return text.contains(".") || text.contains("e") || text.contains("E")
-                    ? (Object) Double.parseDouble(text) : (Object) Long.parseLong(text);
+                    ? DoubleNode.valueOf(Double.parseDouble(text)) : LongNode.valueOf(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            return text;
+            return TextNode.valueOf(text);
         }
     }
 
+    /** A key's value, or null when it is missing or null. */
+    private static JsonNode get(JsonNode node, String key) {
+        JsonNode v = node == null ? null : node.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private static boolean isFalse(JsonNode v) {
+        return v != null && v.isBoolean() && !v.booleanValue();
+    }
+
+    /** A value as plain Java (String, Number, Boolean, List, Map, null), as it was read before the tree was typed. */
+    private static Object plain(JsonNode v) {
+        return v == null ? null : Json.mapper().convertValue(v, Object.class);
+    }
+
+    /** A value as the one-line errors show it. */
+    private static String shown(JsonNode v) {
+        return String.valueOf(plain(v));
+    }
+
     private PipelineSpec check() {
-        for (String key : tree.keySet()) {
+        for (Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
             if (key.equals(OLD_OUT)) {
                 throw new BadInputException(where + ": " + OLD_OUT + ": " + RenamedFlags.hint("pipeline", "--" + OLD_OUT)
                         .orElseThrow());
@@ -151,28 +179,29 @@ public final class PipelineSpec {
         if (out() == null) {
             throw new BadInputException(where + ": no output folder (set \"out\" or pass --out)");
         }
-        if (tree.containsKey(SEED) && !isInteger(tree.get(SEED))) {
-            throw new BadInputException(where + ": seed must be an integer, got " + tree.get(SEED));
+        if (tree.has(SEED) && !isInteger(get(tree, SEED))) {
+            throw new BadInputException(where + ": seed must be an integer, got " + shown(get(tree, SEED)));
         }
-        if (tree.containsKey(SEED) && tree.containsKey(SEEDS)) {
+        if (tree.has(SEED) && tree.has(SEEDS)) {
             throw new BadInputException(where + ": seed and seeds: give one (seed: one seed; seeds: a list of them)");
         }
-        if (tree.containsKey(SEEDS)) {
-            PipelineRoot.checkSeeds(PipelineRoot.seedList(tree.get(SEEDS), where), where + ": seeds");
+        if (tree.has(SEEDS)) {
+            PipelineRoot.checkSeeds(PipelineRoot.seedList(plain(get(tree, SEEDS)), where), where + ": seeds");
         }
-        if (tree.containsKey(DATA_SEED)) {
-            if (!isInteger(tree.get(DATA_SEED)) || ((Number) tree.get(DATA_SEED)).longValue() < 0) {
-                throw new BadInputException(where + ": data_seed must be an integer >= 0, got " + tree.get(DATA_SEED));
+        if (tree.has(DATA_SEED)) {
+            JsonNode dataSeed = get(tree, DATA_SEED);
+            if (!isInteger(dataSeed) || dataSeed.longValue() < 0) {
+                throw new BadInputException(where + ": data_seed must be an integer >= 0, got " + shown(dataSeed));
             }
-            if (tree.get(DATA) != null) {
+            if (get(tree, DATA) != null) {
                 throw new BadInputException(where + ": data_seed: the data is already prepared (data), there is no"
                         + " prepare stage to seed");
             }
         }
-        if (tree.get(DATA) != null && !(tree.get(DATA) instanceof String)) {
-            throw new BadInputException(where + ": data must be a folder path, got " + tree.get(DATA));
+        if (get(tree, DATA) != null && !get(tree, DATA).isTextual()) {
+            throw new BadInputException(where + ": data must be a folder path, got " + shown(get(tree, DATA)));
         }
-        if (tree.get(DATA) == null && flags(PREPARE).isEmpty()) {
+        if (get(tree, DATA) == null && flags(PREPARE).isEmpty()) {
             throw new BadInputException(where + ": neither data (a prepared table) nor a prepare section");
         }
         for (String s : List.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, EVALUATE, REPORT)) {
@@ -188,8 +217,9 @@ public final class PipelineSpec {
                         + String.join(", ", STUDENT_METHODS) + ")");
             }
         }
-        Map<String, Object> retrain = section(RETRAIN, RETRAIN);
-        for (String key : retrain.keySet()) {
+        ObjectNode retrain = section(RETRAIN, RETRAIN);
+        for (Iterator<String> keys = retrain.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
             if (!List.of("candidate", "warm_start").contains(key)) {
                 throw new BadInputException(where + ": retrain." + key + ": unknown key (known: candidate, warm_start)");
             }
@@ -200,11 +230,13 @@ public final class PipelineSpec {
             throw new BadInputException(where + ": retrain.candidate '" + candidate + "' is not best, teacher or one of"
                     + " the students (" + String.join(", ", methods().stream().map(m -> STUDENTS + "/" + m).toList()) + ")");
         }
-        if (retrain.containsKey("warm_start") && !(retrain.get("warm_start") instanceof Boolean)) {
-            throw new BadInputException(where + ": retrain.warm_start must be true or false, got " + retrain.get("warm_start"));
+        if (retrain.has("warm_start") && !retrain.get("warm_start").isBoolean()) {
+            throw new BadInputException(where + ": retrain.warm_start must be true or false, got "
+                    + shown(get(retrain, "warm_start")));
         }
-        Map<String, Object> perMethod = section(METHODS, METHODS);
-        for (String m : perMethod.keySet()) {
+        ObjectNode perMethod = section(METHODS, METHODS);
+        for (Iterator<String> names = perMethod.fieldNames(); names.hasNext(); ) {
+            String m = names.next();
             if (!STUDENT_METHODS.contains(m)) {
                 throw new BadInputException(where + ": methods." + m + ": unknown method (known: "
                         + String.join(", ", STUDENT_METHODS) + ")");
@@ -216,57 +248,61 @@ public final class PipelineSpec {
 
     /** The pipeline's folder. */
     public String out() {
-        Object r = tree.get(OUT);
-        return r instanceof String s && !s.isBlank() ? s : null;
+        JsonNode r = get(tree, OUT);
+        return r != null && r.isTextual() && !r.textValue().isBlank() ? r.textValue() : null;
     }
 
     public long seed() {
-        return tree.get(SEED) instanceof Number n ? n.longValue() : 0;
+        JsonNode seed = get(tree, SEED);
+        return seed != null && seed.isNumber() ? seed.longValue() : 0;
     }
 
     /** Whether the config gives a seed list: the stages once per seed under {@code ROOT/seed=S/}, then an aggregate. */
     public boolean hasSeedList() {
-        return tree.containsKey(SEEDS);
+        return tree.has(SEEDS);
     }
 
     /** The seeds, in the config's order: the list, or the one seed. */
     public List<Long> seeds() {
-        return hasSeedList() ? PipelineRoot.seedList(tree.get(SEEDS), where) : List.of(seed());
+        return hasSeedList() ? PipelineRoot.seedList(plain(get(tree, SEEDS)), where) : List.of(seed());
     }
 
     /** The seed of the one prepare stage every seed shares ({@code data_seed}), or null: each run's own seed. */
     public Long dataSeed() {
-        return tree.get(DATA_SEED) instanceof Number n ? n.longValue() : null;
+        JsonNode dataSeed = get(tree, DATA_SEED);
+        return dataSeed != null && dataSeed.isNumber() ? dataSeed.longValue() : null;
     }
 
-    private static boolean isInteger(Object v) {
-        return v instanceof Number n && n.doubleValue() == n.longValue();
+    private static boolean isInteger(JsonNode v) {
+        return v != null && v.isNumber() && v.doubleValue() == v.longValue();
     }
 
     /** A prepared table to read instead of a prepare stage, or null. */
     public String data() {
-        return (String) tree.get(DATA);
+        JsonNode data = get(tree, DATA);
+        return data == null ? null : data.textValue();
     }
 
     /** False when the config says {@code "report": false}. */
     public boolean reports() {
-        return !Boolean.FALSE.equals(tree.get(REPORT));
+        return !isFalse(get(tree, REPORT));
     }
 
     /** The run retrain promotes: {@code teacher}, {@code students/<m>}, or {@value #BEST}. */
     public String candidate() {
-        Object c = section(RETRAIN, RETRAIN).get("candidate");
-        return c == null ? BEST : String.valueOf(c);
+        JsonNode c = get(section(RETRAIN, RETRAIN), "candidate");
+        return c == null ? BEST : shown(c);
     }
 
     /** Whether retrain starts the promoted model's run from the promoted model. */
     public boolean warmStart() {
-        return Boolean.TRUE.equals(section(RETRAIN, RETRAIN).get("warm_start"));
+        JsonNode warmStart = get(section(RETRAIN, RETRAIN), "warm_start");
+        return warmStart != null && warmStart.isBoolean() && warmStart.booleanValue();
     }
 
     /** The student methods, in the config's order. */
     public List<String> methods() {
-        return PipelineRoot.methodList(section(STUDENTS, STUDENTS).get(METHODS));
+        return PipelineRoot.methodList(plain(get(section(STUDENTS, STUDENTS), METHODS)));
     }
 
     /**
@@ -275,9 +311,9 @@ public final class PipelineSpec {
      */
     public Map<String, String> flags(String section) {
         Map<String, String> flags = new LinkedHashMap<>();
-        section(section, section).forEach((key, value) -> {
-            if (!(section.equals(STUDENTS) && key.equals(METHODS))) {
-                addFlag(flags, COMMANDS.get(section), section + "." + key, key, value);
+        section(section, section).fields().forEachRemaining(e -> {
+            if (!(section.equals(STUDENTS) && e.getKey().equals(METHODS))) {
+                addFlag(flags, COMMANDS.get(section), section + "." + e.getKey(), e.getKey(), e.getValue());
             }
         });
         return flags;
@@ -286,17 +322,18 @@ public final class PipelineSpec {
     /** A student method's own flags ({@code methods.<m>}). */
     public Map<String, String> methodFlags(String method) {
         Map<String, String> flags = new LinkedHashMap<>();
-        section(METHODS + "." + method, METHODS, method)
-                .forEach((key, value) -> addFlag(flags, "train", METHODS + "." + method + "." + key, key, value));
+        section(METHODS + "." + method, METHODS, method).fields().forEachRemaining(e ->
+                addFlag(flags, "train", METHODS + "." + method + "." + e.getKey(), e.getKey(), e.getValue()));
         return flags;
     }
 
-    public Map<String, Object> toJson() {
+    /** The config as given, with the overrides applied: what the pipeline saves as its {@code pipeline.json}. */
+    public ObjectNode toJson() {
         return tree;
     }
 
     /** One key of a section as the flag of {@code command} it names: "" for a switch that is on. */
-    private void addFlag(Map<String, String> flags, String command, String dotted, String key, Object value) {
+    private void addFlag(Map<String, String> flags, String command, String dotted, String key, JsonNode value) {
         String name = FlagValues.name(key);
         RenamedFlags.hint(command, "--" + name).ifPresent(hint -> {
             throw new BadInputException(where + ": " + dotted + ": " + hint);
@@ -304,27 +341,26 @@ public final class PipelineSpec {
         if (PIPELINE_FLAGS.contains(name)) {
             throw new BadInputException(where + ": " + dotted + ": set by the pipeline, not by the config");
         }
-        if (value instanceof Map) {
+        if (value.isObject()) {
             throw new BadInputException(where + ": " + dotted + ": expected a value, got an object");
         }
-        if (value == null || Boolean.FALSE.equals(value)) {
+        if (value.isNull() || isFalse(value)) {
             return;
         }
-        flags.put(name, Boolean.TRUE.equals(value) ? "" : FlagValues.text(value));
+        flags.put(name, value.isBoolean() ? "" : FlagValues.text(plain(value)));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> section(String name, String... path) {
-        Object node = tree;
+    private ObjectNode section(String name, String... path) {
+        JsonNode node = tree;
         for (String p : path) {
-            node = node instanceof Map<?, ?> m ? m.get(p) : null;
+            node = node instanceof ObjectNode o ? get(o, p) : null;
         }
-        if (node == null || Boolean.FALSE.equals(node) && name.equals(REPORT)) {
-            return Map.of();
+        if (node == null || isFalse(node) && name.equals(REPORT)) {
+            return Json.mapper().createObjectNode();
         }
-        if (!(node instanceof Map)) {
-            throw new BadInputException(where + ": " + name + " must be an object of flags, got " + node);
+        if (!(node instanceof ObjectNode o)) {
+            throw new BadInputException(where + ": " + name + " must be an object of flags, got " + shown(node));
         }
-        return (Map<String, Object>) node;
+        return o;
     }
 }

@@ -1,5 +1,6 @@
 package io.readout.jobs.prepare;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
 import io.readout.datasets.DatasetSource;
 import io.readout.datasets.builders.ColoredSource;
@@ -9,6 +10,7 @@ import io.readout.datasets.builders.SyntheticSource;
 import io.readout.datasets.idx.LabelMap;
 import io.readout.datasets.io.HadoopInputs;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,15 +64,16 @@ public final class DatasetSources {
 
     /** Refuses options the dataset does not take and missing required ones. */
     static void requireApplicable(String dataset, SourceOptions o) {
-        Map<String, Object> given = o.given();
-        for (String flag : given.keySet()) {
+        ObjectNode given = o.given();
+        for (Iterator<String> flags = given.fieldNames(); flags.hasNext(); ) {
+            String flag = flags.next();
             if (!OPTIONS.get(dataset).contains(flag)) {
                 throw new BadInputException(flag + " does not apply to --dataset " + dataset
                         + " (it takes: " + String.join(", ", OPTIONS.get(dataset).stream().sorted().toList()) + ")");
             }
         }
         for (String flag : REQUIRED.getOrDefault(dataset, List.of())) {
-            if (!given.containsKey(flag)) {
+            if (!given.has(flag)) {
                 throw new BadInputException("--dataset " + dataset + " needs " + flag);
             }
         }

@@ -1,9 +1,8 @@
 package io.readout.jobs.prepare;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Configuration of {@link PrepareJob}: which dataset, where its table goes, how many files per
@@ -29,13 +28,12 @@ public record PrepareConfig(String dataset, String out, int shards, long seed, b
     }
 
     /** The config as saved in dataset.json. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", dataset);
-        m.put("out", out);
-        m.put("shards", shards);
-        m.put("seed", seed);
-        m.put("options", source.given());
-        return m;
+    public Described describe() {
+        return new Described(dataset, out, shards, seed, source.given());
+    }
+
+    /** The config as dataset.json saves it ({@code config}): the dataset's options as given on the command line. */
+    @JsonPropertyOrder({"dataset", "out", "shards", "seed", "options"})
+    public record Described(String dataset, String out, int shards, long seed, ObjectNode options) {
     }
 }

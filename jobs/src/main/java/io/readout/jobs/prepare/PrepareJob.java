@@ -1,5 +1,11 @@
 package io.readout.jobs.prepare;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.DatasetSource;
@@ -8,6 +14,7 @@ import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
+import io.readout.jobs.io.JsonFiles;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,10 +55,40 @@ public final class PrepareJob {
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
     /** What was written: the committed folder and the counts. */
-    public record Result(String out, Counts counts, Map<String, Object> datasetJson) {
+    public record Result(String out, Counts counts, DatasetJson datasetJson) {
         /** What {@code readout prepare} prints: the counts per split and group, then where the table is. */
         public String format() {
             return counts.format() + "wrote " + HadoopInputs.display(new Path(out)) + System.lineSeparator();
+        }
+    }
+
+    /**
+     * {@code dataset.json}: the dataset's name and seed, files per split, classes, the kind of features (an image's
+     * shape and layout, or a vector's length), what the source says of itself, the counts and the config.
+     */
+    @JsonPropertyOrder({"name", "seed", "shards_per_split", "num_classes", "features", "image_shape", "image_layout",
+            "num_features", "source", "counts", "config"})
+    public record DatasetJson(String name, long seed, @JsonProperty("shards_per_split") int shardsPerSplit,
+                              @JsonProperty("num_classes") int numClasses, String features,
+                              @JsonProperty("image_shape") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode imageShape,
+                              @JsonProperty("image_layout") @JsonInclude(JsonInclude.Include.NON_NULL) String imageLayout,
+                              @JsonProperty("num_features") @JsonInclude(JsonInclude.Include.NON_NULL) Integer numFeatures,
+                              ObjectNode source, Map<String, Counts.SplitCounts> counts, PrepareConfig.Described config) {
+
+        /**
+         * The file of a table of images ({@code numFeatures} null) or of vectors of {@code numFeatures} values.
+         *
+         * @param described what the dataset's source says of itself ({@link DatasetSource#describe()})
+         */
+        static DatasetJson of(PrepareConfig config, String name, Object described, Counts counts, Integer numFeatures) {
+            ObjectNode source = JsonFiles.tree(described);
+            boolean image = numFeatures == null;
+            // An image table's shape is written even when the source gives none (null), as before.
+            JsonNode imageShape = !image ? null : source.has("image_shape") ? source.get("image_shape")
+                    : NullNode.getInstance();
+            return new DatasetJson(name, config.seed(), config.shards(), counts.numClasses(), image ? "image" : "vector",
+                    imageShape, image ? "CHW, one unsigned byte per value (pixel / 255 gives [0, 1])" : null, numFeatures,
+                    source, counts.toJson(), config.describe());
         }
     }
 
@@ -60,7 +97,7 @@ public final class PrepareJob {
 
     public static Result run(SparkSession spark, PrepareConfig config) {
         config.validate();
-        LOG.info("prepare: {}", config.describe());
+        LOG.info("prepare: {}", JsonFiles.compact(config.describe()));
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         DatasetSource source = DatasetSources.create(config.dataset(), config.seed(), config.source(), inputs);
         try (AtomicOutput output = AtomicOutput.begin(inputs.conf(), config.out(), config.overwrite(), "--out")) {
@@ -69,7 +106,7 @@ public final class PrepareJob {
             try {
                 Counts counts = check(table, config.dataset());
                 write(table, config.shards(), output.tmp() + "/" + EXAMPLES_DIR);
-                Map<String, Object> json = datasetJson(config, source, table, counts);
+                DatasetJson json = datasetJson(config, source, table, counts);
                 output.writeText(DATASET_JSON, Json.write(json));
                 output.commit();
                 return new Result(output.out(), counts, json);
@@ -122,27 +159,14 @@ public final class PrepareJob {
                 .parquet(dir);
     }
 
-    private static Map<String, Object> datasetJson(PrepareConfig config, DatasetSource source, Dataset<Row> table,
-                                                   Counts counts) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", source.name());
-        json.put("seed", config.seed());
-        json.put("shards_per_split", config.shards());
-        json.put("num_classes", counts.numClasses());
-        boolean image = ExamplesSchema.isImage(table.schema());
-        json.put("features", image ? "image" : "vector");
-        Map<String, Object> described = source.describe();
-        if (image) {
-            json.put("image_shape", described.get("image_shape"));
-            json.put("image_layout", "CHW, one unsigned byte per value (pixel / 255 gives [0, 1])");
-        } else {
+    private static DatasetJson datasetJson(PrepareConfig config, DatasetSource source, Dataset<Row> table,
+                                           Counts counts) {
+        Integer numFeatures = null;
+        if (!ExamplesSchema.isImage(table.schema())) {
             Row first = table.select(org.apache.spark.sql.functions.size(col(ExamplesSchema.FEATURES))).first();
-            json.put("num_features", first.getInt(0));
+            numFeatures = first.getInt(0);
         }
-        json.put("source", described);
-        json.put("counts", counts.toJson());
-        json.put("config", config.describe());
-        return json;
+        return DatasetJson.of(config, source.name(), source.describe(), counts, numFeatures);
     }
 
     /** Example counts per split, group, label and attribute. */
@@ -175,15 +199,18 @@ public final class PrepareJob {
             return bySplitAndGroup.getOrDefault(s.column(), Map.of()).getOrDefault(group, 0L);
         }
 
-        Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
+        /** One split's counts in dataset.json: its total, and per group ({@code none}: examples without one). */
+        @JsonPropertyOrder({"total", "groups"})
+        public record SplitCounts(long total, Map<String, Long> groups) {
+        }
+
+        /** The counts as dataset.json holds them, per split in the splits' order. */
+        Map<String, SplitCounts> toJson() {
+            Map<String, SplitCounts> out = new LinkedHashMap<>();
             for (Split s : Split.values()) {
-                Map<String, Object> split = new LinkedHashMap<>();
-                split.put("total", total(s));
                 Map<String, Long> groups = new LinkedHashMap<>();
                 bySplitAndGroup.get(s.column()).forEach((g, n) -> groups.put(g < 0 ? "none" : String.valueOf(g), n));
-                split.put("groups", groups);
-                out.put(s.column(), split);
+                out.put(s.column(), new SplitCounts(total(s), groups));
             }
             return out;
         }

@@ -1,8 +1,9 @@
 package io.readout.jobs.prepare;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.readout.common.Json;
+
 import java.util.List;
-import java.util.Map;
 
 /**
  * The dataset-specific options of {@code prepare}, exactly as given: null where the user did not
@@ -16,9 +17,12 @@ public record SourceOptions(
         String input, String format, String idCol, String labelCol, String splitCol, String attributeCol,
         String groupCol, List<String> featureCols, String imageCol, Integer numClasses) {
 
-    /** The flags that were given, by their command-line names, with their values. */
-    public Map<String, Object> given() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    /**
+     * The flags that were given, by their command-line names, with their values: an object whose keys are the
+     * flags, in the order of the command's help.
+     */
+    public ObjectNode given() {
+        ObjectNode m = Json.mapper().createObjectNode();
         put(m, "--mnist", mnist);
         put(m, "--fashion", fashion);
         put(m, "--images", images);
@@ -51,9 +55,9 @@ public record SourceOptions(
         return m;
     }
 
-    private static void put(Map<String, Object> m, String flag, Object value) {
+    private static void put(ObjectNode m, String flag, Object value) {
         if (value != null && !(value instanceof List<?> l && l.isEmpty())) {
-            m.put(flag, value);
+            m.set(flag, Json.mapper().valueToTree(value));
         }
     }
 

@@ -25,12 +25,11 @@ class TrainingComparisonTest {
 
     @Test
     void theJsonHoldsEveryRunAndTheRatioPerThreadCount() {
-        Map<String, Object> json = comparison.toJson();
-        List<?> runs = (List<?>) json.get("runs");
-        assertEquals(3, runs.size());
-        assertEquals(Map.of("mode", "spark local[2]", "threads", 1, "examples_per_second_median", 1070.0,
-                "examples_per_second", List.of(1100.0, 1040.0)), runs.get(2));
+        TrainingComparison.Figures json = comparison.toJson();
+        assertEquals(3, json.runs().size());
+        assertEquals(new TrainingComparison.RunFigures("spark local[2]", 1, 1070.0, List.of(1100.0, 1040.0)),
+                json.runs().get(2));
         assertEquals(Map.of("single_1_threads", 1070.0 / 710.0, "single_2_threads", 1070.0 / 950.0),
-                json.get("spark_over_single"));
+                json.sparkOverSingle());
     }
 }

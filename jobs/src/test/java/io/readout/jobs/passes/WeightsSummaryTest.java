@@ -3,7 +3,6 @@ package io.readout.jobs.passes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,26 +17,24 @@ class WeightsSummaryTest {
     void figuresCarryOverTheScaleByHand() {
         // Mean raw weight (3 + 9) / 6 = 2, so weights are raw / 2: 0.5 ×4, 1.5, 2.5.
         assertEquals(2.0, WeightsSummary.meanRaw(GROUPS), 1e-12);
-        Map<String, Object> s = WeightsSummary.of(GROUPS, 0.5);
-        assertEquals(6L, s.get("examples"));
-        assertEquals(2L, s.get("flagged"));
-        assertEquals(2.0 / 6, (Double) s.get("flagged_fraction"), 1e-12);
-        assertEquals(1.0, (Double) s.get("mean_weight"), 1e-12);
-        assertEquals(0.8, (Double) s.get("mean_error_confidence"), 1e-12);
-        assertEquals(2.0, (Double) s.get("mean_raw_weight"), 1e-12);
-        assertEquals(2.5, (Double) s.get("max_weight"), 1e-12);
+        WeightsSummary.Summary s = WeightsSummary.of(GROUPS, 0.5);
+        assertEquals(6L, s.examples());
+        assertEquals(2L, s.flagged());
+        assertEquals(2.0 / 6, s.flaggedFraction(), 1e-12);
+        assertEquals(1.0, s.meanWeight(), 1e-12);
+        assertEquals(0.8, s.meanErrorConfidence(), 1e-12);
+        assertEquals(2.0, s.meanRawWeight(), 1e-12);
+        assertEquals(2.5, s.maxWeight(), 1e-12);
         // Bins [0,0.5) [0.5,1) [1,1.5) [1.5,2) [2,3) ...: 0.5 ×4 → bin 1, 1.5 → bin 3, 2.5 → bin 4.
-        List<?> histogram = (List<?>) s.get("histogram");
         assertEquals(List.of(0L, 4L, 0L, 1L, 1L, 0L, 0L, 0L, 0L),
-                histogram.stream().map(b -> ((Map<?, ?>) b).get("count")).toList());
-        List<?> groups = (List<?>) s.get("groups");
-        Map<?, ?> g0 = (Map<?, ?>) groups.get(0);
-        Map<?, ?> g1 = (Map<?, ?>) groups.get(1);
-        assertEquals(0.5, (Double) g0.get("mean_weight"), 1e-12);
-        assertNull(g0.get("mean_error_confidence"));
-        assertEquals(0.0, g0.get("flagged_fraction"));
-        assertEquals((0.5 + 1.5 + 2.5) / 3, (Double) g1.get("mean_weight"), 1e-12);
-        assertEquals(0.8, (Double) g1.get("mean_error_confidence"), 1e-12);
+                s.histogram().stream().map(WeightsSummary.Bin::count).toList());
+        WeightsSummary.GroupSummary g0 = s.groups().get(0);
+        WeightsSummary.GroupSummary g1 = s.groups().get(1);
+        assertEquals(0.5, g0.meanWeight(), 1e-12);
+        assertNull(g0.meanErrorConfidence());
+        assertEquals(0.0, g0.flaggedFraction());
+        assertEquals((0.5 + 1.5 + 2.5) / 3, g1.meanWeight(), 1e-12);
+        assertEquals(0.8, g1.meanErrorConfidence(), 1e-12);
     }
 
     @Test

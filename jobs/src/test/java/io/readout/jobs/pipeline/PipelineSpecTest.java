@@ -150,7 +150,7 @@ class PipelineSpecTest {
         assertTrue(list.hasSeedList());
         assertEquals(List.of(0L, 1L, 2L), list.seeds());
         assertEquals(7L, list.dataSeed());
-        assertFalse(list.toJson().containsKey("seed"), "=null takes the key out");
+        assertFalse(list.toJson().has("seed"), "=null takes the key out");
         assertEquals(List.of(5L, 2L), PipelineSpec.parse(CONFIG.replace("\"seed\": 3", "\"seeds\": [5, 2]"), "p.json",
                 List.of()).seeds());
         assertEquals(List.of(4L), spec("seed=null", "seeds=4").seeds());
