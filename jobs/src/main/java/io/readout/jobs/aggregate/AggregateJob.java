@@ -160,14 +160,22 @@ public final class AggregateJob {
         String datasetJson = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
         Map<String, Object> dataset = Json.readObject(new String(new HadoopInputs(conf).readAll(datasetJson, "data"),
                 StandardCharsets.UTF_8), datasetJson);
+        return results(trained, dataset, seeds, MachineCpu.current(), HadoopInputs.display(new Path(
+                root.path(PipelineRoot.CONFIG))), methods, paired);
+    }
+
+    /** results.json from the first run's config.json and its dataset.json, as read. */
+    static Map<String, Object> results(Map<String, Object> trained, Map<String, Object> dataset, List<Long> seeds,
+                                       MachineCpu cpu, String pipelineJson, List<Map<String, Object>> methods,
+                                       List<Map<String, Object>> paired) {
         Object source = dataset.get("source");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dataset", dataset.get("name"));
         m.put("rho", source instanceof Map<?, ?> s ? s.get("rho") : null);
         m.put("epochs", trained.get("epochs"));
         m.put("seeds", seeds);
-        m.put("cpu", MachineCpu.current().toJson());
-        m.put("command", "readout pipeline --config " + HadoopInputs.display(new Path(root.path(PipelineRoot.CONFIG)))
+        m.put("cpu", cpu.toJson());
+        m.put("command", "readout pipeline --config " + pipelineJson
                 + " --seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
         m.put("methods", methods);
         m.put("paired", paired);

@@ -93,16 +93,21 @@ public final class ReportJob {
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
         String html = HtmlReport.render(model, panels, generated, seeds);
+        return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
+    }
+
+    /** summary.json of a root with a seed list: the figures over the seeds, then the runs of the seed shown. */
+    static Map<String, Object> summary(SeedsReport seeds, ReportModel model, String generated) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("root", seeds.root());
         summary.put("generated", generated);
         summary.put("seeds", seeds.seeds());
-        summary.put("methods", AggregateFiles.methodsJson(aggregate.methods()));
-        summary.put("paired", AggregateFiles.pairedJson(aggregate.paired()));
+        summary.put("methods", AggregateFiles.methodsJson(seeds.aggregate().methods()));
+        summary.put("paired", AggregateFiles.pairedJson(seeds.aggregate().paired()));
         summary.put("best", bestOverSeeds(seeds));
-        summary.put("shown_seed", shown);
+        summary.put("shown_seed", seeds.shown());
         summary.put("shown_seed_runs", summary(model, generated).get("runs"));
-        return write(conf, root, html, Json.write(summary), model, format(seeds));
+        return summary;
     }
 
     private static String qualified(Configuration conf, String dir) {

@@ -402,6 +402,35 @@ public final class SweepJob {
         return null;
     }
 
+    /** sweep.json: the plan, the cpu, where the table is, how far the sweep got, the winner and the seed groups. */
+    static Map<String, Object> summary(SweepConfig config, MachineCpu cpu, String out, String table,
+                                       List<TrialResult> results) {
+        SweepSpec spec = config.spec();
+        TrialResult winner = SweepTable.winner(results, spec.select()).orElse(null);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config", config.file());
+        m.put("cpu", cpu.toJson());
+        m.put("out", out);
+        m.put("search", spec.search());
+        m.put("select", spec.select());
+        m.put("trials", config.plan().size());
+        m.put("finished", results.size());
+        m.put("complete", results.size() == config.plan().size());
+        m.put("table", table);
+        Map<String, Object> w = null;
+        if (winner != null) {
+            w = new LinkedHashMap<>();
+            w.put("trial", winner.trial());
+            w.put(spec.select(), winner.selected(spec.select()));
+            w.putAll(winner.toJson());
+            w.put("args", config.plan().get(winner.trial()).args());
+        }
+        m.put("winner", w);
+        m.put("by_seed", SeedGroups.of(results, spec.space()));
+        m.put("sweep", spec.toJson());
+        return m;
+    }
+
     /** The finished trials, and the table and summary rewritten from them under one lock. */
     private static final class Progress {
         private final SparkSession spark;
@@ -436,30 +465,8 @@ public final class SweepJob {
         }
 
         private Map<String, Object> summary() {
-            SweepSpec spec = config.spec();
-            TrialResult winner = SweepTable.winner(new ArrayList<>(results.values()), spec.select()).orElse(null);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("config", config.file());
-            m.put("cpu", MachineCpu.current().toJson());
-            m.put("out", sweep.dir());
-            m.put("search", spec.search());
-            m.put("select", spec.select());
-            m.put("trials", config.plan().size());
-            m.put("finished", results.size());
-            m.put("complete", results.size() == config.plan().size());
-            m.put("table", sweep.path(TABLE));
-            Map<String, Object> w = null;
-            if (winner != null) {
-                w = new LinkedHashMap<>();
-                w.put("trial", winner.trial());
-                w.put(spec.select(), winner.selected(spec.select()));
-                w.putAll(winner.toJson());
-                w.put("args", config.plan().get(winner.trial()).args());
-            }
-            m.put("winner", w);
-            m.put("by_seed", SeedGroups.of(new ArrayList<>(results.values()), spec.space()));
-            m.put("sweep", spec.toJson());
-            return m;
+            return SweepJob.summary(config, MachineCpu.current(), sweep.dir(), sweep.path(TABLE),
+                    new ArrayList<>(results.values()));
         }
 
         synchronized Result result() {
