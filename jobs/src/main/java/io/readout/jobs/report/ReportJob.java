@@ -102,8 +102,8 @@ public final class ReportJob {
         summary.put("root", seeds.root());
         summary.put("generated", generated);
         summary.put("seeds", seeds.seeds());
-        summary.put("methods", AggregateFiles.methodsJson(seeds.aggregate().methods()));
-        summary.put("paired", AggregateFiles.pairedJson(seeds.aggregate().paired()));
+        summary.put("methods", seeds.aggregate().methods());
+        summary.put("paired", seeds.aggregate().paired());
         summary.put("best", bestOverSeeds(seeds));
         summary.put("shown_seed", seeds.shown());
         summary.put("shown_seed_runs", summary(model, generated).get("runs"));

@@ -27,20 +27,19 @@ class AggregateJsonFormatTest {
 
     @Test
     void methodsAndPairedAreWrittenAsBefore() {
-        assertSameBytes(getClass(), "methods.json", Json.write(AggregateFiles.methodsJson(METHODS)));
-        assertSameBytes(getClass(), "paired.json", Json.write(AggregateFiles.pairedJson(PAIRED)));
+        assertSameBytes(getClass(), "methods.json", Json.write(METHODS));
+        assertSameBytes(getClass(), "paired.json", Json.write(PAIRED));
     }
 
     @Test
     void resultsAreWrittenAsBefore() {
         assertSameBytes(getClass(), "results.json", Json.write(AggregateJob.results(
-                Json.readObject("{\"epochs\": 3, \"data\": \"/d\"}", "config.json"),
-                Json.readObject("{\"name\": \"waterbirds\", \"source\": {\"rho\": 0.95, \"n\": 10}}", "dataset.json"),
-                List.of(0L, 1L, 2L), CPU, "/r/pipeline.json", AggregateFiles.methodsJson(METHODS),
-                AggregateFiles.pairedJson(PAIRED))));
+                AggregateFiles.tree("{\"epochs\": 3, \"data\": \"/d\"}", "config.json"),
+                AggregateFiles.tree("{\"name\": \"waterbirds\", \"source\": {\"rho\": 0.95, \"n\": 10}}", "dataset.json"),
+                List.of(0L, 1L, 2L), CPU, "/r/pipeline.json", METHODS, PAIRED)));
         assertSameBytes(getClass(), "results-no-source.json", Json.write(AggregateJob.results(
-                Json.readObject("{\"data\": \"/d\"}", "config.json"),
-                Json.readObject("{\"name\": \"colored-mnist\", \"source\": \"synthetic\"}", "dataset.json"),
+                AggregateFiles.tree("{\"data\": \"/d\"}", "config.json"),
+                AggregateFiles.tree("{\"name\": \"colored-mnist\", \"source\": \"synthetic\"}", "dataset.json"),
                 List.of(4L), new MachineCpu("x", null, null, "os.arch"), "/r/pipeline.json", List.of(), List.of())));
     }
 
