@@ -46,6 +46,15 @@ public final class GoldenFiles {
                 throw new UncheckedIOException(e);
             }
         }
-        assertEquals(expected, actual, name);
+        if (!expected.equals(actual)) {
+            try {
+                Path out = Path.of("target/golden", anchor.getPackageName().replace('.', '/'), name);
+                Files.createDirectories(out.getParent());
+                Files.writeString(out, actual);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertEquals(expected, actual, name + " (as written now: target/golden/)");
     }
 }
