@@ -1,5 +1,6 @@
 package io.readout.jobs.aggregate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
@@ -8,7 +9,6 @@ import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.AtomicOutput;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -27,7 +27,6 @@ import scala.collection.Seq;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -154,18 +153,19 @@ public final class AggregateJob {
                    List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
     }
 
-    private static Results results(Configuration conf, RunDir root, PipelineRoot.Record pipeline, List<Long> seeds,
-                                   List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
+    static Results results(Configuration conf, RunDir root, PipelineRoot.Record pipeline, List<Long> seeds,
+                           List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
         String seedRoot = HadoopInputs.child(root.dir(), PipelineRoot.seedDir(seeds.get(0)));
         List<String> folders = pipeline.runs();
         String run = folders.stream().filter(f -> f.startsWith("students/")).findFirst().orElse(folders.get(0));
         RunDir first = new RunDir(conf, HadoopInputs.child(seedRoot, run));
         String configWhere = HadoopInputs.display(new Path(first.path(RunDir.CONFIG)));
         JsonNode trained = AggregateFiles.tree(first.readText(RunDir.CONFIG), configWhere);
-        String data = trained.path("data").isTextual() ? trained.get("data").asText() : String.valueOf(trained.get("data"));
+        JsonNode dataNode = trained.get("data");
+        String data = dataNode != null && dataNode.isTextual() ? dataNode.asText() : String.valueOf(dataNode);
         String datasetJson = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
-        JsonNode dataset = AggregateFiles.tree(new String(new HadoopInputs(conf).readAll(datasetJson, "data"), StandardCharsets.UTF_8),
-                datasetJson);
+        JsonNode dataset = AggregateFiles.tree(new String(new HadoopInputs(conf).readAll(datasetJson, "data"),
+                StandardCharsets.UTF_8), datasetJson);
         return results(trained, dataset, seeds, MachineCpu.current(), HadoopInputs.display(new Path(
                 root.path(PipelineRoot.CONFIG))), methods, paired);
     }

@@ -35,7 +35,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -261,7 +260,7 @@ public final class SweepJob {
         List<SplitMetrics> last = EvaluateJob.run(spark, new EvaluateConfig(run.dir(), c.data(), "all", "final",
                 c.evalBatch())).metrics();
         double evaluationSeconds = (System.nanoTime() - t0) / 1e9;
-        // history.json: its select and best_epoch (run/EpochRecord's file, read here as a tree)
+        // history.json: the selection the run trained with and the epoch it selected
         JsonNode history = tree(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
         JsonNode historySelect = history.get("select");
         if (historySelect == null || !select.equals(historySelect.textValue())) {

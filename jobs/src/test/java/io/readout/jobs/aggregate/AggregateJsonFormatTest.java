@@ -2,6 +2,9 @@ package io.readout.jobs.aggregate;
 
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
+import io.readout.jobs.cli.TrainCommand;
+import io.readout.jobs.run.PipelineRoot;
+import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,27 @@ class AggregateJsonFormatTest {
                 AggregateFiles.tree("{\"data\": \"/d\"}", "config.json"),
                 AggregateFiles.tree("{\"name\": \"colored-mnist\", \"source\": \"synthetic\"}", "dataset.json"),
                 List.of(4L), new MachineCpu("x", null, null, "os.arch"), "/r/pipeline.json", List.of(), List.of())));
+    }
+
+    /** config.json as readout train writes it today, and a dataset.json: the figures of the header of results.json. */
+    @Test
+    void theHeaderIsReadFromTheFirstStudentsConfigAndItsData(@TempDir Path root) throws IOException {
+        Path data = root.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("dataset.json"), "{\n  \"name\" : \"waterbirds\",\n  \"source\" : {\n"
+                + "    \"rho\" : 0.95\n  }\n}\n");
+        Path student = root.resolve("seed=3/students/erm");
+        Files.createDirectories(student);
+        Files.writeString(student.resolve("config.json"), Json.write(TrainCommand.flags().parse(List.of("--method=erm",
+                "--arch=student", "--data=" + data, "--out=" + student, "--epochs=4")).config().toJson()));
+        AggregateJob.Results r = AggregateJob.results(new Configuration(), new RunDir(new Configuration(),
+                root.toString()), new PipelineRoot.Record(true, List.of(3L, 1L), List.of("erm")), List.of(3L, 1L),
+                METHODS, PAIRED);
+        assertEquals("waterbirds", r.dataset());
+        assertEquals("0.95", r.rho().toString());
+        assertEquals("4", r.epochs().toString());
+        assertEquals("readout pipeline --config " + root.resolve("pipeline.json") + " --seeds 3,1", r.command());
+        assertEquals(MachineCpu.current(), r.cpu());
     }
 
     @Test

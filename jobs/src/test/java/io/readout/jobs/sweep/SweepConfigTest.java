@@ -9,9 +9,7 @@ import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
