@@ -67,13 +67,13 @@ public record SweepSpec(String out, Map<String, FlagValue> base, String search, 
         }
         boolean random = RANDOM.equals(search);
         for (String key : List.of("trials", "seed")) {
-            if (!random && present(m, key)) {
+            if (!random && m.has(key)) {
                 throw new BadInputException(where + ": \"" + key + "\" is for \"search\": \"random\" (a grid runs every config)");
             }
         }
         int trials = 0;
         if (random) {
-            if (!present(m, "trials")) {
+            if (!m.has("trials")) {
                 throw new BadInputException(where + ": \"search\": \"random\" needs \"trials\" (how many configs to draw)");
             }
             trials = (int) whole(m, "trials", 0, 1, MAX_TRIALS, where);
@@ -174,7 +174,7 @@ public record SweepSpec(String out, Map<String, FlagValue> base, String search, 
                 + " is not a string, number or true/false");
     }
 
-    /** A key that is there and not null (a null value counts as absent, as it always has). */
+    /** A key that is there and not null (a null value reads as the default). */
     private static boolean present(JsonNode m, String key) {
         return m.hasNonNull(key);
     }

@@ -67,7 +67,10 @@ public final class SweepTable {
         List<Row> rows = new ArrayList<>();
         for (TrialResult r : results) {
             List<Object> cells = new ArrayList<>(List.of(r.trial(), r.run(), r.status(), r.config()));
-            space.forEach((flag, values) -> cells.add(cell(r.values().get(flag).value(), type(values))));
+            space.forEach((flag, values) -> {
+                FlagValue v = r.values().get(flag);
+                cells.add(cell(v == null ? null : v.value(), type(values)));
+            });
             cells.add(r.selectedEpoch());
             for (TrialResult.Scores s : new TrialResult.Scores[] {r.val(), r.test(), r.finalVal(), r.finalTest()}) {
                 cells.add(s == null ? null : s.accuracy());

@@ -183,4 +183,14 @@ class SweepConfigTest {
         assertEquals("sweep.json: the grid holds 10201 configs, more than 10000; use \"search\": \"random\" with \"trials\"",
                 error("{\"out\": \"/s\", " + BASE + ", \"space\": {\"epochs\": [" + values + "], \"batch\": [" + values + "]}}"));
     }
+
+    @Test
+    void aKeyGivenAsNullIsThereForTheSearchChecksAndTakesItsDefaultOtherwise() {
+        assertEquals("sweep.json: \"seed\" is for \"search\": \"random\" (a grid runs every config)",
+                error("{\"out\": \"/s\", " + BASE + ", \"seed\": null, \"space\": {\"lr\": [0.1]}}"));
+        SweepConfig c = plan("{\"out\": \"/s\", " + BASE + ", \"select\": null, \"concurrent\": null,"
+                + " \"space\": {\"lr\": [0.1]}}");
+        assertEquals(TrainConfig.SELECT.get(0), c.spec().select());
+        assertEquals(1, c.spec().concurrent());
+    }
 }
