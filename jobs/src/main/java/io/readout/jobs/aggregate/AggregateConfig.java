@@ -3,9 +3,7 @@ package io.readout.jobs.aggregate;
 import io.readout.common.BadInputException;
 import io.readout.jobs.run.PipelineRoot;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code readout aggregate}: the pipeline root (its {@code pipeline.json} gives the runs) and the seeds
@@ -22,12 +20,5 @@ public record AggregateConfig(String root, List<Long> seeds) {
             PipelineRoot.checkSeeds(seeds, "--seeds");
         }
         return this;
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("root", root);
-        m.put("seeds", seeds);
-        return m;
     }
 }

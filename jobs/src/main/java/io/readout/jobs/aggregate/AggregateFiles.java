@@ -1,6 +1,8 @@
 package io.readout.jobs.aggregate;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
@@ -10,9 +12,7 @@ import org.apache.hadoop.fs.Path;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The files of {@code ROOT/aggregate/} that people and the other commands read: {@value #METHODS_JSON}, one
@@ -33,12 +33,13 @@ public final class AggregateFiles {
     /** Parquet: run, model, split, metric, mean, std, min, max, n. */
     public static final String METHODS_TABLE = "methods";
 
-    /** One figure of one run over the seeds. */
-    public record Method(String run, String model, String split, String metric, SeedSummary summary) {
+    /** One figure of one run over the seeds; as an entry of methods.json, its summary's fields follow the keys. */
+    public record Method(String run, String model, String split, String metric, @JsonUnwrapped SeedSummary summary) {
     }
 
-    /** One figure of {@code run} − {@code baseline}, paired by seed, over the seeds. */
-    public record Paired(String run, String baseline, String model, String split, String metric, SeedSummary summary) {
+    /** One figure of {@code run} − {@code baseline}, paired by seed, over the seeds; an entry of paired.json. */
+    public record Paired(String run, String baseline, String model, String split, String metric,
+                         @JsonUnwrapped SeedSummary summary) {
     }
 
     /** What an aggregate folder holds. */
@@ -53,43 +54,6 @@ public final class AggregateFiles {
     private AggregateFiles() {
     }
 
-    public static List<Map<String, Object>> methodsJson(List<Method> methods) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Method m : methods) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("run", m.run());
-            o.put("model", m.model());
-            o.put("split", m.split());
-            o.put("metric", m.metric());
-            putSummary(o, m.summary());
-            out.add(o);
-        }
-        return out;
-    }
-
-    public static List<Map<String, Object>> pairedJson(List<Paired> paired) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Paired p : paired) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("run", p.run());
-            o.put("baseline", p.baseline());
-            o.put("model", p.model());
-            o.put("split", p.split());
-            o.put("metric", p.metric());
-            putSummary(o, p.summary());
-            out.add(o);
-        }
-        return out;
-    }
-
-    private static void putSummary(Map<String, Object> o, SeedSummary s) {
-        o.put("mean", s.mean());
-        o.put("std", s.std());
-        o.put("min", s.min());
-        o.put("max", s.max());
-        o.put("n", s.n());
-    }
-
     /** Reads a complete {@code ROOT/aggregate/}; bad input naming the folder or file when it is not there or malformed. */
     public static Aggregate read(Configuration conf, String dir) {
         HadoopInputs in = new HadoopInputs(conf);
@@ -98,11 +62,11 @@ public final class AggregateFiles {
             throw new BadInputException(shown + ": no complete aggregate (run readout aggregate --run on the root first)");
         }
         List<Method> methods = new ArrayList<>();
-        for (Map<?, ?> o : list(in, HadoopInputs.child(dir, METHODS_JSON), List.of("run", "model", "split", "metric"))) {
+        for (JsonNode o : list(in, HadoopInputs.child(dir, METHODS_JSON), List.of("run", "model", "split", "metric"))) {
             methods.add(new Method(text(o, "run"), text(o, "model"), text(o, "split"), text(o, "metric"), summary(o)));
         }
         List<Paired> paired = new ArrayList<>();
-        for (Map<?, ?> o : list(in, HadoopInputs.child(dir, PAIRED_JSON),
+        for (JsonNode o : list(in, HadoopInputs.child(dir, PAIRED_JSON),
                 List.of("run", "baseline", "model", "split", "metric"))) {
             paired.add(new Paired(text(o, "run"), text(o, "baseline"), text(o, "model"), text(o, "split"),
                     text(o, "metric"), summary(o)));
@@ -110,32 +74,30 @@ public final class AggregateFiles {
         return new Aggregate(List.copyOf(methods), List.copyOf(paired));
     }
 
-    private static List<Map<?, ?>> list(HadoopInputs in, String file, List<String> textKeys) {
+    private static List<JsonNode> list(HadoopInputs in, String file, List<String> textKeys) {
         String where = HadoopInputs.display(new Path(file));
-        Object parsed;
+        JsonNode parsed;
         try {
-            parsed = Json.mapper().readValue(new String(in.readAll(file, "aggregate"), StandardCharsets.UTF_8),
-                    Object.class);
+            parsed = Json.mapper().readTree(new String(in.readAll(file, "aggregate"), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
         }
-        if (!(parsed instanceof List<?> items) || !items.stream().allMatch(i -> i instanceof Map)) {
+        if (parsed == null || !parsed.isArray() || !allObjects(parsed)) {
             throw new BadInputException(where + ": expected a list of objects");
         }
-        List<Map<?, ?>> out = new ArrayList<>();
-        for (Object i : items) {
-            Map<?, ?> o = (Map<?, ?>) i;
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode o : parsed) {
             for (String key : textKeys) {
-                if (!(o.get(key) instanceof String)) {
+                if (!o.path(key).isTextual()) {
                     throw new BadInputException(where + ": " + key + " of an entry is not text: " + o);
                 }
             }
             for (String key : List.of("mean", "min", "max", "n")) {
-                if (!(o.get(key) instanceof Number)) {
+                if (!o.path(key).isNumber()) {
                     throw new BadInputException(where + ": " + key + " of an entry is not a number: " + o);
                 }
             }
-            if (o.get("std") != null && !(o.get("std") instanceof Number)) {
+            if (!o.path("std").isNull() && !o.path("std").isMissingNode() && !o.path("std").isNumber()) {
                 throw new BadInputException(where + ": std of an entry is not a number: " + o);
             }
             out.add(o);
@@ -143,14 +105,27 @@ public final class AggregateFiles {
         return out;
     }
 
-    private static String text(Map<?, ?> o, String key) {
-        return (String) o.get(key);
+    private static boolean allObjects(JsonNode array) {
+        for (JsonNode i : array) {
+            if (!i.isObject()) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static SeedSummary summary(Map<?, ?> o) {
-        return new SeedSummary(((Number) o.get("mean")).doubleValue(),
-                o.get("std") == null ? null : ((Number) o.get("std")).doubleValue(),
-                ((Number) o.get("min")).doubleValue(), ((Number) o.get("max")).doubleValue(),
-                ((Number) o.get("n")).longValue());
+    /** A JSON object file (a run's config.json or metrics) as a tree; bad input naming {@code where} when it is not one. */
+    static JsonNode tree(String json, String where) {
+        return Json.mapper().valueToTree(Json.readObject(json, where));
+    }
+
+    private static String text(JsonNode o, String key) {
+        return o.get(key).asText();
+    }
+
+    private static SeedSummary summary(JsonNode o) {
+        JsonNode std = o.path("std");
+        return new SeedSummary(o.get("mean").doubleValue(), std.isNumber() ? std.doubleValue() : null,
+                o.get("min").doubleValue(), o.get("max").doubleValue(), o.get("n").longValue());
     }
 }

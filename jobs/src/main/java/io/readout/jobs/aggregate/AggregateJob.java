@@ -1,5 +1,6 @@
 package io.readout.jobs.aggregate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
@@ -26,7 +27,6 @@ import scala.collection.Seq;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +87,7 @@ public final class AggregateJob {
 
     public static Result run(SparkSession spark, AggregateConfig config) {
         config.validate();
-        LOG.info("aggregate: {}", config.describe());
+        LOG.info("aggregate: {}", config);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         RunDir root = RunDir.open(conf, config.root(), "ROOT");
         PipelineRoot.Record pipeline = record(root);
@@ -131,10 +131,10 @@ public final class AggregateJob {
                             rank("metric", SeedFigures.METRICS), col("seed"))
                     .coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.SEEDS_TABLE));
             methods.coalesce(1).write().parquet(HadoopInputs.child(out.tmp(), AggregateFiles.METHODS_TABLE));
-            out.writeText(AggregateFiles.METHODS_JSON, Json.write(AggregateFiles.methodsJson(methodList)));
-            out.writeText(AggregateFiles.PAIRED_JSON, Json.write(AggregateFiles.pairedJson(pairedList)));
-            out.writeText(AggregateFiles.RESULTS_JSON, Json.write(results(conf, root, pipeline, seeds,
-                    AggregateFiles.methodsJson(methodList), AggregateFiles.pairedJson(pairedList))));
+            out.writeText(AggregateFiles.METHODS_JSON, Json.write(methodList));
+            out.writeText(AggregateFiles.PAIRED_JSON, Json.write(pairedList));
+            out.writeText(AggregateFiles.RESULTS_JSON, Json.write(results(conf, root, pipeline, seeds, methodList,
+                    pairedList)));
             out.commit();
             LOG.info("aggregate: {} figures of {} runs over seeds {} in {}", methodList.size(), runs.size(), seeds,
                     out.out());
@@ -147,31 +147,38 @@ public final class AggregateJob {
      * {@value AggregateFiles#RESULTS_JSON}: the dataset's name and rho (null when it has none) from the first seed's
      * data, the epochs of its first student (the teacher's when there is none), the seeds, this machine's cpu,
      * the command that reruns the pipeline as run ({@code ROOT/pipeline.json} holds its config), and the figures.
+     * rho and epochs are copied as their files hold them (a whole number stays whole).
      */
-    private static Map<String, Object> results(Configuration conf, RunDir root, PipelineRoot.Record pipeline, List<Long> seeds,
-                                               List<Map<String, Object>> methods, List<Map<String, Object>> paired) {
+    record Results(String dataset, JsonNode rho, JsonNode epochs, List<Long> seeds, MachineCpu cpu, String command,
+                   List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
+    }
+
+    static Results results(Configuration conf, RunDir root, PipelineRoot.Record pipeline, List<Long> seeds,
+                           List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
         String seedRoot = HadoopInputs.child(root.dir(), PipelineRoot.seedDir(seeds.get(0)));
         List<String> folders = pipeline.runs();
         String run = folders.stream().filter(f -> f.startsWith("students/")).findFirst().orElse(folders.get(0));
         RunDir first = new RunDir(conf, HadoopInputs.child(seedRoot, run));
         String configWhere = HadoopInputs.display(new Path(first.path(RunDir.CONFIG)));
-        Map<String, Object> trained = Json.readObject(first.readText(RunDir.CONFIG), configWhere);
-        String data = String.valueOf(trained.get("data"));
+        JsonNode trained = AggregateFiles.tree(first.readText(RunDir.CONFIG), configWhere);
+        JsonNode dataNode = trained.get("data");
+        String data = dataNode != null && dataNode.isTextual() ? dataNode.asText() : String.valueOf(dataNode);
         String datasetJson = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
-        Map<String, Object> dataset = Json.readObject(new String(new HadoopInputs(conf).readAll(datasetJson, "data"),
+        JsonNode dataset = AggregateFiles.tree(new String(new HadoopInputs(conf).readAll(datasetJson, "data"),
                 StandardCharsets.UTF_8), datasetJson);
-        Object source = dataset.get("source");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", dataset.get("name"));
-        m.put("rho", source instanceof Map<?, ?> s ? s.get("rho") : null);
-        m.put("epochs", trained.get("epochs"));
-        m.put("seeds", seeds);
-        m.put("cpu", MachineCpu.current().toJson());
-        m.put("command", "readout pipeline --config " + HadoopInputs.display(new Path(root.path(PipelineRoot.CONFIG)))
-                + " --seeds " + String.join(",", seeds.stream().map(String::valueOf).toList()));
-        m.put("methods", methods);
-        m.put("paired", paired);
-        return m;
+        return results(trained, dataset, seeds, MachineCpu.current(), HadoopInputs.display(new Path(
+                root.path(PipelineRoot.CONFIG))), methods, paired);
+    }
+
+    /** results.json from the first run's config.json and its dataset.json, as read. */
+    static Results results(JsonNode trained, JsonNode dataset, List<Long> seeds, MachineCpu cpu, String pipelineJson,
+                           List<AggregateFiles.Method> methods, List<AggregateFiles.Paired> paired) {
+        JsonNode source = dataset.get("source");
+        JsonNode name = dataset.get("name");
+        return new Results(name == null || name.isNull() ? null : name.asText(),
+                source != null && source.isObject() ? source.get("rho") : null, trained.get("epochs"), seeds, cpu,
+                "readout pipeline --config " + pipelineJson + " --seeds "
+                        + String.join(",", seeds.stream().map(String::valueOf).toList()), methods, paired);
     }
 
     /** What the root's pipeline.json says it ran, which must be a seed list. */
@@ -210,7 +217,7 @@ public final class AggregateJob {
                             throw new BadInputException(where + ": missing; evaluate seed " + seed + "'s " + folder
                                     + " first");
                         }
-                        SeedFigures.of(Json.readObject(run.readText(file), where), where).forEach((metric, value) ->
+                        SeedFigures.of(AggregateFiles.tree(run.readText(file), where), where).forEach((metric, value) ->
                                 rows.add(RowFactory.create(label.get(folder), model, split, metric, seed, value)));
                     }
                 }

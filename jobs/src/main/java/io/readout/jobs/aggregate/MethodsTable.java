@@ -1,6 +1,6 @@
 package io.readout.jobs.aggregate;
 
-import io.readout.common.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
@@ -43,8 +43,8 @@ public final class MethodsTable {
             RunDir run = new RunDir(conf, HadoopInputs.child(root, name));
             for (String model : List.of("final", "best")) {
                 String dir = RunDir.METRICS + (model.equals("best") ? "/best/" : "/");
-                Map<String, Object> val = metrics(run, dir + "val.json");
-                Map<String, Object> test = metrics(run, dir + "test.json");
+                JsonNode val = metrics(run, dir + "val.json");
+                JsonNode test = metrics(run, dir + "test.json");
                 if (val == null && test == null) {
                     continue;
                 }
@@ -158,16 +158,21 @@ public final class MethodsTable {
         if (!run.exists(RunDir.CONFIG)) {
             return name;
         }
-        Map<String, Object> c = Json.readObject(run.readText(RunDir.CONFIG), run.path(RunDir.CONFIG));
-        return c.get("arch") + " " + c.get("method");
+        JsonNode c = AggregateFiles.tree(run.readText(RunDir.CONFIG), run.path(RunDir.CONFIG));
+        return shown(c.get("arch")) + " " + shown(c.get("method"));
     }
 
-    private static Map<String, Object> metrics(RunDir run, String name) {
-        return run.exists(name) ? Json.readObject(run.readText(name), run.path(name)) : null;
+    /** A config value as text: a string as it is, anything else as JSON, "null" when absent. */
+    private static String shown(JsonNode v) {
+        return v == null || v.isNull() ? "null" : v.isTextual() ? v.asText() : v.toString();
     }
 
-    private static Double figure(Map<String, Object> m, String key) {
-        return m != null && m.get(key) instanceof Number n ? n.doubleValue() : null;
+    private static JsonNode metrics(RunDir run, String name) {
+        return run.exists(name) ? AggregateFiles.tree(run.readText(name), run.path(name)) : null;
+    }
+
+    private static Double figure(JsonNode m, String key) {
+        return m != null && m.path(key).isNumber() ? m.get(key).doubleValue() : null;
     }
 
     private static String text(Double v) {

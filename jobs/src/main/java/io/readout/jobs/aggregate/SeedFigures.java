@@ -1,5 +1,6 @@
 package io.readout.jobs.aggregate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 
 import java.util.LinkedHashMap;
@@ -40,15 +41,16 @@ public final class SeedFigures {
      * The figures of one metrics file, in {@link #METRICS} order, without the null ones; bad input naming
      * {@code where} when accuracy, worst-group or group-mean accuracy is missing or not a number.
      */
-    public static Map<String, Double> of(Map<String, Object> metrics, String where) {
+    public static Map<String, Double> of(JsonNode metrics, String where) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String metric : METRICS) {
-            Object v = metrics.get(KEYS.get(metric));
-            if (v instanceof Number n) {
-                out.put(metric, n.doubleValue());
-            } else if (v != null || !metric.equals(BIAS_CONFLICTING)) {
+            JsonNode v = metrics.path(KEYS.get(metric));
+            boolean missing = v.isMissingNode() || v.isNull();
+            if (v.isNumber()) {
+                out.put(metric, v.doubleValue());
+            } else if (!missing || !metric.equals(BIAS_CONFLICTING)) {
                 throw new BadInputException(where + ": malformed metrics (" + KEYS.get(metric) + " is "
-                        + (v == null ? "missing" : "not a number: " + v) + ")");
+                        + (missing ? "missing" : "not a number: " + (v.isValueNode() ? v.asText() : v)) + ")");
             }
         }
         return out;

@@ -2,8 +2,6 @@ package io.readout.jobs.report;
 
 import io.readout.common.BadInputException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code readout report}: the pipeline root whose runs are reported (the report goes to
@@ -23,12 +21,5 @@ public record ReportConfig(String root, int examplesPerGroup) {
                     + MAX_EXAMPLES_PER_GROUP);
         }
         return this;
-    }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("root", root);
-        m.put("examples_per_group", examplesPerGroup);
-        return m;
     }
 }

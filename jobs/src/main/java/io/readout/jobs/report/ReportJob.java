@@ -55,7 +55,7 @@ public final class ReportJob {
 
     public static Result run(SparkSession spark, ReportConfig config) {
         config.validate();
-        LOG.info("report: {}", config.describe());
+        LOG.info("report: {}", config);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         HadoopInputs in = new HadoopInputs(conf);
         in.requireDirectory(config.root(), "ROOT");
@@ -93,16 +93,13 @@ public final class ReportJob {
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
         String html = HtmlReport.render(model, panels, generated, seeds);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("root", seeds.root());
-        summary.put("generated", generated);
-        summary.put("seeds", seeds.seeds());
-        summary.put("methods", AggregateFiles.methodsJson(aggregate.methods()));
-        summary.put("paired", AggregateFiles.pairedJson(aggregate.paired()));
-        summary.put("best", bestOverSeeds(seeds));
-        summary.put("shown_seed", shown);
-        summary.put("shown_seed_runs", summary(model, generated).get("runs"));
-        return write(conf, root, html, Json.write(summary), model, format(seeds));
+        return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
+    }
+
+    /** summary.json of a root with a seed list: the figures over the seeds, then the runs of the seed shown. */
+    static ReportSummary.OverSeeds summary(SeedsReport seeds, ReportModel model, String generated) {
+        return new ReportSummary.OverSeeds(seeds.root(), generated, seeds.seeds(), seeds.aggregate().methods(),
+                seeds.aggregate().paired(), bestOverSeeds(seeds), seeds.shown(), summary(model, generated).runs());
     }
 
     private static String qualified(Configuration conf, String dir) {
@@ -126,21 +123,12 @@ public final class ReportJob {
     }
 
     /** Per column of the methods table the run with the highest mean over the seeds (final model). */
-    private static Map<String, Object> bestOverSeeds(SeedsReport seeds) {
-        Map<String, Object> best = new LinkedHashMap<>();
+    private static Map<String, ReportSummary.BestOverSeeds> bestOverSeeds(SeedsReport seeds) {
+        Map<String, ReportSummary.BestOverSeeds> best = new LinkedHashMap<>();
         for (ReportModel.Column c : ReportModel.COLUMNS) {
             List<String> top = seeds.best(c);
-            if (top.isEmpty()) {
-                best.put(c.key(), null);
-                continue;
-            }
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("label", top.get(0));
-            b.put("mean", seeds.figure(top.get(0), c).summary().mean());
-            if (top.size() > 1) {
-                b.put("tied_with", top.subList(1, top.size()));
-            }
-            best.put(c.key(), b);
+            best.put(c.key(), top.isEmpty() ? null : new ReportSummary.BestOverSeeds(top.get(0),
+                    seeds.figure(top.get(0), c).summary().mean(), top.size() > 1 ? top.subList(1, top.size()) : null));
         }
         return best;
     }
@@ -174,59 +162,22 @@ public final class ReportJob {
      * the selected epoch with its val figures and the final epoch's figures; and per column of the methods
      * table the best run (the first in the report's order on a tie; null when no run has a value).
      */
-    public static Map<String, Object> summary(ReportModel model, String generated) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("root", model.root());
-        m.put("generated", generated);
-        List<Map<String, Object>> runs = new ArrayList<>();
+    public static ReportSummary summary(ReportModel model, String generated) {
+        List<ReportSummary.RunSummary> runs = new ArrayList<>();
         for (ReportModel.Run r : model.runs()) {
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("label", r.label());
-            run.put("method", r.method());
-            run.put("arch", r.arch());
-            run.put("dir", r.dir());
-            run.put("relative", r.relative());
-            run.put("data", r.data());
-            run.put("val", r.val() == null ? null : r.val().toJson());
-            run.put("test", r.test() == null ? null : r.test().toJson());
-            run.put("figures", ReportModel.figures(r));
-            run.put("select", r.select());
-            run.put("best_epoch", r.bestEpoch());
-            run.put("best_epoch_figures", epochFigures(r.epoch(r.bestEpoch())));
-            run.put("final_epoch", epochFigures(r.finalEpoch()));
-            runs.add(run);
+            runs.add(new ReportSummary.RunSummary(r.label(), r.method(), r.arch(), r.dir(), r.relative(), r.data(),
+                    ReportSummary.metrics(r.val()), ReportSummary.metrics(r.test()), ReportModel.figures(r), r.select(),
+                    r.bestEpoch(), ReportSummary.EpochFigures.of(r.epoch(r.bestEpoch())),
+                    ReportSummary.EpochFigures.of(r.finalEpoch())));
         }
-        m.put("runs", runs);
-        Map<String, Object> best = new LinkedHashMap<>();
+        Map<String, ReportSummary.Best> best = new LinkedHashMap<>();
         for (ReportModel.Column c : ReportModel.COLUMNS) {
             List<ReportModel.Run> top = model.best(c);
-            if (top.isEmpty()) {
-                best.put(c.key(), null);
-                continue;
-            }
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("label", top.get(0).label());
-            b.put("dir", top.get(0).dir());
-            b.put("value", c.of(top.get(0)));
-            if (top.size() > 1) {
-                b.put("tied_with", top.subList(1, top.size()).stream().map(ReportModel.Run::label).toList());
-            }
-            best.put(c.key(), b);
+            best.put(c.key(), top.isEmpty() ? null : new ReportSummary.Best(top.get(0).label(), top.get(0).dir(),
+                    c.of(top.get(0)), top.size() > 1
+                            ? top.subList(1, top.size()).stream().map(ReportModel.Run::label).toList() : null));
         }
-        m.put("best", best);
-        return m;
-    }
-
-    private static Map<String, Object> epochFigures(ReportModel.Epoch e) {
-        if (e == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", e.epoch());
-        for (String k : List.of("loss", "val_accuracy", "val_wga", "val_group_mean")) {
-            m.put(k, e.figures().get(k));
-        }
-        return m;
+        return new ReportSummary(model.root(), generated, runs, best);
     }
 
     /** The printed methods table: a row per run, a column per figure, "-" where none, "*" on each column's best. */

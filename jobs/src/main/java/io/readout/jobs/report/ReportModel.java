@@ -1,5 +1,6 @@
 package io.readout.jobs.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.metrics.SplitMetrics;
@@ -62,11 +63,11 @@ public record ReportModel(String root, List<Run> runs) {
         return List.copyOf(out);
     }
 
-    /** One epoch of {@code history.json}: its number and every figure it recorded. */
-    public record Epoch(int epoch, Map<String, Object> figures) {
+    /** One epoch of {@code history.json}: its number and every figure it recorded, as the file holds them. */
+    public record Epoch(int epoch, JsonNode figures) {
         /** A numeric figure, NaN when absent or null. */
         public double figure(String key) {
-            return figures.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+            return figures.path(key).isNumber() ? figures.get(key).doubleValue() : Double.NaN;
         }
     }
 
@@ -222,10 +223,10 @@ public record ReportModel(String root, List<Run> runs) {
     }
 
     private static Run readRun(HadoopInputs in, Path root, Path dir) {
-        Map<String, Object> config = readJson(in, new Path(dir, RunDir.CONFIG));
-        String method = config.get("method") instanceof String s ? s : "?";
-        String arch = config.get("arch") instanceof String s ? s : "?";
-        String data = config.get("data") instanceof String s ? s : null;
+        JsonNode config = readJson(in, new Path(dir, RunDir.CONFIG));
+        String method = config.path("method").isTextual() ? config.get("method").asText() : "?";
+        String arch = config.path("arch").isTextual() ? config.get("arch").asText() : "?";
+        String data = config.path("data").isTextual() ? config.get("data").asText() : null;
         String relative = relative(root, dir);
         SplitMetrics val = readMetrics(in, new Path(dir, RunDir.METRICS + "/val.json"));
         SplitMetrics test = readMetrics(in, new Path(dir, RunDir.METRICS + "/test.json"));
@@ -234,16 +235,14 @@ public record ReportModel(String root, List<Run> runs) {
         Integer bestEpoch = null;
         Path historyPath = new Path(dir, RunDir.HISTORY);
         if (in.exists(historyPath.toString())) {
-            Map<String, Object> history = readJson(in, historyPath);
+            JsonNode history = readJson(in, historyPath);
             try {
-                select = (String) history.get("select");
-                bestEpoch = history.get("best_epoch") instanceof Number n ? n.intValue() : null;
-                Object list = history.get("epochs");
-                if (list != null) {
-                    for (Object o : (List<?>) list) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> e = (Map<String, Object>) o;
-                        epochs.add(new Epoch(((Number) e.get("epoch")).intValue(), e));
+                select = optionalText(history, "select");
+                bestEpoch = history.path("best_epoch").isNumber() ? history.get("best_epoch").intValue() : null;
+                JsonNode list = history.path("epochs");
+                if (!list.isMissingNode() && !list.isNull()) {
+                    for (JsonNode e : array(list)) {
+                        epochs.add(new Epoch((int) number(e, "epoch"), e));
                     }
                 }
             } catch (RuntimeException e) {
@@ -268,13 +267,16 @@ public record ReportModel(String root, List<Run> runs) {
         if (!in.exists(file.toString())) {
             return null;
         }
-        Map<String, Object> json = readJson(in, file);
+        String text = new String(in.readAll(file.toString(), "report input"), StandardCharsets.UTF_8);
         try {
-            SplitMetrics m = SplitMetrics.fromJson(json);
+            // SplitMetrics reads the map Json.readObject gives
+            SplitMetrics m = SplitMetrics.fromJson(Json.readObject(text, HadoopInputs.display(file)));
             if (m.groups().isEmpty()) {
                 throw new IllegalArgumentException("no groups");
             }
             return m;
+        } catch (BadInputException e) {
+            throw e; // not JSON: says so itself
         } catch (RuntimeException e) {
             throw malformed(file, "metrics", e);
         }
@@ -297,36 +299,77 @@ public record ReportModel(String root, List<Run> runs) {
             return null;
         }
         Path file = new Path(weightsDir, String.format(Locale.ROOT, "epoch=%04d/summary.json", newest));
-        Map<String, Object> json = readJson(in, file);
+        JsonNode json = readJson(in, file);
         try {
             List<SvgCharts.Bin> bins = new ArrayList<>();
-            for (Object o : (List<?>) json.get("histogram")) {
-                Map<?, ?> b = (Map<?, ?>) o;
-                bins.add(new SvgCharts.Bin(((Number) b.get("from")).doubleValue(),
-                        b.get("to") == null ? null : ((Number) b.get("to")).doubleValue(), ((Number) b.get("count")).longValue()));
+            for (JsonNode b : array(json.get("histogram"))) {
+                JsonNode to = b.path("to");
+                bins.add(new SvgCharts.Bin(number(b, "from"), to.isMissingNode() || to.isNull() ? null : number(b, "to"),
+                        (long) number(b, "count")));
             }
             List<WeightGroup> groups = new ArrayList<>();
-            for (Object o : (List<?>) json.get("groups")) {
-                Map<?, ?> g = (Map<?, ?>) o;
-                groups.add(new WeightGroup(((Number) g.get("group")).intValue(), ((Number) g.get("n")).longValue(),
-                        ((Number) g.get("flagged_fraction")).doubleValue(), number(g.get("mean_weight")),
-                        number(g.get("mean_error_confidence"))));
+            for (JsonNode g : array(json.get("groups"))) {
+                groups.add(new WeightGroup((int) number(g, "group"), (long) number(g, "n"), number(g, "flagged_fraction"),
+                        numberOrNaN(g.get("mean_weight")), numberOrNaN(g.get("mean_error_confidence"))));
             }
-            return new Weights(newest, HadoopInputs.display(file), ((Number) json.get("examples")).longValue(),
-                    ((Number) json.get("flagged")).longValue(), ((Number) json.get("flagged_fraction")).doubleValue(),
-                    number(json.get("max_weight")), List.copyOf(bins), List.copyOf(groups));
+            return new Weights(newest, HadoopInputs.display(file), (long) number(json, "examples"),
+                    (long) number(json, "flagged"), number(json, "flagged_fraction"),
+                    numberOrNaN(json.get("max_weight")), List.copyOf(bins), List.copyOf(groups));
         } catch (RuntimeException e) {
             throw malformed(file, "weights summary", e);
         }
     }
 
-    private static double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    private static double numberOrNaN(JsonNode v) {
+        return v != null && v.isNumber() ? v.doubleValue() : Double.NaN;
     }
 
-    private static Map<String, Object> readJson(HadoopInputs in, Path file) {
+    /** A field that must be a number; the messages {@link #malformed} turns into its reasons. */
+    private static double number(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull()) {
+            throw new NullPointerException(key);
+        }
+        if (!v.isNumber()) {
+            throw new ClassCastException(key);
+        }
+        return v.doubleValue();
+    }
+
+    /** A text field or null; a field of another type is malformed. */
+    private static String optionalText(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ClassCastException(key);
+        }
+        return v.asText();
+    }
+
+    /** A list of objects; anything else is malformed. */
+    private static List<JsonNode> array(JsonNode v) {
+        if (v == null || v.isNull()) {
+            throw new NullPointerException();
+        }
+        if (!v.isArray()) {
+            throw new ClassCastException();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode o : v) {
+            if (!o.isObject()) {
+                throw new ClassCastException();
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static JsonNode readJson(HadoopInputs in, Path file) {
         String where = HadoopInputs.display(file);
-        return Json.readObject(new String(in.readAll(file.toString(), "report input"), StandardCharsets.UTF_8), where);
+        return Json.mapper().valueToTree(Json.readObject(new String(in.readAll(file.toString(), "report input"),
+                StandardCharsets.UTF_8), where));
     }
 
     private static BadInputException malformed(Path file, String what, RuntimeException e) {
@@ -336,9 +379,9 @@ public record ReportModel(String root, List<Run> runs) {
         return new BadInputException(HadoopInputs.display(file) + ": malformed " + what + " (" + reason + ")", e);
     }
 
-    /** Columns to their values, for summary.json. */
-    static Map<String, Object> figures(Run run) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    /** Columns to their values (null where NaN), for summary.json. */
+    static Map<String, Double> figures(Run run) {
+        Map<String, Double> m = new LinkedHashMap<>();
         for (Column c : COLUMNS) {
             double v = c.of(run);
             m.put(c.key(), Double.isNaN(v) ? null : v);

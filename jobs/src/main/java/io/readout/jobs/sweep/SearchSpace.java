@@ -22,14 +22,14 @@ public final class SearchSpace {
     static final long PERMUTATION_LIMIT = 1_000_000;
 
     private final List<String> flags;
-    private final List<List<Object>> values;
+    private final List<List<FlagValue>> values;
     private final long size;
 
-    public SearchSpace(Map<String, List<Object>> space) {
+    public SearchSpace(Map<String, List<FlagValue>> space) {
         this.flags = List.copyOf(space.keySet());
         this.values = new ArrayList<>();
         long n = 1;
-        for (List<Object> v : space.values()) {
+        for (List<FlagValue> v : space.values()) {
             values.add(List.copyOf(v));
             n = multiplyOrMax(n, v.size());
         }
@@ -46,15 +46,15 @@ public final class SearchSpace {
     }
 
     /** The config at {@code index} of the grid: flag → value, in the flags' order. */
-    public Map<String, Object> point(long index) {
-        Object[] chosen = new Object[flags.size()];
+    public Map<String, FlagValue> point(long index) {
+        FlagValue[] chosen = new FlagValue[flags.size()];
         long rest = index;
         for (int k = flags.size() - 1; k >= 0; k--) {
             int n = values.get(k).size();
             chosen[k] = values.get(k).get((int) (rest % n));
             rest /= n;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, FlagValue> m = new LinkedHashMap<>();
         for (int k = 0; k < chosen.length; k++) {
             m.put(flags.get(k), chosen[k]);
         }
@@ -62,8 +62,8 @@ public final class SearchSpace {
     }
 
     /** Every config, in grid order (a sweep's grid holds at most {@link SweepSpec#MAX_TRIALS}). */
-    public List<Map<String, Object>> grid() {
-        List<Map<String, Object>> grid = new ArrayList<>();
+    public List<Map<String, FlagValue>> grid() {
+        List<Map<String, FlagValue>> grid = new ArrayList<>();
         for (long i = 0; i < size; i++) {
             grid.add(point(i));
         }
@@ -71,10 +71,10 @@ public final class SearchSpace {
     }
 
     /** {@code trials} distinct configs drawn with the seed (all of them, in a seeded order, when the space is smaller). */
-    public List<Map<String, Object>> sample(int trials, long seed) {
+    public List<Map<String, FlagValue>> sample(int trials, long seed) {
         Random random = Seeds.random(seed, "sweep/random");
         int n = (int) Math.min(trials, size);
-        List<Map<String, Object>> drawn = new ArrayList<>(n);
+        List<Map<String, FlagValue>> drawn = new ArrayList<>(n);
         if (size <= PERMUTATION_LIMIT) {
             int[] order = Seeds.permutation((int) size, random);
             for (int i = 0; i < n; i++) {
@@ -86,11 +86,11 @@ public final class SearchSpace {
         Set<List<Integer>> seen = new HashSet<>();
         while (drawn.size() < n) {
             List<Integer> choice = new ArrayList<>(flags.size());
-            for (List<Object> v : values) {
+            for (List<FlagValue> v : values) {
                 choice.add(random.nextInt(v.size()));
             }
             if (seen.add(choice)) {
-                Map<String, Object> m = new LinkedHashMap<>();
+                Map<String, FlagValue> m = new LinkedHashMap<>();
                 for (int k = 0; k < flags.size(); k++) {
                     m.put(flags.get(k), values.get(k).get(choice.get(k)));
                 }

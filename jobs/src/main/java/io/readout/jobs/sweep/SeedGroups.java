@@ -1,5 +1,10 @@
 package io.readout.jobs.sweep;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.readout.jobs.aggregate.SeedSummary;
 
 import java.util.ArrayList;
@@ -18,92 +23,102 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SeedGroups {
     public static final String SEED = "seed";
-    private static final Map<String, ToDoubleFunction<TrialResult.Scores>> METRICS = new LinkedHashMap<>();
 
-    static {
-        METRICS.put("accuracy", TrialResult.Scores::accuracy);
-        METRICS.put("worst_group_accuracy", TrialResult.Scores::worstGroupAccuracy);
-        METRICS.put("group_mean_accuracy", TrialResult.Scores::groupMeanAccuracy);
+    /**
+     * One group, as the {@code by_seed} list of the sweep's summary holds it; {@code best} and {@code final} are
+     * left out when a trial was recorded before its figures were kept.
+     */
+    @JsonPropertyOrder({"values", "n", "seeds", "trials", "best", "final"})
+    public record Group(Map<String, FlagValue> values, int n, List<FlagValue> seeds, List<Integer> trials,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Model best,
+                        @JsonProperty("final") @JsonInclude(JsonInclude.Include.NON_NULL) Model finalModel) {
+    }
+
+    /** A model's figures on val and test; a split is left out when a trial lacks it. */
+    @JsonPropertyOrder({"val", "test"})
+    public record Model(@JsonInclude(JsonInclude.Include.NON_NULL) Figures val,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Figures test) {
+        static Model of(Figures val, Figures test) {
+            return val == null && test == null ? null : new Model(val, test);
+        }
+    }
+
+    /** The three figures of a split over the seeds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"accuracy", "worst_group_accuracy", "group_mean_accuracy"})
+    public record Figures(Stats accuracy, Stats worstGroupAccuracy, Stats groupMeanAccuracy) {
+    }
+
+    /** mean, std (sample; null for n = 1), min, max. */
+    @JsonPropertyOrder({"mean", "std", "min", "max"})
+    public record Stats(double mean, Double std, double min, double max) {
     }
 
     private SeedGroups() {
     }
 
     /** The groups of {@code results} in order of their first trial; empty when the space has no seed. */
-    public static List<Map<String, Object>> of(List<TrialResult> results, Map<String, List<Object>> space) {
+    public static List<Group> of(List<TrialResult> results, Map<String, List<FlagValue>> space) {
         if (!space.containsKey(SEED)) {
             return List.of();
         }
-        Map<Map<String, Object>, List<TrialResult>> groups = new LinkedHashMap<>();
+        Map<Map<String, FlagValue>, List<TrialResult>> groups = new LinkedHashMap<>();
         for (TrialResult r : results) {
             if (!r.isComplete()) {
                 continue;
             }
-            Map<String, Object> values = new LinkedHashMap<>(r.values());
+            Map<String, FlagValue> values = new LinkedHashMap<>(r.values());
             values.remove(SEED);
             groups.computeIfAbsent(values, v -> new ArrayList<>()).add(r);
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        groups.forEach((values, trials) -> {
-            Map<String, Object> g = new LinkedHashMap<>();
-            g.put("values", values);
-            g.put("n", trials.size());
-            g.put("seeds", trials.stream().map(t -> t.values().get(SEED)).toList());
-            g.put("trials", trials.stream().map(TrialResult::trial).toList());
-            put(g, "best", "val", trials, TrialResult::val);
-            put(g, "best", "test", trials, TrialResult::test);
-            put(g, "final", "val", trials, TrialResult::finalVal);
-            put(g, "final", "test", trials, TrialResult::finalTest);
-            out.add(g);
-        });
+        List<Group> out = new ArrayList<>();
+        groups.forEach((values, trials) -> out.add(new Group(values, trials.size(),
+                trials.stream().map(t -> t.values().get(SEED)).toList(),
+                trials.stream().map(TrialResult::trial).toList(),
+                Model.of(figures(trials, TrialResult::val), figures(trials, TrialResult::test)),
+                Model.of(figures(trials, TrialResult::finalVal), figures(trials, TrialResult::finalTest)))));
         return out;
     }
 
-    private static void put(Map<String, Object> group, String model, String split, List<TrialResult> trials,
-                            Function<TrialResult, TrialResult.Scores> scores) {
+    /** A split's figures over the trials; null when a trial lacks them (recorded before final figures were kept). */
+    private static Figures figures(List<TrialResult> trials, Function<TrialResult, TrialResult.Scores> scores) {
         if (trials.stream().anyMatch(t -> scores.apply(t) == null)) {
-            return; // trials recorded before final figures were kept
+            return null;
         }
-        Map<String, Object> figures = new LinkedHashMap<>();
-        METRICS.forEach((metric, figure) -> figures.put(metric,
-                stats(trials.stream().map(scores).mapToDouble(figure).toArray())));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> byModel = (Map<String, Object>) group.computeIfAbsent(model, k -> new LinkedHashMap<>());
-        byModel.put(split, figures);
+        return new Figures(stats(trials, scores, TrialResult.Scores::accuracy),
+                stats(trials, scores, TrialResult.Scores::worstGroupAccuracy),
+                stats(trials, scores, TrialResult.Scores::groupMeanAccuracy));
+    }
+
+    private static Stats stats(List<TrialResult> trials, Function<TrialResult, TrialResult.Scores> scores,
+                               ToDoubleFunction<TrialResult.Scores> figure) {
+        return stats(trials.stream().map(scores).mapToDouble(figure).toArray());
     }
 
     /** mean, std (sample; null for n = 1), min, max of {@code v}, summed in trial order ({@link SeedSummary}). */
-    static Map<String, Object> stats(double[] v) {
+    static Stats stats(double[] v) {
         SeedSummary s = SeedSummary.of(v);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mean", s.mean());
-        m.put("std", s.std());
-        m.put("min", s.min());
-        m.put("max", s.max());
-        return m;
+        return new Stats(s.mean(), s.std(), s.min(), s.max());
     }
 
     /** The printed table: one line per group, final and best test figures as mean ± std. */
-    public static String format(List<Map<String, Object>> groups) {
+    public static String format(List<Group> groups) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-40s %3s  %-15s  %-15s  %-15s%n",
                 "over seeds", "n", "final test acc", "final test wga", "best test wga"));
-        for (Map<String, Object> g : groups) {
-            b.append(String.format(Locale.ROOT, "%-40s %3d  %-15s  %-15s  %-15s%n", g.get("values"), g.get("n"),
-                    cell(g, "final", "accuracy"), cell(g, "final", "worst_group_accuracy"),
-                    cell(g, "best", "worst_group_accuracy")));
+        for (Group g : groups) {
+            b.append(String.format(Locale.ROOT, "%-40s %3d  %-15s  %-15s  %-15s%n", g.values(), g.n(),
+                    cell(g.finalModel(), Figures::accuracy), cell(g.finalModel(), Figures::worstGroupAccuracy),
+                    cell(g.best(), Figures::worstGroupAccuracy)));
         }
         return b.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    private static String cell(Map<String, Object> g, String model, String metric) {
-        Map<String, Object> m = (Map<String, Object>) g.get(model);
+    private static String cell(Model m, Function<Figures, Stats> metric) {
         if (m == null) {
             return "-";
         }
-        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) m.get("test")).get(metric);
-        Object std = s.get("std");
-        return String.format(Locale.ROOT, "%.4f", (Double) s.get("mean"))
-                + (std == null ? "" : String.format(Locale.ROOT, " ± %.4f", (Double) std));
+        Stats s = metric.apply(m.test());
+        return String.format(Locale.ROOT, "%.4f", s.mean())
+                + (s.std() == null ? "" : String.format(Locale.ROOT, " ± %.4f", s.std()));
     }
 }

@@ -1,6 +1,8 @@
 package io.readout.jobs.sweep;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
+import io.readout.common.Json;
 import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
@@ -38,7 +40,7 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
             throw new BadInputException("--first " + limit + " must be at least 1");
         }
         SweepSpec spec = SweepSpec.parse(json, file);
-        List<Map<String, Object>> points = spec.points();
+        List<Map<String, FlagValue>> points = spec.points();
         List<Trial> plan = new ArrayList<>(points.size());
         Map<String, Integer> seen = new HashMap<>();
         for (int id = 0; id < points.size(); id++) {
@@ -54,12 +56,12 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
         return new SweepConfig(file, spec, plan, limit == null ? plan.size() : limit, overwrite);
     }
 
-    private static Trial trial(String file, SweepSpec spec, int id, Map<String, Object> values,
+    private static Trial trial(String file, SweepSpec spec, int id, Map<String, FlagValue> values,
                                JobFlags<TrainJob.Request> train) {
-        Map<String, Object> flags = new LinkedHashMap<>(spec.base());
+        Map<String, FlagValue> flags = new LinkedHashMap<>(spec.base());
         flags.putAll(values);
-        flags.put("out", trialDir(spec.out(), id));
-        flags.put("select", spec.select());
+        flags.put("out", new FlagValue(trialDir(spec.out(), id)));
+        flags.put("select", new FlagValue(spec.select()));
         String where = file + ": trial " + Trial.label(id) + " (" + Trial.describe(values) + "): ";
         try {
             List<String> args = Trial.arguments(flags, train);
@@ -95,8 +97,8 @@ public record SweepConfig(String file, SweepSpec spec, List<Trial> plan, int lim
     }
 
     /** A config as config.json holds it, without the run folder (which two runs never share). */
-    static Map<String, Object> withoutOut(TrainConfig config) {
-        Map<String, Object> m = config.toJson();
+    static ObjectNode withoutOut(TrainConfig config) {
+        ObjectNode m = Json.mapper().valueToTree(config.toJson());
         m.remove("out");
         return m;
     }

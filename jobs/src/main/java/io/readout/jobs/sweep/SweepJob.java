@@ -1,5 +1,10 @@
 package io.readout.jobs.sweep;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
@@ -30,7 +35,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +81,7 @@ public final class SweepJob {
         public String format(SweepConfig plan) {
             StringBuilder b = new StringBuilder(SweepTable.format(results, new ArrayList<>(plan.spec().space().keySet()),
                     winner));
-            List<Map<String, Object>> bySeed = SeedGroups.of(results, plan.spec().space());
+            List<SeedGroups.Group> bySeed = SeedGroups.of(results, plan.spec().space());
             if (!bySeed.isEmpty()) {
                 b.append(SeedGroups.format(bySeed));
             }
@@ -256,12 +260,20 @@ public final class SweepJob {
         List<SplitMetrics> last = EvaluateJob.run(spark, new EvaluateConfig(run.dir(), c.data(), "all", "final",
                 c.evalBatch())).metrics();
         double evaluationSeconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> history = Json.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
-        if (!select.equals(history.get("select"))) {
-            throw new IllegalStateException(run.path(RunDir.HISTORY) + " selects by " + history.get("select"));
+        // history.json: the selection the run trained with and the epoch it selected
+        JsonNode history = tree(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
+        JsonNode historySelect = history.get("select");
+        if (historySelect == null || !select.equals(historySelect.textValue())) {
+            throw new IllegalStateException(run.path(RunDir.HISTORY) + " selects by "
+                    + (historySelect == null || historySelect.isNull() ? null
+                    : historySelect.isTextual() ? historySelect.textValue() : historySelect));
+        }
+        JsonNode bestEpoch = history.get("best_epoch");
+        if (bestEpoch == null || !bestEpoch.isNumber()) {
+            throw new IllegalStateException(run.path(RunDir.HISTORY) + " has no best_epoch");
         }
         return new TrialResult(trial.id(), run.dir(), TrialResult.COMPLETE, trial.values(),
-                SweepSpec.compactJson(c.toJson()), ((Number) history.get("best_epoch")).intValue(),
+                SweepSpec.compactJson(c.toJson()), bestEpoch.intValue(),
                 TrialResult.Scores.of(split(metrics, Split.VAL)), TrialResult.Scores.of(split(metrics, Split.TEST)),
                 TrialResult.Scores.of(split(last, Split.VAL)), TrialResult.Scores.of(split(last, Split.TEST)),
                 trainingSeconds(run) + evaluationSeconds, null);
@@ -277,16 +289,21 @@ public final class SweepJob {
         if (!run.exists(RunDir.HISTORY)) {
             return 0;
         }
-        Object epochs = Json.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY)).get("epochs");
+        JsonNode epochs = tree(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY)).path("epochs");
         double seconds = 0;
-        if (epochs instanceof List<?> list) {
-            for (Object e : list) {
-                if (e instanceof Map<?, ?> m && m.get("seconds") instanceof Number n) {
-                    seconds += n.doubleValue();
+        if (epochs.isArray()) {
+            for (JsonNode e : epochs) {
+                if (e.isObject() && e.path("seconds").isNumber()) {
+                    seconds += e.get("seconds").doubleValue();
                 }
             }
         }
         return seconds;
+    }
+
+    /** A JSON object file as a tree; bad input naming {@code where} when it is not one. */
+    private static JsonNode tree(String json, String where) {
+        return Json.mapper().valueToTree(Json.readObject(json, where));
     }
 
     private static TrialResult record(RunDir run, TrialResult result) {
@@ -370,7 +387,7 @@ public final class SweepJob {
 
     private static State stage(Trial trial, RunDir run) {
         TrialResult recorded = run.exists(TRIAL_JSON)
-                ? TrialResult.fromJson(Json.readObject(run.readText(TRIAL_JSON), run.path(TRIAL_JSON)), trial, run.dir(),
+                ? TrialResult.fromJson(tree(run.readText(TRIAL_JSON), run.path(TRIAL_JSON)), trial, run.dir(),
                         run.path(TRIAL_JSON))
                 : null;
         if (run.isComplete()) {
@@ -384,22 +401,58 @@ public final class SweepJob {
     }
 
     /** The first key where two configs differ, as {@code lr 0.01 where this sweep gives 0.003}; null when equal. */
-    static String difference(Map<?, ?> was, Map<?, ?> now, String prefix) {
-        Set<Object> keys = new LinkedHashSet<>(was.keySet());
-        keys.addAll(now.keySet());
-        for (Object k : keys) {
-            Object a = was.get(k);
-            Object b = now.get(k);
-            if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
-                String d = difference(ma, mb, prefix + k + ".");
+    static String difference(JsonNode was, JsonNode now, String prefix) {
+        Set<String> keys = new LinkedHashSet<>();
+        was.fieldNames().forEachRemaining(keys::add);
+        now.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            JsonNode a = was.get(k);
+            JsonNode b = now.get(k);
+            if (a != null && a.isObject() && b != null && b.isObject()) {
+                String d = difference(a, b, prefix + k + ".");
                 if (d != null) {
                     return d;
                 }
-            } else if (!String.valueOf(a).equals(String.valueOf(b))) {
-                return prefix + k + " " + a + " where this sweep gives " + b;
+            } else if (!shown(a).equals(shown(b))) {
+                return prefix + k + " " + shown(a) + " where this sweep gives " + shown(b);
             }
         }
         return null;
+    }
+
+    /** A config value as Java shows the value Json.readObject gives ({@code 0.01}, {@code erm}, {@code [1, 2]}, {@code null}). */
+    private static String shown(JsonNode v) {
+        return String.valueOf(v == null ? null : Json.mapper().convertValue(v, Object.class));
+    }
+
+    /**
+     * sweep.json, the summary: the sweep file, the cpu, where the table is, how far the sweep got, the winner (null:
+     * none complete), the groups over seeds and the sweep as planned.
+     *
+     * @param winner the winner's trial.json, after its trial id and its figure under the select's name, and
+     *               followed by its train arguments (an object: the select names a key)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"config", "cpu", "out", "search", "select", "trials", "finished", "complete", "table", "winner",
+            "by_seed", "sweep"})
+    record Summary(String config, MachineCpu cpu, String out, String search, String select, int trials, int finished,
+                   boolean complete, String table, ObjectNode winner, List<SeedGroups.Group> bySeed,
+                   SweepSpec.Recorded sweep) {
+    }
+
+    static Summary summary(SweepConfig config, MachineCpu cpu, String out, String table, List<TrialResult> results) {
+        SweepSpec spec = config.spec();
+        TrialResult winner = SweepTable.winner(results, spec.select()).orElse(null);
+        ObjectNode w = null;
+        if (winner != null) {
+            w = Json.mapper().createObjectNode();
+            w.put("trial", winner.trial());
+            w.put(spec.select(), winner.selected(spec.select()));
+            w.setAll((ObjectNode) Json.mapper().valueToTree(winner.toJson()));
+            w.set("args", Json.mapper().valueToTree(config.plan().get(winner.trial()).args()));
+        }
+        return new Summary(config.file(), cpu, out, spec.search(), spec.select(), config.plan().size(), results.size(),
+                results.size() == config.plan().size(), table, w, SeedGroups.of(results, spec.space()), spec.toJson());
     }
 
     /** The finished trials, and the table and summary rewritten from them under one lock. */
@@ -422,7 +475,7 @@ public final class SweepJob {
         }
 
         synchronized void write() {
-            Map<String, List<Object>> space = config.spec().space();
+            Map<String, List<FlagValue>> space = config.spec().space();
             List<TrialResult> list = new ArrayList<>(results.values());
             try (AtomicOutput table = AtomicOutput.begin(sweep.conf(), sweep.path(TABLE), true, "\"out\"")) {
                 spark.createDataFrame(SweepTable.rows(list, space), SweepTable.schema(space)).coalesce(1)
@@ -435,31 +488,9 @@ public final class SweepJob {
             written.add(HadoopInputs.display(new Path(sweep.path(SUMMARY))));
         }
 
-        private Map<String, Object> summary() {
-            SweepSpec spec = config.spec();
-            TrialResult winner = SweepTable.winner(new ArrayList<>(results.values()), spec.select()).orElse(null);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("config", config.file());
-            m.put("cpu", MachineCpu.current().toJson());
-            m.put("out", sweep.dir());
-            m.put("search", spec.search());
-            m.put("select", spec.select());
-            m.put("trials", config.plan().size());
-            m.put("finished", results.size());
-            m.put("complete", results.size() == config.plan().size());
-            m.put("table", sweep.path(TABLE));
-            Map<String, Object> w = null;
-            if (winner != null) {
-                w = new LinkedHashMap<>();
-                w.put("trial", winner.trial());
-                w.put(spec.select(), winner.selected(spec.select()));
-                w.putAll(winner.toJson());
-                w.put("args", config.plan().get(winner.trial()).args());
-            }
-            m.put("winner", w);
-            m.put("by_seed", SeedGroups.of(new ArrayList<>(results.values()), spec.space()));
-            m.put("sweep", spec.toJson());
-            return m;
+        private Summary summary() {
+            return SweepJob.summary(config, MachineCpu.current(), sweep.dir(), sweep.path(TABLE),
+                    new ArrayList<>(results.values()));
         }
 
         synchronized Result result() {

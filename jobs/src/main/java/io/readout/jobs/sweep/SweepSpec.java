@@ -1,6 +1,9 @@
 package io.readout.jobs.sweep;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
@@ -26,8 +29,8 @@ import java.util.Set;
  * ({@link SweepConfig#plan}); this class checks the file's own structure, each error one line naming
  * the file and the key.
  */
-public record SweepSpec(String out, Map<String, Object> base, String search, int trials, long seed,
-                        Map<String, List<Object>> space, String select, int concurrent) {
+public record SweepSpec(String out, Map<String, FlagValue> base, String search, int trials, long seed,
+                        Map<String, List<FlagValue>> space, String select, int concurrent) {
     public static final String GRID = "grid";
     public static final String RANDOM = "random";
     public static final List<String> SEARCHES = List.of(GRID, RANDOM);
@@ -45,11 +48,11 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
 
     /** Parses and checks {@code sweep.json}; {@code where} names the file in errors. */
     public static SweepSpec parse(String json, String where) {
-        Map<String, Object> m = Json.readObject(json, where);
-        if (m == null) {
+        JsonNode m = Json.mapper().valueToTree(Json.readObject(json, where));
+        if (m == null || !m.isObject()) {
             throw new BadInputException(where + ": expected a JSON object");
         }
-        for (String key : m.keySet()) {
+        for (String key : (Iterable<String>) m::fieldNames) {
             if (!KEYS.contains(key)) {
                 throw new BadInputException(where + ": unknown key \"" + key + "\" (expected " + String.join(", ", KEYS) + ")");
             }
@@ -64,13 +67,13 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
         }
         boolean random = RANDOM.equals(search);
         for (String key : List.of("trials", "seed")) {
-            if (!random && m.containsKey(key)) {
+            if (!random && m.has(key)) {
                 throw new BadInputException(where + ": \"" + key + "\" is for \"search\": \"random\" (a grid runs every config)");
             }
         }
         int trials = 0;
         if (random) {
-            if (!m.containsKey("trials")) {
+            if (!m.has("trials")) {
                 throw new BadInputException(where + ": \"search\": \"random\" needs \"trials\" (how many configs to draw)");
             }
             trials = (int) whole(m, "trials", 0, 1, MAX_TRIALS, where);
@@ -82,24 +85,25 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
                     + String.join(", ", TrainConfig.SELECT));
         }
         int concurrent = (int) whole(m, "concurrent", 1, 1, MAX_CONCURRENT, where);
-        Map<String, Object> base = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : object(m, "base", where).entrySet()) {
+        Map<String, FlagValue> base = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : fields(object(m, "base", where))) {
             base.put(flag(e.getKey(), base.keySet(), "base", where), scalar(e.getValue(), "base", e.getKey(), where));
         }
-        Map<String, Object> spaceJson = object(m, "space", where);
+        JsonNode spaceJson = object(m, "space", where);
         if (spaceJson.isEmpty()) {
             throw new BadInputException(where + ": \"space\" is empty: give at least one train flag and its values,"
                     + " e.g. \"space\": {\"lr\": [1e-3, 1e-2]}");
         }
-        Map<String, List<Object>> space = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : spaceJson.entrySet()) {
+        Map<String, List<FlagValue>> space = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : fields(spaceJson)) {
             String key = flag(e.getKey(), space.keySet(), "space", where);
-            if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) {
+            JsonNode values = e.getValue();
+            if (!values.isArray() || values.isEmpty()) {
                 throw new BadInputException(where + ": \"space\".\"" + e.getKey() + "\" must be a non-empty list of values");
             }
-            List<Object> checked = new ArrayList<>();
-            for (Object v : values) {
-                Object s = scalar(v, "space", e.getKey(), where);
+            List<FlagValue> checked = new ArrayList<>();
+            for (JsonNode v : values) {
+                FlagValue s = scalar(v, "space", e.getKey(), where);
                 if (checked.contains(s)) {
                     throw new BadInputException(where + ": \"space\".\"" + e.getKey() + "\" lists " + s + " twice");
                 }
@@ -121,25 +125,25 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
     }
 
     /** The trials of the sweep in order: the grid, or the random draws (at most the size of the space). */
-    public List<Map<String, Object>> points() {
+    public List<Map<String, FlagValue>> points() {
         SearchSpace s = searchSpace();
         return GRID.equals(search) ? s.grid() : s.sample(trials, seed);
     }
 
-    /** The sweep as its summary records it (keys in kebab-case). */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("out", out);
-        m.put("base", base);
-        m.put("search", search);
-        if (RANDOM.equals(search)) {
-            m.put("trials", trials);
-            m.put("seed", seed);
-        }
-        m.put("space", space);
-        m.put("select", select);
-        m.put("concurrent", concurrent);
-        return m;
+    /**
+     * The sweep as its summary records it (flags in kebab-case); {@code trials} and {@code seed} only for a
+     * random search.
+     */
+    @JsonPropertyOrder({"out", "base", "search", "trials", "seed", "space", "select", "concurrent"})
+    public record Recorded(String out, Map<String, FlagValue> base, String search,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer trials,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long seed, Map<String, List<FlagValue>> space,
+                           String select, int concurrent) {
+    }
+
+    public Recorded toJson() {
+        boolean random = RANDOM.equals(search);
+        return new Recorded(out, base, search, random ? trials : null, random ? seed : null, space, select, concurrent);
     }
 
     private static String flag(String key, Set<String> seen, String section, String where) {
@@ -161,52 +165,60 @@ public record SweepSpec(String out, Map<String, Object> base, String search, int
         return name;
     }
 
-    private static Object scalar(Object v, String section, String key, String where) {
-        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-            return v;
+    private static FlagValue scalar(JsonNode v, String section, String key, String where) {
+        FlagValue value = FlagValue.of(v);
+        if (value != null) {
+            return value;
         }
         throw new BadInputException(where + ": \"" + section + "\".\"" + key + "\": " + compactJson(v)
                 + " is not a string, number or true/false");
     }
 
-    private static String text(Map<String, Object> m, String key, String dflt, String where) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!(v instanceof String s)) {
-            throw new BadInputException(where + ": \"" + key + "\" must be a string, not " + compactJson(v));
-        }
-        return s;
+    /** A key that is there and not null (a null value reads as the default). */
+    private static boolean present(JsonNode m, String key) {
+        return m.hasNonNull(key);
     }
 
-    private static long whole(Map<String, Object> m, String key, long dflt, long min, long max, String where) {
-        Object v = m.get(key);
-        if (v == null) {
+    private static String text(JsonNode m, String key, String dflt, String where) {
+        if (!present(m, key)) {
             return dflt;
         }
-        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min
-                || ((Number) v).longValue() > max) {
+        JsonNode v = m.get(key);
+        if (!v.isTextual()) {
+            throw new BadInputException(where + ": \"" + key + "\" must be a string, not " + compactJson(v));
+        }
+        return v.textValue();
+    }
+
+    private static long whole(JsonNode m, String key, long dflt, long min, long max, String where) {
+        if (!present(m, key)) {
+            return dflt;
+        }
+        JsonNode v = m.get(key);
+        if (!(v.isInt() || v.isLong()) || v.longValue() < min || v.longValue() > max) {
             throw new BadInputException(where + ": \"" + key + "\" must be a whole number"
                     + (max == Long.MAX_VALUE ? "" : " from " + min + " to " + max) + ", not " + compactJson(v));
         }
-        return ((Number) v).longValue();
+        return v.longValue();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> m, String key, String where) {
-        Object v = m.get(key);
-        if (v == null) {
+    private static JsonNode object(JsonNode m, String key, String where) {
+        if (!present(m, key)) {
             if ("space".equals(key)) {
                 throw new BadInputException(where + ": \"space\" (train flag → list of values) is required");
             }
-            return Map.of();
+            return Json.mapper().createObjectNode();
         }
-        if (!(v instanceof Map<?, ?>)) {
+        JsonNode v = m.get(key);
+        if (!v.isObject()) {
             throw new BadInputException(where + ": \"" + key + "\" must be an object of train flags, not "
                     + compactJson(v));
         }
-        return (Map<String, Object>) v;
+        return v;
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode object) {
+        return object::fields;
     }
 
     /** JSON on one line, for messages and table cells. */

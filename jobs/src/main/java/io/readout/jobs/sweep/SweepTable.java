@@ -48,7 +48,7 @@ public final class SweepTable {
         return FIXED.contains(c) ? "flag_" + c : c;
     }
 
-    public static StructType schema(Map<String, List<Object>> space) {
+    public static StructType schema(Map<String, List<FlagValue>> space) {
         List<StructField> fields = new ArrayList<>(List.of(
                 DataTypes.createStructField("trial", DataTypes.IntegerType, false),
                 DataTypes.createStructField("run", DataTypes.StringType, false),
@@ -63,11 +63,14 @@ public final class SweepTable {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
-    public static List<Row> rows(List<TrialResult> results, Map<String, List<Object>> space) {
+    public static List<Row> rows(List<TrialResult> results, Map<String, List<FlagValue>> space) {
         List<Row> rows = new ArrayList<>();
         for (TrialResult r : results) {
             List<Object> cells = new ArrayList<>(List.of(r.trial(), r.run(), r.status(), r.config()));
-            space.forEach((flag, values) -> cells.add(cell(r.values().get(flag), type(values))));
+            space.forEach((flag, values) -> {
+                FlagValue v = r.values().get(flag);
+                cells.add(cell(v == null ? null : v.value(), type(values)));
+            });
             cells.add(r.selectedEpoch());
             for (TrialResult.Scores s : new TrialResult.Scores[] {r.val(), r.test(), r.finalVal(), r.finalTest()}) {
                 cells.add(s == null ? null : s.accuracy());
@@ -134,7 +137,8 @@ public final class SweepTable {
     }
 
     /** The Spark type of a searched flag's column: long when every value is whole, double for numbers, boolean, else string. */
-    static DataType type(List<Object> values) {
+    static DataType type(List<FlagValue> flagValues) {
+        List<Object> values = flagValues.stream().map(FlagValue::value).toList();
         if (values.stream().allMatch(v -> v instanceof Integer || v instanceof Long)) {
             return DataTypes.LongType;
         }

@@ -16,7 +16,7 @@ import java.util.Map;
  * searched flags, the train arguments (base flags, then the trial's values, then the trial's run
  * folder and the sweep's selection) and the config they parse to.
  */
-public record Trial(int id, Map<String, Object> values, List<String> args, TrainConfig config) {
+public record Trial(int id, Map<String, FlagValue> values, List<String> args, TrainConfig config) {
     public Trial {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         args = List.copyOf(args);
@@ -45,7 +45,7 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
         return describe(values);
     }
 
-    static String describe(Map<String, Object> values) {
+    static String describe(Map<String, FlagValue> values) {
         List<String> parts = new ArrayList<>();
         values.forEach((k, v) -> parts.add(k + "=" + v));
         return String.join(" ", parts);
@@ -62,18 +62,18 @@ public record Trial(int id, Map<String, Object> values, List<String> args, Train
      *
      * @throws IllegalArgumentException naming the flag when a switch is given a value other than true/false
      */
-    static List<String> arguments(Map<String, Object> flags, JobFlags<?> train) {
+    static List<String> arguments(Map<String, FlagValue> flags, JobFlags<?> train) {
         List<String> args = new ArrayList<>();
         flags.forEach((name, value) -> {
             if (train.isSwitch("--" + name)) {
-                if (!(value instanceof Boolean on)) {
+                if (!(value.value() instanceof Boolean on)) {
                     throw new IllegalArgumentException("--" + name + " is a switch: give true or false, not " + value);
                 }
                 if (on) {
                     args.add(FlagValues.argument(name, null));
                 }
             } else {
-                args.add(FlagValues.argument(name, FlagValues.text(value)));
+                args.add(FlagValues.argument(name, FlagValues.text(value.value())));
             }
         });
         return args;

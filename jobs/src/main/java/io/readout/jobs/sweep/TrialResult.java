@@ -1,5 +1,10 @@
 package io.readout.jobs.sweep;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.readout.common.BadInputException;
 import io.readout.common.metrics.SplitMetrics;
 
@@ -17,7 +22,7 @@ import java.util.Map;
  *
  * @param config the trial's resolved train config (config.json on one line)
  */
-public record TrialResult(int trial, String run, String status, Map<String, Object> values, String config,
+public record TrialResult(int trial, String run, String status, Map<String, FlagValue> values, String config,
                           Integer selectedEpoch, Scores val, Scores test, Scores finalVal, Scores finalTest,
                           double seconds, String message) {
     public static final String COMPLETE = "complete";
@@ -27,7 +32,9 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    /** The three figures the table keeps of a split. */
+    /** The three figures the table keeps of a split; in JSON {@code accuracy, worst_group_accuracy, group_mean_accuracy}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"accuracy", "worst_group_accuracy", "group_mean_accuracy"})
     public record Scores(double accuracy, double worstGroupAccuracy, double groupMeanAccuracy) {
         static Scores of(SplitMetrics m) {
             return new Scores(m.accuracy(), m.worstGroupAccuracy(), m.groupMeanAccuracy());
@@ -43,20 +50,22 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
             };
         }
 
-        Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("accuracy", accuracy);
-            m.put("worst_group_accuracy", worstGroupAccuracy);
-            m.put("group_mean_accuracy", groupMeanAccuracy);
-            return m;
-        }
-
-        static Scores fromJson(Object o) {
-            if (!(o instanceof Map<?, ?> m)) {
+        /** The scores of a trial.json, null when it has none (an object is expected; anything else reads as none). */
+        static Scores fromJson(JsonNode o) {
+            if (o == null || !o.isObject()) {
                 return null;
             }
-            return new Scores(number(m, "accuracy"), number(m, "worst_group_accuracy"), number(m, "group_mean_accuracy"));
+            return new Scores(number(o, "accuracy"), number(o, "worst_group_accuracy"), number(o, "group_mean_accuracy"));
         }
+    }
+
+    /** trial.json: the result without the config (config.json of the run holds it); {@code message} only when there is one. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"trial", "run", "status", "values", "selected_epoch", "val", "test", "final_val", "final_test",
+            "seconds", "message"})
+    public record Recorded(int trial, String run, String status, Map<String, FlagValue> values, Integer selectedEpoch,
+                           Scores val, Scores test, Scores finalVal, Scores finalTest, double seconds,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
     }
 
     public boolean isComplete() {
@@ -69,47 +78,47 @@ public record TrialResult(int trial, String run, String status, Map<String, Obje
     }
 
     /** trial.json. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("trial", trial);
-        m.put("run", run);
-        m.put("status", status);
-        m.put("values", values);
-        m.put("selected_epoch", selectedEpoch);
-        m.put("val", val == null ? null : val.toJson());
-        m.put("test", test == null ? null : test.toJson());
-        m.put("final_val", finalVal == null ? null : finalVal.toJson());
-        m.put("final_test", finalTest == null ? null : finalTest.toJson());
-        m.put("seconds", seconds);
-        if (message != null) {
-            m.put("message", message);
-        }
-        return m;
+    public Recorded toJson() {
+        return new Recorded(trial, run, status, values, selectedEpoch, val, test, finalVal, finalTest, seconds, message);
     }
 
     /** A trial.json read back for a trial of the plan (its values and config come from the plan). */
-    static TrialResult fromJson(Map<String, Object> m, Trial trial, String run, String where) {
+    static TrialResult fromJson(JsonNode m, Trial trial, String run, String where) {
         try {
-            Number epoch = (Number) m.get("selected_epoch");
-            return new TrialResult(trial.id(), run, (String) m.get("status"), trial.values(),
-                    SweepSpec.compactJson(trial.config().toJson()), epoch == null ? null : epoch.intValue(),
+            JsonNode epoch = m.get("selected_epoch");
+            if (epoch != null && !epoch.isNull() && !epoch.isNumber()) {
+                throw new IllegalArgumentException("'selected_epoch' is not a number");
+            }
+            return new TrialResult(trial.id(), run, text(m, "status"), trial.values(),
+                    SweepSpec.compactJson(trial.config().toJson()),
+                    epoch == null || epoch.isNull() ? null : epoch.intValue(),
                     Scores.fromJson(m.get("val")), Scores.fromJson(m.get("test")), Scores.fromJson(m.get("final_val")),
-                    Scores.fromJson(m.get("final_test")), number(m, "seconds"),
-                    (String) m.get("message"));
+                    Scores.fromJson(m.get("final_test")), number(m, "seconds"), text(m, "message"));
         } catch (RuntimeException e) {
             throw new BadInputException(where + ": not a sweep trial record (" + e.getMessage() + ")", e);
         }
     }
 
-    private static double number(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (v == null) {
+    private static String text(JsonNode m, String key) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("'" + key + "' is not text");
+        }
+        return v.textValue();
+    }
+
+    private static double number(JsonNode m, String key) {
+        JsonNode v = m.get(key);
+        if (v == null || v.isNull()) {
             return Double.NaN;
         }
-        if (v instanceof Number n) {
-            return n.doubleValue();
+        if (v.isNumber()) {
+            return v.doubleValue();
         }
-        if ("NaN".equals(v)) {
+        if ("NaN".equals(v.textValue())) {
             return Double.NaN; // how Jackson writes a NaN
         }
         throw new IllegalArgumentException("'" + key + "' is not a number");

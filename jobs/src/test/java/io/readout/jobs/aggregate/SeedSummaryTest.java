@@ -1,6 +1,7 @@
 package io.readout.jobs.aggregate;
 
 import io.readout.common.BadInputException;
+import io.readout.common.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -58,16 +59,16 @@ class SeedSummaryTest {
         m.put("worst_group_accuracy", 0.5);
         m.put("group_mean_accuracy", 0.625);
         m.put("bias_conflicting_accuracy", null);
-        assertEquals(Map.of("accuracy", 0.75, "wga", 0.5, "group_mean", 0.625), SeedFigures.of(m, "m.json"));
-        assertEquals(List.of("accuracy", "wga", "group_mean"), List.copyOf(SeedFigures.of(m, "m.json").keySet()));
+        assertEquals(Map.of("accuracy", 0.75, "wga", 0.5, "group_mean", 0.625), SeedFigures.of(Json.mapper().valueToTree(m), "m.json"));
+        assertEquals(List.of("accuracy", "wga", "group_mean"), List.copyOf(SeedFigures.of(Json.mapper().valueToTree(m), "m.json").keySet()));
         m.put("bias_conflicting_accuracy", 0.25);
-        assertEquals(0.25, SeedFigures.of(m, "m.json").get("bias_conflicting"));
+        assertEquals(0.25, SeedFigures.of(Json.mapper().valueToTree(m), "m.json").get("bias_conflicting"));
         m.remove("worst_group_accuracy");
         assertEquals("m.json: malformed metrics (worst_group_accuracy is missing)",
-                assertThrows(BadInputException.class, () -> SeedFigures.of(m, "m.json")).getMessage());
+                assertThrows(BadInputException.class, () -> SeedFigures.of(Json.mapper().valueToTree(m), "m.json")).getMessage());
         m.put("worst_group_accuracy", "x");
         assertEquals("m.json: malformed metrics (worst_group_accuracy is not a number: x)",
-                assertThrows(BadInputException.class, () -> SeedFigures.of(m, "m.json")).getMessage());
+                assertThrows(BadInputException.class, () -> SeedFigures.of(Json.mapper().valueToTree(m), "m.json")).getMessage());
         assertEquals("metrics/best/val.json", SeedFigures.file("best", "val"));
         assertEquals("metrics/test.json", SeedFigures.file("final", "test"));
     }

@@ -140,23 +140,17 @@ class ReportModelTest {
                 "test_group_mean_accuracy", "student dedier",
                 "test_bias_conflicting_accuracy", "student sifer"), best);
 
-        Map<String, Object> summary = ReportJob.summary(m, "now");
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> top = (Map<String, Map<String, Object>>) summary.get("best");
-        assertEquals("teacher erm", top.get("val_worst_group_accuracy").get("label"));
-        assertEquals(List.of("student dedier"), top.get("val_worst_group_accuracy").get("tied_with"));
-        assertEquals("student sifer", top.get("test_bias_conflicting_accuracy").get("label"));
-        assertEquals(0.72, (Double) top.get("test_bias_conflicting_accuracy").get("value"), 1e-12);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> runs = (List<Map<String, Object>>) summary.get("runs");
+        ReportSummary summary = ReportJob.summary(m, "now");
+        Map<String, ReportSummary.Best> top = summary.best();
+        assertEquals("teacher erm", top.get("val_worst_group_accuracy").label());
+        assertEquals(List.of("student dedier"), top.get("val_worst_group_accuracy").tiedWith());
+        assertEquals("student sifer", top.get("test_bias_conflicting_accuracy").label());
+        assertEquals(0.72, top.get("test_bias_conflicting_accuracy").value(), 1e-12);
+        List<ReportSummary.RunSummary> runs = summary.runs();
         assertEquals(5, runs.size());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> finalEpoch = (Map<String, Object>) runs.get(0).get("final_epoch");
-        assertEquals(3, finalEpoch.get("epoch"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> bestEpoch = (Map<String, Object>) runs.get(0).get("best_epoch_figures");
-        assertEquals(0.2, (Double) bestEpoch.get("val_wga"), 1e-12);
-        assertNull(runs.get(1).get("test"));
+        assertEquals(3, runs.get(0).finalEpoch().epoch());
+        assertEquals(0.2, runs.get(0).bestEpochFigures().valWga().doubleValue(), 1e-12);
+        assertNull(runs.get(1).test());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.readout.jobs.sweep;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Trials that differ only by seed, summarised by hand-computed means and sample standard deviations. */
 class SeedGroupsTest {
     private static TrialResult trial(int id, int workers, int seed, double finalTestWga) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("workers", workers);
-        values.put("seed", seed);
+        Map<String, FlagValue> values = TestValues.values("workers", workers, "seed", seed);
         TrialResult.Scores s = new TrialResult.Scores(0.9, 0.5, 0.7);
         return new TrialResult(id, "/r" + id, TrialResult.COMPLETE, values, "{}", 8, s, s, s,
                 new TrialResult.Scores(0.8, finalTestWga, 0.6), 1.0, null);
@@ -23,41 +20,33 @@ class SeedGroupsTest {
 
     @Test
     void trialsAreGroupedByEveryValueButTheSeed() {
-        Map<String, List<Object>> space = new LinkedHashMap<>();
-        space.put("workers", List.of(1, 2));
-        space.put("seed", List.of(0, 1, 2));
+        Map<String, List<FlagValue>> space = TestValues.space("workers", List.of(1, 2), "seed", List.of(0, 1, 2));
         List<TrialResult> results = List.of(trial(0, 1, 0, 0.5), trial(1, 1, 1, 0.6), trial(2, 1, 2, 0.7),
                 trial(3, 2, 0, 0.2), trial(4, 2, 1, 0.4),
-                new TrialResult(5, "/r5", TrialResult.DIVERGED, Map.of("workers", 2, "seed", 2), "{}", null, null,
+                new TrialResult(5, "/r5", TrialResult.DIVERGED, TestValues.values("workers", 2, "seed", 2), "{}", null, null,
                         null, null, null, 1.0, "NaN"));
-        List<Map<String, Object>> groups = SeedGroups.of(results, space);
+        List<SeedGroups.Group> groups = SeedGroups.of(results, space);
         assertEquals(2, groups.size());
-        assertEquals(Map.of("workers", 1), groups.get(0).get("values"));
-        assertEquals(3, groups.get(0).get("n"));
-        assertEquals(List.of(0, 1, 2), groups.get(0).get("seeds"));
-        Map<String, Object> wga = figure(groups.get(0), "final", "test", "worst_group_accuracy");
-        assertEquals(0.6, (Double) wga.get("mean"), 1e-12);
+        assertEquals(TestValues.values("workers", 1), groups.get(0).values());
+        assertEquals(3, groups.get(0).n());
+        assertEquals(TestValues.list(List.of(0, 1, 2)), groups.get(0).seeds());
+        SeedGroups.Stats wga = groups.get(0).finalModel().test().worstGroupAccuracy();
+        assertEquals(0.6, wga.mean(), 1e-12);
         // sample std of 0.5, 0.6, 0.7: sqrt((0.01 + 0 + 0.01) / 2) = 0.1
-        assertEquals(0.1, (Double) wga.get("std"), 1e-12);
-        assertEquals(0.5, wga.get("min"));
-        assertEquals(0.7, wga.get("max"));
-        assertEquals(2, groups.get(1).get("n"), "the diverged trial is not a measurement");
-        assertEquals(0.3, (Double) figure(groups.get(1), "final", "test", "worst_group_accuracy").get("mean"), 1e-12);
-        assertEquals(0.0, (Double) figure(groups.get(1), "best", "val", "accuracy").get("std"), 0.0);
+        assertEquals(0.1, wga.std(), 1e-12);
+        assertEquals(0.5, wga.min());
+        assertEquals(0.7, wga.max());
+        assertEquals(2, groups.get(1).n(), "the diverged trial is not a measurement");
+        assertEquals(0.3, groups.get(1).finalModel().test().worstGroupAccuracy().mean(), 1e-12);
+        assertEquals(0.0, groups.get(1).best().val().accuracy().std(), 0.0);
         String table = SeedGroups.format(groups);
         assertTrue(table.contains("0.6000 ± 0.1000"), table);
     }
 
     @Test
     void oneSeedHasNoSpreadAndASpaceWithoutSeedsNoGroups() {
-        Map<String, List<Object>> space = Map.of("workers", List.of(1), "seed", List.of(0));
-        assertNull(figure(SeedGroups.of(List.of(trial(0, 1, 0, 0.5)), space).get(0), "final", "test",
-                "accuracy").get("std"));
-        assertEquals(List.of(), SeedGroups.of(List.of(trial(0, 1, 0, 0.5)), Map.of("workers", List.of(1))));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> figure(Map<String, Object> group, String model, String split, String metric) {
-        return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) group.get(model)).get(split)).get(metric);
+        Map<String, List<FlagValue>> space = TestValues.space("workers", List.of(1), "seed", List.of(0));
+        assertNull(SeedGroups.of(List.of(trial(0, 1, 0, 0.5)), space).get(0).finalModel().test().accuracy().std());
+        assertEquals(List.of(), SeedGroups.of(List.of(trial(0, 1, 0, 0.5)), TestValues.space("workers", List.of(1))));
     }
 }

@@ -9,9 +9,7 @@ import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +39,7 @@ class SweepConfigTest {
         assertEquals(2, c.spec().concurrent());
         Trial t = c.plan().get(1);
         assertEquals(1, t.id());
-        assertEquals(Map.of("lr", 0.001, "epochs", 3), t.values());
+        assertEquals(TestValues.values("lr", 0.001, "epochs", 3), t.values());
         assertEquals("lr=0.001 epochs=3", t.describe());
         assertEquals(List.of("--method=erm", "--arch=student", "--data=/d", "--epochs=3", "--lr=0.001",
                 "--out=/s/trials/trial=0001", "--select=val_wga"), t.args());
@@ -62,7 +60,7 @@ class SweepConfigTest {
                     + ", \"space\": {\"" + key + "\": [5, 10]}}");
             assertEquals(List.of(5, 10), c.plan().stream().map(t -> t.config().averagingFrequency()).toList(), key);
             assertEquals(0.5, c.plan().get(0).config().weightDecay());
-            assertEquals(Map.of("averaging-frequency", 5), c.plan().get(0).values());
+            assertEquals(TestValues.values("averaging-frequency", 5), c.plan().get(0).values());
         }
         assertEquals("sweep.json: \"base\" names --weight-decay twice",
                 error("{\"out\": \"/s\", \"base\": {\"weight_decay\": 0, \"weightDecay\": 1}, \"space\": {\"lr\": [1]}}"));
@@ -81,14 +79,12 @@ class SweepConfigTest {
                 throw new UnsupportedOperationException();
             }
         };
-        Map<String, Object> on = new LinkedHashMap<>();
-        on.put("balanced", true);
-        on.put("lr", 0.5);
-        assertEquals(List.of("--balanced", "--lr=0.5"), Trial.arguments(on, flags));
-        assertEquals(List.of("--lr=0.5"), Trial.arguments(Map.of("balanced", false, "lr", 0.5), flags).stream()
+        assertEquals(List.of("--balanced", "--lr=0.5"), Trial.arguments(TestValues.values("balanced", true, "lr", 0.5),
+                flags));
+        assertEquals(List.of("--lr=0.5"), Trial.arguments(TestValues.values("balanced", false, "lr", 0.5), flags).stream()
                 .filter(a -> !a.equals("--balanced")).toList());
-        assertEquals(List.of(), Trial.arguments(Map.of("balanced", false), flags));
-        assertThrows(IllegalArgumentException.class, () -> Trial.arguments(Map.of("balanced", "yes"), flags));
+        assertEquals(List.of(), Trial.arguments(TestValues.values("balanced", false), flags));
+        assertThrows(IllegalArgumentException.class, () -> Trial.arguments(TestValues.values("balanced", "yes"), flags));
     }
 
     @Test
@@ -186,5 +182,15 @@ class SweepConfigTest {
         }
         assertEquals("sweep.json: the grid holds 10201 configs, more than 10000; use \"search\": \"random\" with \"trials\"",
                 error("{\"out\": \"/s\", " + BASE + ", \"space\": {\"epochs\": [" + values + "], \"batch\": [" + values + "]}}"));
+    }
+
+    @Test
+    void aKeyGivenAsNullIsThereForTheSearchChecksAndTakesItsDefaultOtherwise() {
+        assertEquals("sweep.json: \"seed\" is for \"search\": \"random\" (a grid runs every config)",
+                error("{\"out\": \"/s\", " + BASE + ", \"seed\": null, \"space\": {\"lr\": [0.1]}}"));
+        SweepConfig c = plan("{\"out\": \"/s\", " + BASE + ", \"select\": null, \"concurrent\": null,"
+                + " \"space\": {\"lr\": [0.1]}}");
+        assertEquals(TrainConfig.SELECT.get(0), c.spec().select());
+        assertEquals(1, c.spec().concurrent());
     }
 }

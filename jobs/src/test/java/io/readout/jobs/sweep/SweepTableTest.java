@@ -6,7 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -17,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SweepTableTest {
     private static TrialResult result(int trial, double valAcc, double valWga, double testAcc) {
-        return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.COMPLETE, Map.of("lr", 0.1 * (trial + 1)),
+        return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.COMPLETE, TestValues.values("lr", 0.1 * (trial + 1)),
                 "{}", 2, new TrialResult.Scores(valAcc, valWga, (valAcc + valWga) / 2),
                 new TrialResult.Scores(testAcc, 0.5, 0.6), null, null, 3.5, null);
     }
 
     private static TrialResult diverged(int trial) {
-        return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.DIVERGED, Map.of("lr", 10.0), "{}",
+        return new TrialResult(trial, "/s/trials/trial=000" + trial, TrialResult.DIVERGED, TestValues.values("lr", 10.0), "{}",
                 null, null, null, null, null, 1.0, "epoch 1: the training loss is NaN");
     }
 
@@ -42,14 +42,13 @@ class SweepTableTest {
 
     @Test
     void rowsHaveAColumnPerSearchedFlagTypedByItsValues() {
-        Map<String, List<Object>> space = new LinkedHashMap<>();
-        space.put("lr", List.of(0.1, 0.2, 0.30000000000000004, 10.0));
-        space.put("averaging-frequency", List.of(5));
+        Map<String, List<FlagValue>> space = TestValues.space("lr", List.of(0.1, 0.2, 0.30000000000000004, 10.0),
+                "averaging-frequency", List.of(5));
         List<TrialResult> results = List.of(
-                new TrialResult(0, "/r0", TrialResult.COMPLETE, Map.of("lr", 0.1, "averaging-frequency", 5), "{\"a\":1}", 2,
+                new TrialResult(0, "/r0", TrialResult.COMPLETE, TestValues.values("lr", 0.1, "averaging-frequency", 5), "{\"a\":1}", 2,
                         new TrialResult.Scores(0.9, 0.5, 0.7), new TrialResult.Scores(0.8, 0.4, 0.6),
                         new TrialResult.Scores(0.85, 0.45, 0.65), new TrialResult.Scores(0.75, 0.35, 0.55), 3.0, null),
-                new TrialResult(3, "/r3", TrialResult.DIVERGED, Map.of("lr", 10.0, "averaging-frequency", 5), "{}", null,
+                new TrialResult(3, "/r3", TrialResult.DIVERGED, TestValues.values("lr", 10.0, "averaging-frequency", 5), "{}", null,
                         null, null, null, null, 1.0, "NaN"));
         assertEquals(List.of("trial", "run", "status", "config", "lr", "averaging_frequency", "selected_epoch",
                 "val_accuracy", "val_wga", "val_group_mean", "test_accuracy", "test_wga", "test_group_mean",
@@ -64,23 +63,23 @@ class SweepTableTest {
                 IntStream.range(0, rows.get(0).size()).mapToObj(rows.get(0)::get).toList());
         assertNull(rows.get(1).get(6));
         assertNull(rows.get(1).get(7));
-        assertEquals(DataTypes.StringType, SweepTable.type(List.of(1, "a")));
-        assertEquals(DataTypes.BooleanType, SweepTable.type(List.of(true, false)));
+        assertEquals(DataTypes.StringType, SweepTable.type(TestValues.list(List.of(1, "a"))));
+        assertEquals(DataTypes.BooleanType, SweepTable.type(TestValues.list(List.of(true, false))));
     }
 
     @Test
-    void trialRecordsReadBackAsWritten() {
-        Trial trial = new Trial(1, Map.of("lr", 0.2), List.of(), TrainCommand.flags().parse(List.of(
+    void trialRecordsReadBackAsWritten() throws IOException {
+        Trial trial = new Trial(1, TestValues.values("lr", 0.2), List.of(), TrainCommand.flags().parse(List.of(
                 "--arch=student", "--data=/d", "--out=/s/trials/trial=0001", "--lr=0.2")).config());
-        TrialResult complete = new TrialResult(1, "/s/trials/trial=0001", TrialResult.COMPLETE, Map.of("lr", 0.2),
+        TrialResult complete = new TrialResult(1, "/s/trials/trial=0001", TrialResult.COMPLETE, TestValues.values("lr", 0.2),
                 SweepSpec.compactJson(trial.config().toJson()), 2, new TrialResult.Scores(0.9, 0.5, 0.7),
                 new TrialResult.Scores(0.8, 0.4, 0.6), new TrialResult.Scores(0.85, 0.45, 0.65),
                 new TrialResult.Scores(0.75, 0.35, 0.55), 3.5, null);
-        TrialResult diverged = new TrialResult(1, "/s/trials/trial=0001", TrialResult.DIVERGED, Map.of("lr", 0.2),
+        TrialResult diverged = new TrialResult(1, "/s/trials/trial=0001", TrialResult.DIVERGED, TestValues.values("lr", 0.2),
                 complete.config(), null, null, null, null, null, 1.5, "epoch 1: the training loss is NaN");
         for (TrialResult r : List.of(complete, diverged)) {
-            assertEquals(r, TrialResult.fromJson(Json.readObject(Json.write(r.toJson()),
-                    "trial.json"), trial, r.run(), "trial.json"));
+            assertEquals(r, TrialResult.fromJson(Json.mapper().readTree(Json.write(r.toJson())), trial, r.run(),
+                    "trial.json"));
         }
     }
 
