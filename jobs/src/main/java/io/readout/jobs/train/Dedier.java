@@ -1,5 +1,8 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.NetworkConfig;
@@ -46,7 +49,7 @@ public final class Dedier extends Kd {
     private Dataset<Row> train;
     private Dataset<Row> weights;
     private int weightsEpoch;
-    private Map<String, Object> weightsSummary;
+    private WeightsFigures weightsSummary;
 
     Dedier(SparkSession spark, TrainConfig config, ExamplesTable table) {
         super(spark, config, table);
@@ -66,9 +69,9 @@ public final class Dedier extends Kd {
 
     /** The weights of the refresh period {@code epoch} is in, computed at its first epoch. */
     @Override
-    public Map<String, Object> beforeEpoch(int epoch, ComputationGraph net) {
+    public Map<String, Number> beforeEpoch(int epoch, ComputationGraph net) {
         int period = epoch - (epoch - 1) % options.refresh();
-        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Number> figures = new LinkedHashMap<>();
         if (weights == null || weightsEpoch != period) {
             String name = weightsDir(period);
             boolean reused = AtomicOutput.isComplete(inputs.conf(), run.path(name));
@@ -91,10 +94,9 @@ public final class Dedier extends Kd {
             }
             weightsEpoch = period;
             String summary = name + "/" + ReadoutWeightsPass.SUMMARY;
-            weightsSummary = Json.readObject(run.readText(summary), run.path(summary));
-            // The summary's JSON writes a non-finite number as a string ("Infinity", "NaN").
-            Object w = weightsSummary.get("max_weight");
-            if (w != null && !Double.isFinite(Double.parseDouble(String.valueOf(w)))) {
+            weightsSummary = WeightsFigures.read(run.readText(summary), run.path(summary));
+            Double w = weightsSummary.maxWeight();
+            if (w != null && !Double.isFinite(w)) {
                 // exp(β·margin^α) overflowed: the weighted loss would be infinite, as after a divergence.
                 throw new TrainingDivergedException("the early-readout weights of "
                         + HadoopInputs.display(new Path(run.path(name))) + " reach " + w
@@ -102,9 +104,27 @@ public final class Dedier extends Kd {
             }
         }
         figures.put("weights_epoch", period);
-        figures.put("readout_flagged_fraction", weightsSummary.get("flagged_fraction"));
-        figures.put("readout_error_confidence", weightsSummary.get("mean_error_confidence"));
+        figures.put("readout_flagged_fraction", weightsSummary.flaggedFraction());
+        figures.put("readout_error_confidence", weightsSummary.meanErrorConfidence());
         return figures;
+    }
+
+    /**
+     * What a weights table's summary.json ({@link ReadoutWeightsPass#SUMMARY}) gives the history; null where it
+     * holds null. Its JSON writes a non-finite number as a string ("Infinity", "NaN"), which Jackson reads back
+     * as the double.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record WeightsFigures(@JsonProperty("max_weight") Double maxWeight,
+                          @JsonProperty("flagged_fraction") Double flaggedFraction,
+                          @JsonProperty("mean_error_confidence") Double meanErrorConfidence) {
+        static WeightsFigures read(String json, String where) {
+            try {
+                return Json.mapper().readValue(json, WeightsFigures.class);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+            }
+        }
     }
 
     /** Bad input unless {@code weights} has one row for every training example and none for others. */
@@ -139,7 +159,7 @@ public final class Dedier extends Kd {
 
     /** The early readout's accuracy on the validation split. */
     @Override
-    public Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
+    public Map<String, Number> validate(ComputationGraph net, Dataset<Row> val) {
         return Map.of(VAL_READOUT_ACCURACY,
                 Predictions.accuracy(spark, net, table, val, config.evalBatch(), Networks.READOUT));
     }
