@@ -8,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.util.StdConverter;
@@ -152,9 +151,9 @@ public record TrainConfig(String method, @JsonSerialize(converter = Architecture
      * The config as config.json holds it, as a mutable map (for callers that edit it before writing).
      * {@link #write} writes the file.
      */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> toJson() {
-        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() {
-        });
+        return Json.mapper().convertValue(this, LinkedHashMap.class);
     }
 
     /** config.json's text. */
