@@ -43,7 +43,14 @@ import java.util.Map;
 public final class Dedier extends Kd {
     /** The weights tables inside a DEDIER run, one folder per refresh: {@code weights/epoch=NNNN}. */
     public static final String WEIGHTS = "weights";
+    /** History figures, in the order they are written: the readout's accuracy, then the weights pass's. */
     public static final String VAL_READOUT_ACCURACY = "val_readout_accuracy";
+    /** Seconds of the weights pass, in the epochs that ran one. */
+    public static final String WEIGHTS_SECONDS = "weights_seconds";
+    /** The first epoch of the refresh period whose weights the epoch trained with. */
+    public static final String WEIGHTS_EPOCH = "weights_epoch";
+    public static final String READOUT_FLAGGED_FRACTION = "readout_flagged_fraction";
+    public static final String READOUT_ERROR_CONFIDENCE = "readout_error_confidence";
 
     private RunDir run;
     private Dataset<Row> train;
@@ -79,7 +86,7 @@ public final class Dedier extends Kd {
                 // Normally at the period's first epoch; after a resume whose table was lost, from the student as it is.
                 ReadoutWeightsPass.Result r = ReadoutWeightsPass.write(spark, net, table, train, options.weights(),
                         period, config.evalBatch(), run.path(name), false, "--out");
-                figures.put("weights_seconds", r.seconds());
+                figures.put(WEIGHTS_SECONDS, r.seconds());
             }
             if (weights != null) {
                 weights.unpersist();
@@ -103,9 +110,9 @@ public final class Dedier extends Kd {
                         + " (exp(beta * margin^alpha) overflows: lower --beta or --alpha)");
             }
         }
-        figures.put("weights_epoch", period);
-        figures.put("readout_flagged_fraction", weightsSummary.flaggedFraction());
-        figures.put("readout_error_confidence", weightsSummary.meanErrorConfidence());
+        figures.put(WEIGHTS_EPOCH, period);
+        figures.put(READOUT_FLAGGED_FRACTION, weightsSummary.flaggedFraction());
+        figures.put(READOUT_ERROR_CONFIDENCE, weightsSummary.meanErrorConfidence());
         return figures;
     }
 

@@ -15,6 +15,7 @@ import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NetworkConfig;
+import io.readout.jobs.run.EpochRecord;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ public record TrainConfig(String method, @JsonSerialize(converter = Architecture
     public static final String JTT = "jtt";
     public static final String SIFER = "sifer";
     public static final List<String> METHODS = List.of(ERM, KD, DEDIER, JTT, SIFER);
-    public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
+    public static final List<String> SELECT = List.of(EpochRecord.VAL_ACCURACY, EpochRecord.VAL_WGA,
+            EpochRecord.VAL_GROUP_MEAN);
     public static final List<String> APPROACHES = List.of("export", "direct");
 
     /** Cross-field rules in one place; throws {@link BadInputException} naming the flag. */

@@ -1,5 +1,9 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Durations;
 import io.readout.common.Json;
@@ -17,10 +21,6 @@ import io.readout.jobs.run.EpochRecord;
 import io.readout.jobs.run.RunDir;
 import io.readout.jobs.run.TrainingHistory;
 import io.readout.jobs.spark.TaskThreads;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
