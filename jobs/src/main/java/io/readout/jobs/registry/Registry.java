@@ -1,5 +1,8 @@
 package io.readout.jobs.registry;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
@@ -83,7 +86,11 @@ public final class Registry {
      * @param entry         the history entry written
      */
     public record Decision(boolean promoted, String version, String comparedWith, String reason,
-                           Map<String, Object> entry) {
+                           DecisionEntry entry) {
+    }
+
+    /** The registry's {@code history.json}. */
+    record DecisionLog(@JsonProperty("decisions") List<DecisionEntry> decisions) {
     }
 
     /**
@@ -129,21 +136,31 @@ public final class Registry {
     }
 
     /** Every decision recorded, oldest first. */
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> history() {
+    public List<DecisionEntry> history() {
         Path p = new Path(root, HISTORY);
         try {
             byte[] bytes = SmallFiles.readOrNull(fs, p);
             if (bytes == null) {
                 return List.of();
             }
-            Object decisions = Json.readObject(new String(bytes, StandardCharsets.UTF_8), display(p)).get("decisions");
-            if (!(decisions instanceof List<?> list)) {
+            JsonNode decisions = read(bytes, display(p)).get("decisions");
+            if (decisions == null || !decisions.isArray()) {
                 throw new BadInputException(display(p) + ": no \"decisions\" list");
             }
-            return (List<Map<String, Object>>) list;
+            return List.of(Json.mapper().treeToValue(decisions, DecisionEntry[].class));
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(display(p) + ": not a registry history (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + p, e);
+        }
+    }
+
+    /** A JSON file of the registry or of a run; {@code where} names it in the one-line error. */
+    private static JsonNode read(byte[] bytes, String where) {
+        try {
+            return Json.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -161,12 +178,12 @@ public final class Registry {
             try (ExclusiveLock lock = ExclusiveLock.acquire(fs, root, lockSettings, "--registry " + display(root))) {
                 recover();
                 Optional<String> current = currentVersion();
-                Map<String, Object> currentVal = current.map(this::valOf).orElse(null);
+                JsonNode currentVal = current.map(this::valOf).orElse(null);
                 PromotionPolicy.Verdict verdict = policy.decide(candidate.scores(), current.orElse(null),
                         currentVal == null ? null : ValidationScores.fromJson(currentVal, display(
                                 new Path(versionDir(current.get()), VAL_JSON))));
                 String version = verdict.promote() ? name(nextNumber()) : null;
-                Map<String, Object> entry = entry(candidate, current.orElse(null), currentVal, policy, verdict, version);
+                DecisionEntry entry = entry(candidate, current.orElse(null), currentVal, policy, verdict, version);
                 if (version != null) {
                     copyVersion(candidate, version, entry);
                     if (!lock.held()) {
@@ -211,14 +228,14 @@ public final class Registry {
     }
 
     /** The val.json of a version, as copied when it was promoted. */
-    private Map<String, Object> valOf(String version) {
+    private JsonNode valOf(String version) {
         Path p = new Path(versionDir(version), VAL_JSON);
         try {
             byte[] bytes = SmallFiles.readOrNull(fs, p);
             if (bytes == null) {
                 throw new BadInputException(display(p) + ": missing: the current version has no val metrics");
             }
-            return Json.readObject(new String(bytes, StandardCharsets.UTF_8), display(p));
+            return readObject(bytes, display(p));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + p, e);
         }
@@ -233,34 +250,24 @@ public final class Registry {
                 max = Math.max(max, Long.parseLong(m.group(1)));
             }
         }
-        for (Map<String, Object> e : history()) {
-            Object v = e.get("version");
-            if (v instanceof String s && VERSION.matcher(s).matches()) {
+        for (DecisionEntry e : history()) {
+            String s = e.version();
+            if (s != null && VERSION.matcher(s).matches()) {
                 max = Math.max(max, Long.parseLong(s.substring(1)));
             }
         }
         return max + 1;
     }
 
-    private Map<String, Object> entry(Candidate c, String current, Map<String, Object> currentVal, PromotionPolicy policy,
-                                      PromotionPolicy.Verdict verdict, String version) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("time", Instant.now().toString());
-        e.put("candidate", c.dir());
-        e.put("candidate_val", c.val());
-        e.put("current", current);
-        e.put("current_val", currentVal);
-        e.put("tolerance", policy.tolerance());
-        e.put("accuracy_tolerance", policy.accuracyTolerance());
-        e.put("decision", verdict.promote() ? ACCEPTED : REFUSED);
-        e.put("reason", verdict.reason());
-        e.put("version", version);
-        e.put("decided_by", ExclusiveLock.HOST + " pid " + ExclusiveLock.PID);
-        return e;
+    private DecisionEntry entry(Candidate c, String current, JsonNode currentVal, PromotionPolicy policy,
+                                PromotionPolicy.Verdict verdict, String version) {
+        return new DecisionEntry(Instant.now().toString(), c.dir(), c.val(), current, currentVal, policy.tolerance(),
+                policy.accuracyTolerance(), verdict.promote() ? ACCEPTED : REFUSED, verdict.reason(), version,
+                ExclusiveLock.HOST + " pid " + ExclusiveLock.PID, null);
     }
 
     /** Copies the candidate's essentials into versions/VERSION, committed whole, with version.json. */
-    private void copyVersion(Candidate c, String version, Map<String, Object> entry) throws IOException {
+    private void copyVersion(Candidate c, String version, DecisionEntry entry) throws IOException {
         try (AtomicOutput out = AtomicOutput.begin(conf, versionDir(version).toString(), false, "--registry")) {
             Path tmp = new Path(out.tmp());
             Path src = new Path(c.dir());
@@ -269,22 +276,16 @@ public final class Registry {
             for (String name : Candidate.REQUIRED) {
                 copy(srcFs, new Path(src, name), dstFs, new Path(tmp, name));
             }
-            Map<String, Object> metrics = new LinkedHashMap<>();
+            Map<String, JsonNode> metrics = new LinkedHashMap<>();
             for (FileStatus s : srcFs.listStatus(new Path(src, RunDir.METRICS))) {
                 String n = s.getPath().getName();
                 if (s.isFile() && n.endsWith(".json")) {
                     copy(srcFs, s.getPath(), dstFs, new Path(tmp, RunDir.METRICS + "/" + n));
-                    metrics.put(n.substring(0, n.length() - ".json".length()), Json.readObject(
-                            new String(readAll(srcFs, s.getPath()), StandardCharsets.UTF_8), display(s.getPath())));
+                    metrics.put(n.substring(0, n.length() - ".json".length()),
+                            readObject(readAll(srcFs, s.getPath()), display(s.getPath())));
                 }
             }
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("version", version);
-            v.put("created", entry.get("time"));
-            v.put("source", c.dir());
-            v.put("metrics", metrics);
-            v.put("decision", entry);
-            out.writeText(VERSION_JSON, Json.write(v));
+            out.writeText(VERSION_JSON, Json.write(new VersionFile(version, entry.time(), c.dir(), metrics, entry)));
             out.commit();
         }
     }
@@ -301,25 +302,24 @@ public final class Registry {
         }
     }
 
-    private void appendHistory(Map<String, Object> entry) throws IOException {
-        List<Map<String, Object>> all = new ArrayList<>(history());
+    private void appendHistory(DecisionEntry entry) throws IOException {
+        List<DecisionEntry> all = new ArrayList<>(history());
         all.add(entry);
         SmallFiles.replace(fs, new Path(root, HISTORY),
-                Json.write(Map.of("decisions", all)).getBytes(StandardCharsets.UTF_8));
+                Json.write(new DecisionLog(all)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Under the lock: a current version whose decision is not in the history (its run died after moving
      * the pointer) gets the decision its version.json kept, marked {@code "recovered": true}.
      */
-    @SuppressWarnings("unchecked")
     private void recover() throws IOException {
         Optional<String> current = currentVersion();
         if (current.isEmpty()) {
             return;
         }
         String v = current.get();
-        if (history().stream().anyMatch(e -> v.equals(e.get("version")))) {
+        if (history().stream().anyMatch(e -> v.equals(e.version()))) {
             return;
         }
         Path vj = new Path(versionDir(v), VERSION_JSON);
@@ -328,11 +328,27 @@ public final class Registry {
             LOG.warn("registry {}: current version {} has no {}", display(root), v, VERSION_JSON);
             return;
         }
-        Map<String, Object> decision = new LinkedHashMap<>((Map<String, Object>) Json.readObject(
-                new String(bytes, StandardCharsets.UTF_8), display(vj)).get("decision"));
-        decision.put("recovered", true);
+        DecisionEntry decision = readVersion(bytes, vj).decision().markedRecovered();
         LOG.warn("registry {}: recording the decision that made {} current, which its run did not record", display(root), v);
         appendHistory(decision);
+    }
+
+    /** A version's version.json with its decision; {@code p} names it in the one-line error. */
+    private static VersionFile readVersion(byte[] bytes, Path p) {
+        VersionFile v = VersionFile.read(new String(bytes, StandardCharsets.UTF_8), display(p));
+        if (v.decision() == null) {
+            throw new BadInputException(display(p) + ": no \"decision\"");
+        }
+        return v;
+    }
+
+    /** A JSON object of the registry or of a run (a metrics file, version.json); {@code where} names it in errors. */
+    private static JsonNode readObject(byte[] bytes, String where) {
+        JsonNode node = read(bytes, where);
+        if (node == null || !node.isObject()) {
+            throw new BadInputException(where + ": not valid JSON: not an object");
+        }
+        return node;
     }
 
     private static String display(Path p) {
@@ -340,7 +356,7 @@ public final class Registry {
     }
 
     /** A candidate run dir, checked before the lock is taken. */
-    record Candidate(String dir, Map<String, Object> val, ValidationScores scores) {
+    record Candidate(String dir, JsonNode val, ValidationScores scores) {
         static final List<String> REQUIRED = List.of(RunDir.MODEL, RunDir.CONFIG, RunDir.HISTORY);
 
         static Candidate open(Configuration conf, String runDir) {
@@ -357,7 +373,7 @@ public final class Registry {
                 throw new BadInputException(runDir + ": no " + VAL_JSON + " (run readout evaluate --run " + runDir
                         + " --split val first)");
             }
-            Map<String, Object> val = Json.readObject(run.readText(VAL_JSON), run.path(VAL_JSON));
+            JsonNode val = readObject(run.readText(VAL_JSON).getBytes(StandardCharsets.UTF_8), run.path(VAL_JSON));
             return new Candidate(run.dir(), val, ValidationScores.fromJson(val, run.path(VAL_JSON)));
         }
     }

@@ -1,7 +1,6 @@
 package io.readout.jobs.registry;
 
 import io.readout.common.BadInputException;
-import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.io.LockSettings;
 import io.readout.jobs.pipeline.Candidates;
@@ -14,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -93,11 +91,11 @@ public final class RetrainJob {
     /** The pipeline run the current version came from: the one its warm start starts. */
     private static String warmStartStage(Configuration conf, Registry registry, String version, PipelineSpec spec) {
         RunDir v = new RunDir(conf, registry.versionDir(version).toString());
-        Map<String, Object> meta = Json.readObject(v.readText(Registry.VERSION_JSON), v.path(Registry.VERSION_JSON));
+        VersionFile meta = VersionFile.read(v.readText(Registry.VERSION_JSON), v.path(Registry.VERSION_JSON));
         String stage = spec.candidate().equals(PipelineSpec.BEST)
-                ? Candidates.stageOf(String.valueOf(meta.get("source"))) : spec.candidate();
+                ? Candidates.stageOf(String.valueOf(meta.source())) : spec.candidate();
         if (stage == null || !(stage.equals("teacher") || spec.methods().contains(stage.substring(stage.indexOf('/') + 1)))) {
-            throw new BadInputException("retrain.warm_start: " + version + " came from " + meta.get("source")
+            throw new BadInputException("retrain.warm_start: " + version + " came from " + meta.source()
                     + ", which is not a run of this pipeline; name the run in retrain.candidate");
         }
         return stage;

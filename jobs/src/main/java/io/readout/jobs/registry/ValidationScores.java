@@ -1,6 +1,8 @@
 package io.readout.jobs.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
+import io.readout.common.Json;
 import io.readout.common.metrics.SplitMetrics;
 
 import java.util.Map;
@@ -19,10 +21,13 @@ public record ValidationScores(double worstGroupAccuracy, double accuracy) {
     }
 
     /** From a parsed {@code metrics/val.json}; {@code where} names the file in the one-line error. */
-    public static ValidationScores fromJson(Map<String, Object> json, String where) {
+    public static ValidationScores fromJson(JsonNode json, String where) {
         SplitMetrics m;
         try {
-            m = SplitMetrics.fromJson(json);
+            // SplitMetrics (common) reads the file's map.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> file = Json.mapper().convertValue(json, Map.class);
+            m = SplitMetrics.fromJson(file);
         } catch (RuntimeException e) {
             throw new BadInputException(where + ": not a metrics file of the contract (" + e + ")", e);
         }

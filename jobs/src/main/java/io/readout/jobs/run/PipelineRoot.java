@@ -1,5 +1,7 @@
 package io.readout.jobs.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -77,13 +78,31 @@ public final class PipelineRoot {
         if (!in.exists(file)) {
             return null;
         }
-        Map<String, Object> tree = Json.readObject(new String(in.readAll(file, "ROOT"), StandardCharsets.UTF_8), file);
-        boolean seedList = tree.containsKey("seeds");
-        List<Long> seeds = seedList ? seedList(tree.get("seeds"), file)
-                : List.of(tree.get("seed") instanceof Number n ? n.longValue() : 0L);
-        Object students = tree.get("students");
-        List<String> methods = methodList(students instanceof Map<?, ?> s ? s.get("methods") : null);
+        JsonNode tree = readObject(new String(in.readAll(file, "ROOT"), StandardCharsets.UTF_8), file);
+        boolean seedList = tree.has("seeds");
+        List<Long> seeds = seedList ? seedList(plain(tree.get("seeds")), file)
+                : List.of(tree.path("seed").isNumber() ? tree.get("seed").longValue() : 0L);
+        JsonNode students = tree.get("students");
+        List<String> methods = methodList(students != null && students.isObject() ? plain(students.get("methods")) : null);
         return new Record(seedList, seeds, methods);
+    }
+
+    /** pipeline.json: a JSON object, whatever its keys; {@code where} names it in the one-line error. */
+    private static JsonNode readObject(String json, String where) {
+        try {
+            JsonNode tree = Json.mapper().readTree(json);
+            if (tree == null || !tree.isObject()) {
+                throw new BadInputException(where + ": not valid JSON: not an object");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A value of the config as {@link #seedList} and {@link #methodList} take it: a list, string, number or null. */
+    private static Object plain(JsonNode value) {
+        return value == null ? null : Json.mapper().convertValue(value, Object.class);
     }
 
     /** Student methods as a config gives them: a list, or {@code "erm,kd"}; blanks and repeats dropped. */

@@ -1,5 +1,6 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.readout.common.BadInputException;
 
 import java.util.Arrays;
@@ -39,6 +40,7 @@ public enum BatchScope {
     }
 
     /** The name on the command line and in config.json. */
+    @JsonValue
     public String flag() {
         return name().toLowerCase(Locale.ROOT);
     }

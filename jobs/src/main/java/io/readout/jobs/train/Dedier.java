@@ -1,5 +1,8 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.NetworkConfig;
@@ -40,13 +43,20 @@ import java.util.Map;
 public final class Dedier extends Kd {
     /** The weights tables inside a DEDIER run, one folder per refresh: {@code weights/epoch=NNNN}. */
     public static final String WEIGHTS = "weights";
+    /** History figures, in the order they are written: the readout's accuracy, then the weights pass's. */
     public static final String VAL_READOUT_ACCURACY = "val_readout_accuracy";
+    /** Seconds of the weights pass, in the epochs that ran one. */
+    public static final String WEIGHTS_SECONDS = "weights_seconds";
+    /** The first epoch of the refresh period whose weights the epoch trained with. */
+    public static final String WEIGHTS_EPOCH = "weights_epoch";
+    public static final String READOUT_FLAGGED_FRACTION = "readout_flagged_fraction";
+    public static final String READOUT_ERROR_CONFIDENCE = "readout_error_confidence";
 
     private RunDir run;
     private Dataset<Row> train;
     private Dataset<Row> weights;
     private int weightsEpoch;
-    private Map<String, Object> weightsSummary;
+    private WeightsFigures weightsSummary;
 
     Dedier(SparkSession spark, TrainConfig config, ExamplesTable table) {
         super(spark, config, table);
@@ -66,9 +76,9 @@ public final class Dedier extends Kd {
 
     /** The weights of the refresh period {@code epoch} is in, computed at its first epoch. */
     @Override
-    public Map<String, Object> beforeEpoch(int epoch, ComputationGraph net) {
+    public Map<String, Number> beforeEpoch(int epoch, ComputationGraph net) {
         int period = epoch - (epoch - 1) % options.refresh();
-        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Number> figures = new LinkedHashMap<>();
         if (weights == null || weightsEpoch != period) {
             String name = weightsDir(period);
             boolean reused = AtomicOutput.isComplete(inputs.conf(), run.path(name));
@@ -76,7 +86,7 @@ public final class Dedier extends Kd {
                 // Normally at the period's first epoch; after a resume whose table was lost, from the student as it is.
                 ReadoutWeightsPass.Result r = ReadoutWeightsPass.write(spark, net, table, train, options.weights(),
                         period, config.evalBatch(), run.path(name), false, "--out");
-                figures.put("weights_seconds", r.seconds());
+                figures.put(WEIGHTS_SECONDS, r.seconds());
             }
             if (weights != null) {
                 weights.unpersist();
@@ -91,20 +101,37 @@ public final class Dedier extends Kd {
             }
             weightsEpoch = period;
             String summary = name + "/" + ReadoutWeightsPass.SUMMARY;
-            weightsSummary = Json.readObject(run.readText(summary), run.path(summary));
-            // The summary's JSON writes a non-finite number as a string ("Infinity", "NaN").
-            Object w = weightsSummary.get("max_weight");
-            if (w != null && !Double.isFinite(Double.parseDouble(String.valueOf(w)))) {
+            weightsSummary = WeightsFigures.read(run.readText(summary), run.path(summary));
+            Double w = weightsSummary.maxWeight();
+            if (w != null && !Double.isFinite(w)) {
                 // exp(β·margin^α) overflowed: the weighted loss would be infinite, as after a divergence.
                 throw new TrainingDivergedException("the early-readout weights of "
                         + HadoopInputs.display(new Path(run.path(name))) + " reach " + w
                         + " (exp(beta * margin^alpha) overflows: lower --beta or --alpha)");
             }
         }
-        figures.put("weights_epoch", period);
-        figures.put("readout_flagged_fraction", weightsSummary.get("flagged_fraction"));
-        figures.put("readout_error_confidence", weightsSummary.get("mean_error_confidence"));
+        figures.put(WEIGHTS_EPOCH, period);
+        figures.put(READOUT_FLAGGED_FRACTION, weightsSummary.flaggedFraction());
+        figures.put(READOUT_ERROR_CONFIDENCE, weightsSummary.meanErrorConfidence());
         return figures;
+    }
+
+    /**
+     * What a weights table's summary.json ({@link ReadoutWeightsPass#SUMMARY}) gives the history; null where it
+     * holds null. Its JSON writes a non-finite number as a string ("Infinity", "NaN"), which Jackson reads back
+     * as the double.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record WeightsFigures(@JsonProperty("max_weight") Double maxWeight,
+                          @JsonProperty("flagged_fraction") Double flaggedFraction,
+                          @JsonProperty("mean_error_confidence") Double meanErrorConfidence) {
+        static WeightsFigures read(String json, String where) {
+            try {
+                return Json.mapper().readValue(json, WeightsFigures.class);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+            }
+        }
     }
 
     /** Bad input unless {@code weights} has one row for every training example and none for others. */
@@ -139,7 +166,7 @@ public final class Dedier extends Kd {
 
     /** The early readout's accuracy on the validation split. */
     @Override
-    public Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
+    public Map<String, Number> validate(ComputationGraph net, Dataset<Row> val) {
         return Map.of(VAL_READOUT_ACCURACY,
                 Predictions.accuracy(spark, net, table, val, config.evalBatch(), Networks.READOUT));
     }

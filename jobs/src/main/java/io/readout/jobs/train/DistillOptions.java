@@ -1,18 +1,23 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.readout.common.BadInputException;
 import io.readout.common.distill.DistillationLoss;
 import io.readout.common.distill.ReadoutWeights;
 import io.readout.common.nets.ReadoutHead;
 import io.readout.jobs.passes.WeightsConfig;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+
+import static io.readout.jobs.train.JsonNumbers.required;
 
 /**
  * The options of the distillation methods, {@code kd} and {@code dedier} (config.json's
- * {@code "distill"} object).
+ * {@code "distill"} object, snake_case in the order below).
  *
  * @param teacher       the teacher's run directory (its {@code model.zip})
  * @param teacherProbs  a table written by {@code readout teacher-probs}; null: the job writes one under the
@@ -27,6 +32,8 @@ import java.util.Map;
  * @param auxAt         the block the early readout reads (dedier): {@code block1} or {@code block2}
  * @param auxLr         the early readout's Adam learning rate (dedier)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record DistillOptions(String teacher, String teacherProbs, double lambda, double temperature, double alpha,
                              double beta, String normalise, int refresh, String weightTarget, String auxAt,
                              double auxLr) {
@@ -75,27 +82,16 @@ public record DistillOptions(String teacher, String teacherProbs, double lambda,
         return ReadoutHead.linear(auxAt, "adam", auxLr);
     }
 
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("teacher", teacher);
-        m.put("teacher_probs", teacherProbs);
-        m.put("lambda", lambda);
-        m.put("temperature", temperature);
-        m.put("alpha", alpha);
-        m.put("beta", beta);
-        m.put("normalise", normalise);
-        m.put("refresh", refresh);
-        m.put("weight_target", weightTarget);
-        m.put("aux_at", auxAt);
-        m.put("aux_lr", auxLr);
-        return m;
-    }
-
-    static DistillOptions fromJson(Map<?, ?> m) {
-        return new DistillOptions((String) m.get("teacher"), (String) m.get("teacher_probs"),
-                JsonNumbers.get(m, "lambda").doubleValue(), JsonNumbers.get(m, "temperature").doubleValue(),
-                JsonNumbers.get(m, "alpha").doubleValue(), JsonNumbers.get(m, "beta").doubleValue(),
-                (String) m.get("normalise"), JsonNumbers.get(m, "refresh").intValue(), (String) m.get("weight_target"),
-                (String) m.get("aux_at"), JsonNumbers.get(m, "aux_lr").doubleValue());
+    /** config.json's {@code "distill"} read back: every number is required. */
+    @JsonCreator
+    static DistillOptions read(@JsonProperty("teacher") String teacher, @JsonProperty("teacher_probs") String teacherProbs,
+                               @JsonProperty("lambda") Double lambda, @JsonProperty("temperature") Double temperature,
+                               @JsonProperty("alpha") Double alpha, @JsonProperty("beta") Double beta,
+                               @JsonProperty("normalise") String normalise, @JsonProperty("refresh") Integer refresh,
+                               @JsonProperty("weight_target") String weightTarget, @JsonProperty("aux_at") String auxAt,
+                               @JsonProperty("aux_lr") Double auxLr) {
+        return new DistillOptions(teacher, teacherProbs, required(lambda, "lambda"),
+                required(temperature, "temperature"), required(alpha, "alpha"), required(beta, "beta"), normalise,
+                required(refresh, "refresh"), weightTarget, auxAt, required(auxLr, "aux_lr"));
     }
 }

@@ -1,5 +1,10 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.Seeds;
 import io.readout.common.jtt.ErrorSetUpsampling;
@@ -23,9 +28,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -104,7 +107,7 @@ public final class Jtt extends Erm {
                                  RunDir run, RunDir stageOne, PrintStream out) {
         String dir = run.path(ERRORS);
         if (AtomicOutput.isComplete(run.conf(), dir)) {
-            out.println(describe(Json.readObject(run.readText(ERRORS_JSON), run.path(ERRORS_JSON))) + " (kept)");
+            out.println(ErrorSet.read(run.readText(ERRORS_JSON), run.path(ERRORS_JSON)).describe() + " (kept)");
             return;
         }
         Dataset<Row> predictions = Predictions.predict(spark, stageOne.loadModel(RunDir.MODEL), table, train,
@@ -114,51 +117,70 @@ public final class Jtt extends Erm {
                     .select(ExamplesSchema.ID, ExamplesSchema.LABEL, ExamplesSchema.GROUP, Predictions.PRED,
                             Predictions.CONFIDENCE)
                     .write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(output.tmp());
-            Map<String, Object> counts = counts(GroupEvaluation.groupTable(predictions).collectAsList());
+            ErrorSet counts = ErrorSet.of(GroupEvaluation.groupTable(predictions).collectAsList());
             // Before the commit: a complete table always has its counts beside it.
             run.writeText(ERRORS_JSON, Json.write(counts));
             output.commit();
-            out.println(describe(counts));
+            out.println(counts.describe());
         } finally {
             predictions.unpersist();
         }
     }
 
-    /** jtt_errors.json from the per-group table (Spark SQL) of stage one's predictions on the training split. */
-    private static Map<String, Object> counts(List<Row> groupTable) {
-        List<Map<String, Object>> groups = new ArrayList<>();
-        long n = 0;
-        long errors = 0;
-        for (Row r : groupTable) {
-            long groupN = r.getLong(r.fieldIndex(GroupEvaluation.N));
-            long groupErrors = groupN - r.getLong(r.fieldIndex(GroupEvaluation.CORRECT));
-            Map<String, Object> g = new LinkedHashMap<>();
-            g.put(ExamplesSchema.GROUP, r.getInt(r.fieldIndex(ExamplesSchema.GROUP)));
-            g.put(GroupEvaluation.N, groupN);
-            g.put(ERRORS_COUNT, groupErrors);
-            groups.add(g);
-            n += groupN;
-            errors += groupErrors;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", STAGE_ONE + "/" + RunDir.MODEL);
-        m.put(ExamplesSchema.SPLIT, Split.TRAIN.column());
-        m.put(GroupEvaluation.N, n);
-        m.put(ERRORS_COUNT, errors);
-        m.put("groups", groups);
-        return m;
-    }
+    /**
+     * {@value #ERRORS_JSON}: stage one's errors on the training split, in all and per group.
+     *
+     * @param model  the model that made them, relative to the run ({@code stage1/model.zip})
+     * @param split  {@code train}
+     * @param n      examples predicted
+     * @param errors of them, mispredicted: the error set
+     */
+    @JsonPropertyOrder({"model", ExamplesSchema.SPLIT, GroupEvaluation.N, ERRORS_COUNT, "groups"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ErrorSet(@JsonProperty("model") String model, @JsonProperty(ExamplesSchema.SPLIT) String split,
+                    @JsonProperty(GroupEvaluation.N) long n, @JsonProperty(ERRORS_COUNT) long errors,
+                    @JsonProperty("groups") List<GroupErrors> groups) {
 
-    /** One line: how many errors, and in which groups. */
-    private static String describe(Map<String, Object> counts) {
-        StringBuilder b = new StringBuilder("jtt error set: ").append(counts.get(ERRORS_COUNT)).append(" of ")
-                .append(counts.get(GroupEvaluation.N)).append(" training examples; by group:");
-        for (Object o : (List<?>) counts.get("groups")) {
-            Map<?, ?> g = (Map<?, ?>) o;
-            b.append(' ').append(g.get(ExamplesSchema.GROUP)).append(": ").append(g.get(ERRORS_COUNT)).append('/')
-                    .append(g.get(GroupEvaluation.N));
+        /** One group's examples and errors. */
+        @JsonPropertyOrder({ExamplesSchema.GROUP, GroupEvaluation.N, ERRORS_COUNT})
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record GroupErrors(@JsonProperty(ExamplesSchema.GROUP) int group, @JsonProperty(GroupEvaluation.N) long n,
+                           @JsonProperty(ERRORS_COUNT) long errors) {
         }
-        return b.toString();
+
+        /** From the per-group table (Spark SQL) of stage one's predictions on the training split. */
+        static ErrorSet of(List<Row> groupTable) {
+            List<GroupErrors> groups = new ArrayList<>();
+            long n = 0;
+            long errors = 0;
+            for (Row r : groupTable) {
+                long groupN = r.getLong(r.fieldIndex(GroupEvaluation.N));
+                long groupErrors = groupN - r.getLong(r.fieldIndex(GroupEvaluation.CORRECT));
+                groups.add(new GroupErrors(r.getInt(r.fieldIndex(ExamplesSchema.GROUP)), groupN, groupErrors));
+                n += groupN;
+                errors += groupErrors;
+            }
+            return new ErrorSet(STAGE_ONE + "/" + RunDir.MODEL, Split.TRAIN.column(), n, errors, groups);
+        }
+
+        /** Reads {@value #ERRORS_JSON} back; {@code where} names it in the one-line error. */
+        static ErrorSet read(String json, String where) {
+            try {
+                return Json.mapper().readValue(json, ErrorSet.class);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+
+        /** One line: how many errors, and in which groups. */
+        String describe() {
+            StringBuilder b = new StringBuilder("jtt error set: ").append(errors).append(" of ").append(n)
+                    .append(" training examples; by group:");
+            for (GroupErrors g : groups) {
+                b.append(' ').append(g.group()).append(": ").append(g.errors()).append('/').append(g.n());
+            }
+            return b.toString();
+        }
     }
 
     /** The training split marked with the error set, each error taken λ_up times per epoch. */

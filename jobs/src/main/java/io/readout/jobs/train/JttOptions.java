@@ -1,9 +1,11 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.readout.common.BadInputException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import static io.readout.jobs.train.JsonNumbers.required;
 
 /**
  * The options of Just Train Twice (Liu et al. 2021; config.json's {@code "jtt"} object): stage one
@@ -13,6 +15,7 @@ import java.util.Map;
  * @param epochs   stage one's epochs ({@code --jtt-epochs})
  * @param upweight λ_up ({@code --upweight}): how many times an error-set example counts in stage two
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record JttOptions(int epochs, double upweight) {
     public static final int DEFAULT_EPOCHS = 2;
     public static final double DEFAULT_UPWEIGHT = 6;
@@ -29,14 +32,9 @@ public record JttOptions(int epochs, double upweight) {
         return this;
     }
 
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epochs", epochs);
-        m.put("upweight", upweight);
-        return m;
-    }
-
-    static JttOptions fromJson(Map<?, ?> m) {
-        return new JttOptions(JsonNumbers.get(m, "epochs").intValue(), JsonNumbers.get(m, "upweight").doubleValue());
+    /** config.json's {@code "jtt"} read back: both numbers are required. */
+    @JsonCreator
+    static JttOptions read(@JsonProperty("epochs") Integer epochs, @JsonProperty("upweight") Double upweight) {
+        return new JttOptions(required(epochs, "epochs"), required(upweight, "upweight"));
     }
 }

@@ -109,8 +109,8 @@ public final class Sifer implements TrainingMethod {
 
     /** The aux head's validation accuracy and the forgetting steps of the epoch's fit. */
     @Override
-    public Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
-        Map<String, Object> figures = new LinkedHashMap<>();
+    public Map<String, Number> validate(ComputationGraph net, Dataset<Row> val) {
+        Map<String, Number> figures = new LinkedHashMap<>();
         figures.put(VAL_AUX_ACCURACY, Predictions.accuracy(spark, net, table, val, config.evalBatch(), Networks.READOUT));
         figures.put(FORGET_STEPS, forgetSteps);
         figures.put(FORGET_LOSS, forgetSteps > 0 ? forgetLossSum / forgetSteps : null);

@@ -1,14 +1,19 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.readout.common.BadInputException;
 import io.readout.common.nets.Networks;
 import io.readout.common.nets.ReadoutHead;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import static io.readout.jobs.train.JsonNumbers.required;
 
 /**
- * The options of the feature sieve, {@code sifer} (config.json's {@code "sifer"} object). Defaults are
+ * The options of the feature sieve, {@code sifer} (config.json's {@code "sifer"} object, snake_case in the
+ * order below). Defaults are
  * those of the benchmarks and of the official code.
  *
  * @param auxAt       the block the aux head reads: {@code block1} (after its pooling) or {@code block2}
@@ -28,6 +33,8 @@ import java.util.Map;
  *                    {@link BatchScope#GLOBAL} batches (the default) every worker takes a single process's steps
  *                    and forgets as often, so each forgets at forgetLr.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxLr, int forgetEvery,
                            double forgetLr, String forgetLrScaling) {
     public static final String DEFAULT_AUX_AT = Networks.BLOCK1;
@@ -86,22 +93,17 @@ public record SiferOptions(String auxAt, int auxDepth, int auxWidth, double auxL
         return forgetEvery > 0;
     }
 
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("aux_at", auxAt);
-        m.put("aux_depth", auxDepth);
-        m.put("aux_width", auxWidth);
-        m.put("aux_lr", auxLr);
-        m.put("forget_every", forgetEvery);
-        m.put("forget_lr", forgetLr);
-        m.put("forget_lr_scaling", forgetLrScaling);
-        return m;
-    }
-
-    static SiferOptions fromJson(Map<?, ?> m) {
-        return new SiferOptions((String) m.get("aux_at"), JsonNumbers.get(m, "aux_depth").intValue(),
-                JsonNumbers.get(m, "aux_width").intValue(), JsonNumbers.get(m, "aux_lr").doubleValue(),
-                JsonNumbers.get(m, "forget_every").intValue(), JsonNumbers.get(m, "forget_lr").doubleValue(),
-                m.containsKey("forget_lr_scaling") ? (String) m.get("forget_lr_scaling") : DEFAULT_FORGET_LR_SCALING);
+    /**
+     * config.json's {@code "sifer"} read back: every number is required; runs from before
+     * {@code forget_lr_scaling} scaled by the workers.
+     */
+    @JsonCreator
+    static SiferOptions read(@JsonProperty("aux_at") String auxAt, @JsonProperty("aux_depth") Integer auxDepth,
+                             @JsonProperty("aux_width") Integer auxWidth, @JsonProperty("aux_lr") Double auxLr,
+                             @JsonProperty("forget_every") Integer forgetEvery, @JsonProperty("forget_lr") Double forgetLr,
+                             @JsonProperty("forget_lr_scaling") String forgetLrScaling) {
+        return new SiferOptions(auxAt, required(auxDepth, "aux_depth"), required(auxWidth, "aux_width"),
+                required(auxLr, "aux_lr"), required(forgetEvery, "forget_every"), required(forgetLr, "forget_lr"),
+                forgetLrScaling != null ? forgetLrScaling : DEFAULT_FORGET_LR_SCALING);
     }
 }

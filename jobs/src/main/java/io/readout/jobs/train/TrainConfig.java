@@ -1,13 +1,27 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NetworkConfig;
+import io.readout.jobs.run.EpochRecord;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.readout.jobs.train.JsonNumbers.required;
 
 /**
  * Configuration of {@link TrainJob}. Saved as the run's {@code config.json}; {@code --resume} reads
@@ -23,13 +37,26 @@ import java.util.Map;
  * @param init               a model to start from (a warm start); null for random weights from the seed
  * @param batchScope         what {@code batch} counts: the examples of one optimizer step across the workers
  *                           ({@link BatchScope#GLOBAL}, each worker fitting batch / workers) or each worker's
+ *
+ * <p>config.json is this record as Jackson writes it: snake_case keys in the order below, the method's
+ * options and {@code init} left out when null.
  */
-public record TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
-                          String updater, double lr, double weightDecay, String activation, int workers,
-                          int averagingFrequency,
-                          String approach, int prefetch, long seed, String select, int evalBatch,
-                          DistillOptions distill, JttOptions jtt, SiferOptions sifer, String init,
-                          BatchScope batchScope) {
+@JsonPropertyOrder({"method", "arch", "data", "out", "epochs", "batch", "batch_scope", "updater", "lr", "weight_decay",
+        "activation", "workers", "averaging_frequency", "approach", "prefetch", "seed", "select", "eval_batch",
+        "distill", "jtt", "sifer", "init"})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainConfig(String method, @JsonSerialize(converter = ArchitectureId.class) Architecture arch,
+                          String data, String out, int epochs, int batch,
+                          String updater, double lr, @JsonProperty("weight_decay") double weightDecay,
+                          String activation, int workers,
+                          @JsonProperty("averaging_frequency") int averagingFrequency,
+                          String approach, int prefetch, long seed, String select,
+                          @JsonProperty("eval_batch") int evalBatch,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) DistillOptions distill,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) JttOptions jtt,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) SiferOptions sifer,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String init,
+                          @JsonProperty("batch_scope") BatchScope batchScope) {
 
     /** A config that starts from random weights. */
     public TrainConfig(String method, Architecture arch, String data, String out, int epochs, int batch,
@@ -46,7 +73,8 @@ public record TrainConfig(String method, Architecture arch, String data, String 
     public static final String JTT = "jtt";
     public static final String SIFER = "sifer";
     public static final List<String> METHODS = List.of(ERM, KD, DEDIER, JTT, SIFER);
-    public static final List<String> SELECT = List.of("val_accuracy", "val_wga", "val_group_mean");
+    public static final List<String> SELECT = List.of(EpochRecord.VAL_ACCURACY, EpochRecord.VAL_WGA,
+            EpochRecord.VAL_GROUP_MEAN);
     public static final List<String> APPROACHES = List.of("export", "direct");
 
     /** Cross-field rules in one place; throws {@link BadInputException} naming the flag. */
@@ -110,6 +138,7 @@ public record TrainConfig(String method, Architecture arch, String data, String 
     }
 
     /** kd or dedier: a student trained on a teacher's probabilities. */
+    @JsonIgnore
     public boolean isDistillation() {
         return KD.equals(method) || DEDIER.equals(method);
     }
@@ -120,67 +149,67 @@ public record TrainConfig(String method, Architecture arch, String data, String 
         }
     }
 
-    /** The config as config.json holds it. */
+    /**
+     * The config as config.json holds it, as a mutable map (for callers that edit it before writing).
+     * {@link #write} writes the file.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", method);
-        m.put("arch", arch.id());
-        m.put("data", data);
-        m.put("out", out);
-        m.put("epochs", epochs);
-        m.put("batch", batch);
-        m.put("batch_scope", batchScope.flag());
-        m.put("updater", updater);
-        m.put("lr", lr);
-        m.put("weight_decay", weightDecay);
-        m.put("activation", activation);
-        m.put("workers", workers);
-        m.put("averaging_frequency", averagingFrequency);
-        m.put("approach", approach);
-        m.put("prefetch", prefetch);
-        m.put("seed", seed);
-        m.put("select", select);
-        m.put("eval_batch", evalBatch);
-        if (distill != null) {
-            m.put("distill", distill.toJson());
-        }
-        if (jtt != null) {
-            m.put("jtt", jtt.toJson());
-        }
-        if (sifer != null) {
-            m.put("sifer", sifer.toJson());
-        }
-        if (init != null) {
-            m.put("init", init);
-        }
-        return m;
+        return Json.mapper().convertValue(this, LinkedHashMap.class);
+    }
+
+    /** config.json's text. */
+    public String write() {
+        return Json.write(this);
     }
 
     /** Reads config.json back; {@code where} names the file in errors. */
     public static TrainConfig fromJson(String json, String where) {
-        Map<String, Object> m = Json.readObject(json, where);
         try {
-            return new TrainConfig((String) m.get("method"), Architecture.parse((String) m.get("arch")),
-                    (String) m.get("data"), (String) m.get("out"), JsonNumbers.get(m, "epochs").intValue(),
-                    JsonNumbers.get(m, "batch").intValue(), (String) m.get("updater"), JsonNumbers.get(m, "lr").doubleValue(),
-                    JsonNumbers.get(m, "weight_decay").doubleValue(),
-                    m.get("activation") instanceof String a ? a : NetworkConfig.DEFAULT_ACTIVATION,
-                    JsonNumbers.get(m, "workers").intValue(),
-                    JsonNumbers.get(m, "averaging_frequency").intValue(), (String) m.get("approach"),
-                    JsonNumbers.get(m, "prefetch").intValue(), JsonNumbers.get(m, "seed").longValue(), (String) m.get("select"),
-                    JsonNumbers.get(m, "eval_batch").intValue(),
-                    m.get("distill") instanceof Map<?, ?> d ? DistillOptions.fromJson(d) : null,
-                    m.get("jtt") instanceof Map<?, ?> j ? JttOptions.fromJson(j) : null,
-                    m.get("sifer") instanceof Map<?, ?> s ? SiferOptions.fromJson(s) : null,
-                    m.get("init") instanceof String i ? i : null,
-                    // Runs from before the option fitted the whole batch on each worker.
-                    m.get("batch_scope") instanceof String b ? BatchScope.of(b, where + ": batch_scope")
-                            : BatchScope.WORKER);
-        } catch (RuntimeException e) {
-            if (e instanceof BadInputException b) {
-                throw b;
+            return Json.mapper().readValue(json, TrainConfig.class);
+        } catch (JsonParseException e) {
+            throw new BadInputException(where + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof BadInputException b) {
+                throw new BadInputException(where + ": " + b.getMessage(), b);
             }
-            throw new BadInputException(where + ": not a readout training config (" + e.getMessage() + ")", e);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new BadInputException(where + ": not a readout training config (" + cause.getMessage() + ")", e);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(where + ": not a readout training config (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    /**
+     * config.json read back: numbers are required; {@code activation} defaults to ReLU and {@code batch_scope}
+     * to {@link BatchScope#WORKER} (runs from before the option fitted the whole batch on each worker).
+     */
+    @JsonCreator
+    static TrainConfig read(@JsonProperty("method") String method, @JsonProperty("arch") String arch,
+                            @JsonProperty("data") String data, @JsonProperty("out") String out,
+                            @JsonProperty("epochs") Integer epochs, @JsonProperty("batch") Integer batch,
+                            @JsonProperty("batch_scope") String batchScope, @JsonProperty("updater") String updater,
+                            @JsonProperty("lr") Double lr, @JsonProperty("weight_decay") Double weightDecay,
+                            @JsonProperty("activation") String activation, @JsonProperty("workers") Integer workers,
+                            @JsonProperty("averaging_frequency") Integer averagingFrequency,
+                            @JsonProperty("approach") String approach, @JsonProperty("prefetch") Integer prefetch,
+                            @JsonProperty("seed") Long seed, @JsonProperty("select") String select,
+                            @JsonProperty("eval_batch") Integer evalBatch,
+                            @JsonProperty("distill") DistillOptions distill, @JsonProperty("jtt") JttOptions jtt,
+                            @JsonProperty("sifer") SiferOptions sifer, @JsonProperty("init") String init) {
+        return new TrainConfig(method, Architecture.parse(arch), data, out, required(epochs, "epochs"),
+                required(batch, "batch"), updater, required(lr, "lr"), required(weightDecay, "weight_decay"),
+                activation != null ? activation : NetworkConfig.DEFAULT_ACTIVATION, required(workers, "workers"),
+                required(averagingFrequency, "averaging_frequency"), approach, required(prefetch, "prefetch"),
+                required(seed, "seed"), select, required(evalBatch, "eval_batch"), distill, jtt, sifer, init,
+                batchScope != null ? BatchScope.of(batchScope, "batch_scope") : BatchScope.WORKER);
+    }
+
+    /** config.json names an architecture by its id. */
+    static final class ArchitectureId extends StdConverter<Architecture, String> {
+        @Override
+        public String convert(Architecture a) {
+            return a.id();
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.readout.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.common.Durations;
 import io.readout.common.Json;
@@ -13,7 +17,9 @@ import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.evaluate.GroupEvaluation;
 import io.readout.jobs.passes.Predictions;
+import io.readout.jobs.run.EpochRecord;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.run.TrainingHistory;
 import io.readout.jobs.spark.TaskThreads;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -33,6 +39,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +79,18 @@ public final class TrainJob {
     }
 
     /** A finished (or, in tests, deliberately stopped) run. */
-    public record Result(RunDir run, List<Map<String, Object>> history, int bestEpoch, ComputationGraph model) {
+    public record Result(RunDir run, List<EpochRecord> history, int bestEpoch, ComputationGraph model) {
     }
 
     /** Where a run starts: from scratch, or after the checkpoint of some epoch. */
-    private record Start(int epoch, ComputationGraph model, List<Map<String, Object>> history, int bestEpoch,
+    private record Start(int epoch, ComputationGraph model, List<EpochRecord> history, int bestEpoch,
                          double bestValue) {
+    }
+
+    /** A checkpoint's {@code state.json}: the epoch it was taken after, and best.zip's epoch and value then. */
+    @JsonPropertyOrder({"epoch", "best_epoch", "best_value"})
+    record CheckpointState(@JsonProperty("epoch") int epoch, @JsonProperty("best_epoch") int bestEpoch,
+                           @JsonProperty("best_value") double bestValue) {
     }
 
     private TrainJob() {
@@ -122,7 +135,7 @@ public final class TrainJob {
             throw new BadInputException("--data " + config.data() + ": the train split is empty");
         }
         ComputationGraph net = start.model();
-        List<Map<String, Object>> history = new ArrayList<>(start.history());
+        List<EpochRecord> history = new ArrayList<>(start.history());
         int bestEpoch = start.bestEpoch();
         double bestValue = start.bestValue();
         double runSeconds = 0;
@@ -131,7 +144,7 @@ public final class TrainJob {
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 long epochRows = rows.countIn(epoch, trainCount);
                 long t0 = System.nanoTime();
-                Map<String, Object> before;
+                Map<String, Number> before;
                 try {
                     before = method.beforeEpoch(epoch, net);
                 } catch (TrainingDivergedException e) {
@@ -144,29 +157,20 @@ public final class TrainJob {
                     throw diverged(run, epoch, "the training loss is " + loss);
                 }
                 SplitMetrics v = validate(spark, net, table, val, config.evalBatch());
-                Map<String, Object> methodFigures = method.validate(net, val);
+                Map<String, Number> figures = new LinkedHashMap<>(method.validate(net, val));
+                figures.putAll(before);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("epoch", epoch);
-                entry.put("loss", loss);
-                entry.put("val_accuracy", v.accuracy());
-                entry.put("val_wga", v.worstGroupAccuracy());
-                entry.put("val_group_mean", v.groupMeanAccuracy());
-                entry.putAll(methodFigures);
-                entry.putAll(before);
-                entry.put("seconds", seconds);
-                entry.put("fit_seconds", fitSeconds);
-                entry.put("train_rows", epochRows);
-                entry.put("examples_per_second", epochRows / fitSeconds);
+                EpochRecord entry = new EpochRecord(epoch, loss, v.accuracy(), v.worstGroupAccuracy(),
+                        v.groupMeanAccuracy(), figures, seconds, fitSeconds, epochRows, epochRows / fitSeconds);
                 history.add(entry);
-                double value = ((Number) entry.get(config.select())).doubleValue();
+                double value = entry.value(config.select());
                 if (value > bestValue) {
                     bestValue = value;
                     bestEpoch = epoch;
                     run.saveModel(RunDir.BEST, net);
                 }
                 checkpoint(run, epoch, net, history, bestEpoch, bestValue);
-                run.writeText(RunDir.HISTORY, Json.write(historyJson(history, bestEpoch, config.select())));
+                run.writeText(RunDir.HISTORY, Json.write(new TrainingHistory(config.select(), bestEpoch, history)));
                 runSeconds += seconds;
                 int doneHere = epoch - start.epoch();
                 out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%s%n", epoch,
@@ -259,15 +263,13 @@ public final class TrainJob {
                 Integer last = lastCheckpoint(run);
                 if (last != null) {
                     String cp = checkpointDir(last);
-                    Map<String, Object> state = Json.readObject(run.readText(cp + "/" + STATE), cp + "/" + STATE);
+                    CheckpointState state = readState(run, cp + "/" + STATE);
                     LOG.info("resuming {} after epoch {}", config.out(), last);
                     return new Start(last, run.loadModel(cp + "/" + RunDir.MODEL),
-                            readHistory(run, cp + "/" + RunDir.HISTORY),
-                            ((Number) state.get("best_epoch")).intValue(),
-                            ((Number) state.get("best_value")).doubleValue());
+                            readHistory(run, cp + "/" + RunDir.HISTORY), state.bestEpoch(), state.bestValue());
                 }
             }
-            run.writeText(RunDir.CONFIG, Json.write(config.toJson()));
+            run.writeText(RunDir.CONFIG, config.write());
             NetworkConfig nc = table.isImage()
                     ? NetworkConfig.image(config.arch(), table.shape().channels(), table.shape().height(),
                             table.shape().width(), table.numClasses(), config.updater(), config.lr(),
@@ -286,26 +288,36 @@ public final class TrainJob {
 
     /** A resumed run trains as the first did: every flag must match config.json (the output folder aside). */
     private static void requireSameConfig(TrainConfig stored, TrainConfig given) {
-        Map<String, Object> a = stored.toJson();
-        Map<String, Object> b = given.toJson();
-        for (String key : a.keySet()) {
-            if (!key.equals("out") && !String.valueOf(a.get(key)).equals(String.valueOf(b.get(key)))) {
-                throw new BadInputException("--resume: --" + key.replace('_', '-') + " is " + b.get(key)
-                        + " but the run was started with " + a.get(key) + " (see its config.json)");
+        JsonNode a = Json.mapper().valueToTree(stored);
+        JsonNode b = Json.mapper().valueToTree(given);
+        for (Iterator<String> keys = a.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            String was = shown(a.get(key));
+            String is = shown(b.get(key));
+            if (!key.equals("out") && !was.equals(is)) {
+                throw new BadInputException("--resume: --" + key.replace('_', '-') + " is " + is
+                        + " but the run was started with " + was + " (see its config.json)");
             }
         }
     }
 
-    static void checkpoint(RunDir run, int epoch, ComputationGraph net, List<Map<String, Object>> history,
+    /** A config value as the message shows it: as Java prints the number, string, null or map. */
+    private static String shown(JsonNode value) {
+        return String.valueOf(Json.mapper().convertValue(value, Object.class));
+    }
+
+    static void checkpoint(RunDir run, int epoch, ComputationGraph net, List<EpochRecord> history,
                                    int bestEpoch, double bestValue) {
+        checkpoint(run, epoch, net, Json.write(history), bestEpoch, bestValue);
+    }
+
+    /** Writes the checkpoint of {@code epoch}, {@code history} the text of its history.json, and drops old ones. */
+    static void checkpoint(RunDir run, int epoch, ComputationGraph net, String history, int bestEpoch,
+                           double bestValue) {
         String cp = checkpointDir(epoch);
         run.saveModel(cp + "/" + RunDir.MODEL, net);
-        run.writeText(cp + "/" + RunDir.HISTORY, Json.write(history));
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("epoch", epoch);
-        state.put("best_epoch", bestEpoch);
-        state.put("best_value", bestValue);
-        run.writeText(cp + "/" + STATE, Json.write(state));
+        run.writeText(cp + "/" + RunDir.HISTORY, history);
+        run.writeText(cp + "/" + STATE, Json.write(new CheckpointState(epoch, bestEpoch, bestValue)));
         run.writeText(cp + "/" + RunDir.SUCCESS, "");
         for (int old = epoch - KEEP_CHECKPOINTS; old >= 1; old--) {
             if (!run.exists(checkpointDir(old))) {
@@ -351,28 +363,29 @@ public final class TrainJob {
         return last;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> readHistory(RunDir run, String name) {
+    /** The epochs of a run's history.json ({@link TrainingHistory}) or of a checkpoint's (the list alone). */
+    static List<EpochRecord> readHistory(RunDir run, String name) {
         if (!run.exists(name)) {
             return List.of();
         }
         try {
-            Object parsed = Json.mapper().readValue(run.readText(name), Object.class);
-            if (parsed instanceof Map<?, ?> m) {
-                parsed = m.get("epochs");
+            JsonNode parsed = Json.mapper().readTree(run.readText(name));
+            if (parsed != null && parsed.isObject()) {
+                parsed = parsed.get(TrainingHistory.EPOCHS);
             }
-            return (List<Map<String, Object>>) parsed;
+            return Json.mapper().readerFor(new TypeReference<List<EpochRecord>>() {
+            }).readValue(parsed);
         } catch (IOException e) {
             throw new BadInputException(run.path(name) + ": not valid JSON: " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, Object> historyJson(List<Map<String, Object>> history, int bestEpoch, String select) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("select", select);
-        m.put("best_epoch", bestEpoch);
-        m.put("epochs", history);
-        return m;
+    private static CheckpointState readState(RunDir run, String name) {
+        try {
+            return Json.mapper().readValue(run.readText(name), CheckpointState.class);
+        } catch (IOException e) {
+            throw new BadInputException(run.path(name) + ": not valid JSON: " + e.getMessage(), e);
+        }
     }
 
     private static void delete(RunDir run, String name) {

@@ -47,9 +47,10 @@ public interface TrainingMethod {
 
     /**
      * Before the fit of {@code epoch}, with the network as it stands: e.g. DEDIER's weights pass.
-     * Returns figures for the epoch's history entry (none by default).
+     * Returns figures for the epoch's history entry (none by default), written after {@link #validate}'s
+     * in their order ({@link io.readout.jobs.run.EpochRecord#figures}; a null value is written as null).
      */
-    default Map<String, Object> beforeEpoch(int epoch, ComputationGraph net) {
+    default Map<String, Number> beforeEpoch(int epoch, ComputationGraph net) {
         return Map.of();
     }
 
@@ -69,9 +70,10 @@ public interface TrainingMethod {
 
     /**
      * After the fit of an epoch: figures for its history entry besides TrainJob's own, of the validation
-     * split (e.g. an early readout's accuracy) or of the fit (e.g. SIFER's forgetting steps).
+     * split (e.g. an early readout's accuracy) or of the fit (e.g. SIFER's forgetting steps), in the order
+     * history.json lists them ({@link io.readout.jobs.run.EpochRecord#figures}; a null value is written as null).
      */
-    default Map<String, Object> validate(ComputationGraph net, Dataset<Row> val) {
+    default Map<String, Number> validate(ComputationGraph net, Dataset<Row> val) {
         return Map.of();
     }
 

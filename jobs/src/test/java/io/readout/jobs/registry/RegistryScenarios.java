@@ -85,19 +85,21 @@ final class RegistryScenarios {
         assertEquals(Optional.of(registry.versionDir("v000002").toString()), registry.current());
         assertEquals("model of " + base + "/runs/better", read(fs, new Path(registry.versionDir("v000002"), "model.zip")));
 
-        List<Map<String, Object>> history = registry.history();
+        List<DecisionEntry> history = registry.history();
         assertEquals(3, history.size());
-        assertEquals(List.of("accepted", "refused", "accepted"), history.stream().map(e -> e.get("decision")).toList());
-        assertEquals(List.of(first, worse, better), history.stream().map(e -> e.get("candidate")).toList());
-        Map<String, Object> refused = history.get(1);
-        assertEquals(d2.reason(), refused.get("reason"));
-        assertEquals("v000001", refused.get("current"));
-        assertEquals(0.612, ((Map<?, ?>) refused.get("candidate_val")).get("worst_group_accuracy"));
-        assertEquals(0.70, ((Map<?, ?>) refused.get("current_val")).get("worst_group_accuracy"));
-        assertEquals(0.0, refused.get("tolerance"));
-        assertEquals(0.01, refused.get("accuracy_tolerance"));
-        assertNull(refused.get("version"));
-        assertTrue(((String) refused.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), (String) refused.get("time"));
+        assertEquals(List.of("accepted", "refused", "accepted"), history.stream().map(DecisionEntry::decision).toList());
+        assertEquals(List.of(first, worse, better), history.stream().map(DecisionEntry::candidate).toList());
+        DecisionEntry refused = history.get(1);
+        assertEquals(d2.reason(), refused.reason());
+        assertEquals(d2.entry(), refused);
+        assertEquals("v000001", refused.current());
+        assertEquals(0.612, refused.candidateVal().get("worst_group_accuracy").doubleValue());
+        assertEquals(0.70, refused.currentVal().get("worst_group_accuracy").doubleValue());
+        assertEquals(0.0, refused.tolerance());
+        assertEquals(0.01, refused.accuracyTolerance());
+        assertNull(refused.version());
+        assertNull(refused.recovered());
+        assertTrue(refused.time().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), refused.time());
         assertFalse(fs.exists(new Path(uri, "lock")), "the lock is released");
     }
 
@@ -163,16 +165,16 @@ final class RegistryScenarios {
         assertTrue(reads.get() > 0);
 
         Registry registry = new Registry(conf, uri, QUICK);
-        List<Map<String, Object>> history = registry.history();
+        List<DecisionEntry> history = registry.history();
         assertEquals(threads, history.size(), "one entry per decision, none lost");
-        assertEquals(new HashSet<>(runs), history.stream().map(e -> (String) e.get("candidate")).collect(
+        assertEquals(new HashSet<>(runs), history.stream().map(DecisionEntry::candidate).collect(
                 Collectors.toSet()));
         List<String> promoted = new ArrayList<>();
         String current = null;
-        for (Map<String, Object> e : history) {
-            assertEquals(current, e.get("current"), "each decision compares with the version current at the time: " + e);
-            if ("accepted".equals(e.get("decision"))) {
-                current = (String) e.get("version");
+        for (DecisionEntry e : history) {
+            assertEquals(current, e.current(), "each decision compares with the version current at the time: " + e);
+            if (e.accepted()) {
+                current = e.version();
                 promoted.add(current);
             }
         }

@@ -110,11 +110,11 @@ class RegistryTest {
         // As if the run had died after moving the pointer, before appending to the history.
         Files.writeString(tmp.resolve("registry/history.json"), "{\"decisions\": []}\n");
         registry.decideAndRecord(CandidateRuns.write(CONF, base() + "/runs/b", 0.6, 0.8), PromotionPolicy.defaults());
-        List<Map<String, Object>> history = registry.history();
+        List<DecisionEntry> history = registry.history();
         assertEquals(2, history.size());
-        assertEquals("v000001", history.get(0).get("version"));
-        assertEquals(true, history.get(0).get("recovered"));
-        assertEquals("refused", history.get(1).get("decision"));
+        assertEquals("v000001", history.get(0).version());
+        assertEquals(true, history.get(0).recovered());
+        assertEquals("refused", history.get(1).decision());
     }
 
     @Test

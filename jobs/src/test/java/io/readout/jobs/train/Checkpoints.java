@@ -1,5 +1,6 @@
 package io.readout.jobs.train;
 
+import io.readout.common.Json;
 import io.readout.jobs.cli.TrainCommand;
 import io.readout.jobs.run.RunDir;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,7 @@ public final class Checkpoints {
 
     public static void write(RunDir run, int epoch, ComputationGraph net, List<Map<String, Object>> history,
                              int bestEpoch, double bestValue) {
-        TrainJob.checkpoint(run, epoch, net, history, bestEpoch, bestValue);
+        TrainJob.checkpoint(run, epoch, net, Json.write(history), bestEpoch, bestValue);
     }
 
     /** The newest complete checkpoint's epoch, or null. */

@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.jobs.run.EpochRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,8 @@ import java.util.Map;
 /** A run folder's {@code history.json} and {@code config.json} as the training tests read them. */
 final class RunHistory {
     /** History entries that measure time, not training. */
-    static final List<String> TIMINGS = List.of("seconds", "fit_seconds", "examples_per_second", "weights_seconds");
+    static final List<String> TIMINGS = List.of(EpochRecord.SECONDS, EpochRecord.FIT_SECONDS,
+            EpochRecord.EXAMPLES_PER_SECOND, Dedier.WEIGHTS_SECONDS);
 
     private RunHistory() {
     }

@@ -144,8 +144,8 @@ class SiferIT extends SharedSparkSession {
         assertEquals(0, run.code(), run.err());
         assertEquals(2, run.out().lines().filter(l -> l.startsWith("epoch ")).count(), run.out());
         assertCompleteSiferRun(out, 2, SiferOptions.DEFAULT_FORGET_EVERY);
-        Map<String, Object> config = Json.readObject(Files.readString(out.resolve("config.json")), "config");
-        assertEquals(SiferOptions.defaults().toJson(), config.get("sifer"));
+        assertEquals(SiferOptions.defaults(),
+                TrainConfig.fromJson(Files.readString(out.resolve("config.json")), "config").sifer());
         ComputationGraph net = model(out);
         assertEquals(List.of(Networks.OUTPUT, Networks.READOUT), net.getConfiguration().getNetworkOutputs());
         assertEquals(List.of(Networks.BLOCK1), net.getConfiguration().getVertexInputs().get(Networks.READOUT_STOP));

@@ -4,6 +4,7 @@ import io.readout.common.Json;
 import io.readout.common.nets.Architecture;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
+import io.readout.jobs.run.EpochRecord;
 import io.readout.jobs.run.RunDir;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +112,7 @@ class TrainIT extends SharedSparkSession {
         assertEquals(1, stopped.history().size());
         assertFalse(new RunDir(spark.sparkContext().hadoopConfiguration(), out).isComplete());
         TrainJob.Result resumed = TrainJob.run(spark, config(out, 3), true, false, quiet());
-        assertEquals(List.of(1, 2, 3), resumed.history().stream().map(m -> m.get("epoch")).toList(),
+        assertEquals(List.of(1, 2, 3), resumed.history().stream().map(EpochRecord::epoch).toList(),
                 "no missing or duplicated epoch");
         assertArrayEquals(straight.params().toFloatVector(), resumed.model().params().toFloatVector(), 1e-6f);
         assertArrayEquals(straight.getUpdater().getStateViewArray().toFloatVector(),
