@@ -6,6 +6,7 @@ import io.readout.common.nets.Networks;
 import io.readout.datasets.Split;
 import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.run.TrainingHistory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ public final class WeightsJob {
         }
         ObjectNode history = JsonFiles.readObject(run.readText(RunDir.HISTORY), run.path(RunDir.HISTORY));
         if (RunDir.BEST.equals(modelFile)) {
-            JsonNode best = history.get("best_epoch");
+            JsonNode best = history.get(TrainingHistory.BEST_EPOCH);
             return best != null && best.isNumber() ? best.intValue() + 1 : 0;
         }
         JsonNode epochs = history.get("epochs");

@@ -5,6 +5,7 @@ import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.aggregate.AggregateFiles;
 import io.readout.jobs.aggregate.MethodsTable;
 import io.readout.jobs.aggregate.SeedFigures;
+import io.readout.jobs.run.EpochRecord;
 import io.readout.jobs.train.Sifer;
 
 import java.util.ArrayList;
@@ -249,8 +250,8 @@ public final class HtmlReport {
                     .append(r.bestEpoch() == null ? MISSING : r.bestEpoch() + (r.select() == null ? ""
                             : " <span class=\"caption\">(" + escape(r.select()) + ")</span>"))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("loss")))
-                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("val_accuracy")))
-                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("val_wga")))
+                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_ACCURACY)))
+                    .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_WGA)))
                     .append("</td></tr>\n");
         }
         b.append("</table>\n");
@@ -364,8 +365,8 @@ public final class HtmlReport {
             b.append(SvgCharts.lineChart(List.of(line(r, "loss", "training loss", colors.get(r))), "epoch", "training loss",
                     0, SvgCharts.niceMax(maxLoss, 5)));
             legend(new String[] {"val accuracy", "val worst-group accuracy"}, new String[] {acc, wga});
-            b.append(SvgCharts.lineChart(List.of(line(r, "val_accuracy", "val accuracy", acc),
-                    line(r, "val_wga", "val worst-group accuracy", wga)), "epoch", "accuracy", 0, 1));
+            b.append(SvgCharts.lineChart(List.of(line(r, EpochRecord.VAL_ACCURACY, "val accuracy", acc),
+                    line(r, EpochRecord.VAL_WGA, "val worst-group accuracy", wga)), "epoch", "accuracy", 0, 1));
             b.append("</div>\n");
         }
         b.append("</div>\n");
@@ -430,7 +431,7 @@ public final class HtmlReport {
             }
             legend(new String[] {"aux readout (val)", "main output (val)"}, new String[] {colors.get(r), main});
             b.append(SvgCharts.lineChart(List.of(line(r, Sifer.VAL_AUX_ACCURACY, "aux readout", colors.get(r)),
-                    line(r, "val_accuracy", "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
+                    line(r, EpochRecord.VAL_ACCURACY, "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
         }
         b.append("</div>\n");
     }

@@ -7,6 +7,7 @@ import io.readout.common.metrics.SplitMetrics;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.run.PipelineRoot;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.run.TrainingHistory;
 import io.readout.jobs.train.Dedier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -238,7 +239,7 @@ public record ReportModel(String root, List<Run> runs) {
             JsonNode history = readJson(in, historyPath);
             try {
                 select = optionalText(history, "select");
-                bestEpoch = history.path("best_epoch").isNumber() ? history.get("best_epoch").intValue() : null;
+                bestEpoch = history.path(TrainingHistory.BEST_EPOCH).isNumber() ? history.get(TrainingHistory.BEST_EPOCH).intValue() : null;
                 JsonNode list = history.path("epochs");
                 if (!list.isMissingNode() && !list.isNull()) {
                     for (JsonNode e : array(list)) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.readout.common.Json;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.aggregate.AggregateFiles;
+import io.readout.jobs.run.EpochRecord;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public record ReportSummary(String root, String generated, List<RunSummary> runs
                                JsonNode valGroupMean) {
         static EpochFigures of(ReportModel.Epoch e) {
             return e == null ? null : new EpochFigures(e.epoch(), e.figures().get("loss"),
-                    e.figures().get("val_accuracy"), e.figures().get("val_wga"), e.figures().get("val_group_mean"));
+                    e.figures().get(EpochRecord.VAL_ACCURACY), e.figures().get(EpochRecord.VAL_WGA),
+                    e.figures().get(EpochRecord.VAL_GROUP_MEAN));
         }
     }
 

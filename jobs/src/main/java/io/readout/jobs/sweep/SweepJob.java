@@ -18,6 +18,7 @@ import io.readout.jobs.io.AtomicOutput;
 import io.readout.jobs.io.PrefixedLines;
 import io.readout.jobs.io.UnreadableInput;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.run.TrainingHistory;
 import io.readout.jobs.train.TrainConfig;
 import io.readout.jobs.train.TrainJob;
 import io.readout.jobs.train.TrainingDivergedException;
@@ -268,7 +269,7 @@ public final class SweepJob {
                     + (historySelect == null || historySelect.isNull() ? null
                     : historySelect.isTextual() ? historySelect.textValue() : historySelect));
         }
-        JsonNode bestEpoch = history.get("best_epoch");
+        JsonNode bestEpoch = history.get(TrainingHistory.BEST_EPOCH);
         if (bestEpoch == null || !bestEpoch.isNumber()) {
             throw new IllegalStateException(run.path(RunDir.HISTORY) + " has no best_epoch");
         }
