@@ -1,9 +1,9 @@
 package io.readout.jobs.aggregate;
 
+import io.readout.jobs.TestResources;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,11 +22,7 @@ public final class GoldenFiles {
 
     /** The fixture {@code name} beside {@code anchor}'s package. */
     public static String read(Class<?> anchor, String name) {
-        try (InputStream in = anchor.getResourceAsStream(name)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.textOrNull(anchor, name);
     }
 
     public static void assertSameBytes(Class<?> anchor, String name, String actual) {

@@ -1,5 +1,7 @@
 package io.readout.jobs.bench;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.common.metrics.GroupAccuracy;
@@ -9,8 +11,6 @@ import io.readout.jobs.train.AveragingConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,9 +28,7 @@ class BenchResultsFilesTest {
             new TrainingComparison.Run("spark local[2], 2 workers", 1, List.of(150.0, 151.0, 149.0)));
 
     static String fixture(String name) throws IOException {
-        try (InputStream in = BenchResultsFilesTest.class.getResourceAsStream("today/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestResources.text(BenchResultsFilesTest.class, "today/" + name);
     }
 
     @Test

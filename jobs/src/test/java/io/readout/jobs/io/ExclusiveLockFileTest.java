@@ -1,5 +1,7 @@
 package io.readout.jobs.io;
 
+import io.readout.jobs.TestResources;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
@@ -20,9 +21,7 @@ class ExclusiveLockFileTest {
     java.nio.file.Path dir;
 
     private static String fixture() throws IOException {
-        try (InputStream in = ExclusiveLockFileTest.class.getResourceAsStream("today/lock.json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestResources.text(ExclusiveLockFileTest.class, "today/lock.json");
     }
 
     @Test

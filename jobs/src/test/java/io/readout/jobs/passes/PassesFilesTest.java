@@ -1,5 +1,7 @@
 package io.readout.jobs.passes;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.datasets.io.HadoopInputs;
@@ -9,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,9 +34,7 @@ class PassesFilesTest {
     Path dir;
 
     static String fixture(String name) throws IOException {
-        try (InputStream in = PassesFilesTest.class.getResourceAsStream("today/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestResources.text(PassesFilesTest.class, "today/" + name);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.readout.jobs.pipeline;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.Json;
 import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,9 +31,7 @@ class PipelineFilesTest {
     Path dir;
 
     static String fixture(String name) throws IOException {
-        try (InputStream in = PipelineFilesTest.class.getResourceAsStream("today/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestResources.text(PipelineFilesTest.class, "today/" + name);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.readout.jobs.prepare;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +25,7 @@ class PrepareFilesTest {
     private static final PrepareConfig CONFIG = new PrepareConfig("dominoes", "/data/d", 4, 7, false, OPTIONS);
 
     static String fixture(String name) throws IOException {
-        try (InputStream in = PrepareFilesTest.class.getResourceAsStream("today/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestResources.text(PrepareFilesTest.class, "today/" + name);
     }
 
     private static PrepareJob.Counts counts() {

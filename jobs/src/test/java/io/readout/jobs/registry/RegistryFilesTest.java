@@ -1,5 +1,7 @@
 package io.readout.jobs.registry;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,9 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +28,7 @@ class RegistryFilesTest {
     Path tmp;
 
     static String fixture(String path) {
-        try (InputStream in = RegistryFilesTest.class.getResourceAsStream("registry/" + path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture registry/" + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.text(RegistryFilesTest.class, "registry/" + path);
     }
 
     @Test

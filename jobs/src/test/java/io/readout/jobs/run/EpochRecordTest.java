@@ -1,5 +1,7 @@
 package io.readout.jobs.run;
 
+import io.readout.jobs.TestResources;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.readout.common.Json;
@@ -8,9 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +27,7 @@ class EpochRecordTest {
     };
 
     static String fixture(String path) {
-        try (InputStream in = EpochRecordTest.class.getResourceAsStream("/io/readout/jobs/train/runs/" + path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.text(EpochRecordTest.class, "/io/readout/jobs/train/runs/" + path);
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.readout.jobs.train;
 
+import io.readout.jobs.TestResources;
+
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
 import io.readout.common.nets.Architecture;
@@ -7,10 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,14 +22,7 @@ class TrainConfigJsonTest {
 
     /** A file of the committed runs, under this package's test resources. */
     static String fixture(String path) {
-        try (InputStream in = TrainConfigJsonTest.class.getResourceAsStream("runs/" + path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture runs/" + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.text(TrainConfigJsonTest.class, "runs/" + path);
     }
 
     @ParameterizedTest
