@@ -19,7 +19,9 @@ import java.util.function.ToDoubleFunction;
  * A sweep over seeds, read as repeated measurements: the complete trials grouped by every searched value but
  * {@value #SEED}, and per group the mean, sample standard deviation (n − 1; null for one seed), minimum and
  * maximum of each figure of the selected ({@code best}) and final epoch's model on val and test. A difference
- * between two groups means something only when it is larger than their spread over seeds.
+ * between two groups means something only when it is larger than their spread over seeds. Each group also lists
+ * its trials' own figures, seed by seed ({@code runs}), so that two groups, or two sweeps on the same data, can be
+ * compared seed by seed (paired differences).
  */
 public final class SeedGroups {
     public static final String SEED = "seed";
@@ -28,10 +30,27 @@ public final class SeedGroups {
      * One group, as the {@code by_seed} list of the sweep's summary holds it; {@code best} and {@code final} are
      * left out when a trial was recorded before its figures were kept.
      */
-    @JsonPropertyOrder({"values", "n", "seeds", "trials", "best", "final"})
+    @JsonPropertyOrder({"values", "n", "seeds", "trials", "best", "final", "runs"})
     public record Group(Map<String, FlagValue> values, int n, List<FlagValue> seeds, List<Integer> trials,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Model best,
-                        @JsonProperty("final") @JsonInclude(JsonInclude.Include.NON_NULL) Model finalModel) {
+                        @JsonProperty("final") @JsonInclude(JsonInclude.Include.NON_NULL) Model finalModel,
+                        List<SeedRun> runs) {
+    }
+
+    /**
+     * One trial of a group: its seed, its number, and the figures of its selected ({@code val}, {@code test})
+     * and final epoch's model ({@code final_val}, {@code final_test}), each left out when the trial lacks it.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"seed", "trial", "val", "test", "final_val", "final_test"})
+    public record SeedRun(FlagValue seed, int trial,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) TrialResult.Scores val,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) TrialResult.Scores test,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) TrialResult.Scores finalVal,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) TrialResult.Scores finalTest) {
+        static SeedRun of(TrialResult t) {
+            return new SeedRun(t.values().get(SEED), t.trial(), t.val(), t.test(), t.finalVal(), t.finalTest());
+        }
     }
 
     /** A model's figures on val and test; a split is left out when a trial lacks it. */
@@ -76,7 +95,8 @@ public final class SeedGroups {
                 trials.stream().map(t -> t.values().get(SEED)).toList(),
                 trials.stream().map(TrialResult::trial).toList(),
                 Model.of(figures(trials, TrialResult::val), figures(trials, TrialResult::test)),
-                Model.of(figures(trials, TrialResult::finalVal), figures(trials, TrialResult::finalTest)))));
+                Model.of(figures(trials, TrialResult::finalVal), figures(trials, TrialResult::finalTest)),
+                trials.stream().map(SeedRun::of).toList())));
         return out;
     }
 

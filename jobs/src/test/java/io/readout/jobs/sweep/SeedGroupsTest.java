@@ -39,6 +39,10 @@ class SeedGroupsTest {
         assertEquals(2, groups.get(1).n(), "the diverged trial is not a measurement");
         assertEquals(0.3, groups.get(1).finalModel().test().worstGroupAccuracy().mean(), 1e-12);
         assertEquals(0.0, groups.get(1).best().val().accuracy().std(), 0.0);
+        List<SeedGroups.SeedRun> runs = groups.get(1).runs();
+        assertEquals(List.of(3, 4), runs.stream().map(SeedGroups.SeedRun::trial).toList(), "each seed's own trial");
+        assertEquals(TestValues.list(List.of(0, 1)), runs.stream().map(SeedGroups.SeedRun::seed).toList());
+        assertEquals(0.4, runs.get(1).finalTest().worstGroupAccuracy(), 0.0, "the trial's own figure, not a mean");
         String table = SeedGroups.format(groups);
         assertTrue(table.contains("0.6000 ± 0.1000"), table);
     }
