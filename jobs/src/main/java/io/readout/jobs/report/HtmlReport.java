@@ -51,6 +51,7 @@ public final class HtmlReport {
             svg.chart{display:block;max-width:100%;height:auto}svg text{font-size:11px;fill:#444}
             svg text.label{font-size:12px;fill:#222}svg .grid{stroke:#e8e8e8}svg .axis{stroke:#999}
             svg rect.bar{stroke:#fff;stroke-width:0.5}
+            svg text.count{font-size:10px;fill:#222}svg text.open{font-style:italic}
             table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
             table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
@@ -401,7 +402,9 @@ public final class HtmlReport {
             }
             String color = colors.get(r);
             b.append("<div class=\"cards\">\n<div class=\"card\"><h3>Weights (training examples)</h3>\n")
-                    .append(SvgCharts.histogram(w.histogram(), "weight", color)).append("</div>\n")
+                    .append(SvgCharts.histogram(w.histogram(), "weight", color))
+                    .append("<p class=\"note\">Each bar spans its bin of weights; heights are counts on a log scale, ")
+                    .append("each written above its bar; the last bin is open (dashed).</p></div>\n")
                     .append("<div class=\"card\"><h3>Fraction flagged per group</h3>\n")
                     .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("flagged", color, flagged)), "group",
                             "fraction flagged", 1)).append("</div>\n")
