@@ -1,5 +1,6 @@
 package io.readout.jobs.report;
 
+import io.readout.common.Durations;
 import io.readout.common.metrics.GroupAccuracy;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.aggregate.AggregateFiles;
@@ -24,7 +25,8 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
  * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
- * Each run keeps one colour throughout.
+ * Each run keeps one colour throughout; the runs' table has each run's seed, training time and settings
+ * ({@link RunSettings}).
  *
  * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: the
  * methods table as mean ± std, bar charts of the means with ± std whiskers and a dot per seed, and the
@@ -37,11 +39,12 @@ public final class HtmlReport {
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;\
-            max-width:1120px;margin:24px auto;padding:0 20px;line-height:1.4}
+            max-width:1280px;margin:24px auto;padding:0 20px;line-height:1.4}
             h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:36px;border-bottom:1px solid #ddd;\
             padding-bottom:4px}h3{font-size:14px;margin:0 0 6px}
             .meta{color:#666;font-size:13px}.note{color:#666;font-size:13px;margin:4px 0}
-            table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+            table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;display:block;max-width:100%;\
+            overflow-x:auto}
             th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
             th{background:#f5f5f5;font-weight:600}th.left,td.left{text-align:left}
             td.best{font-weight:bold;background:#e6f2e6}
@@ -52,6 +55,7 @@ public final class HtmlReport {
             svg text.label{font-size:12px;fill:#222}svg .grid{stroke:#e8e8e8}svg .axis{stroke:#999}
             svg rect.bar{stroke:#fff;stroke-width:0.5}
             svg text.count{font-size:10px;fill:#222}svg text.open{font-style:italic}
+            td.settings{white-space:normal;text-align:left;font-size:11px;color:#444;min-width:240px}
             table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
             table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
@@ -239,23 +243,47 @@ public final class HtmlReport {
     }
 
     private void runs() {
-        b.append("<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th class=\"left\">run</th><th class=\"left\">method</th>")
-                .append("<th class=\"left\">arch</th><th class=\"left\">folder</th><th>epochs</th><th>best epoch</th>")
-                .append("<th>final loss</th><th>final val acc</th><th>final val WGA</th></tr>\n");
-        for (ReportModel.Run r : model.runs()) {
+        RunSettings settings = RunSettings.of(model.runs().stream().map(ReportModel.Run::config).toList());
+        b.append("<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th class=\"left\">run</th>")
+                .append("<th class=\"left\">folder</th><th>seed</th><th>epochs</th>")
+                .append("<th>best epoch</th><th>final loss</th><th>final val acc</th><th>final val WGA</th>")
+                .append("<th>training time</th><th class=\"left\">settings</th></tr>\n");
+        for (int i = 0; i < model.runs().size(); i++) {
+            ReportModel.Run r = model.runs().get(i);
             ReportModel.Epoch last = r.finalEpoch();
-            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label())).append("</td><td class=\"left\">")
-                    .append(escape(r.method())).append("</td><td class=\"left\">").append(escape(r.arch()))
+            String seed = RunSettings.seed(r.config());
+            double seconds = r.total(EpochRecord.SECONDS);
+            String own = RunSettings.format(settings.perRun().get(i));
+            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label()))
                     .append("</td><td class=\"left\"><code>").append(escape(r.relative())).append("</code></td><td>")
+                    .append(seed == null ? MISSING : escape(seed)).append("</td><td>")
                     .append(r.epochs().size()).append("</td><td>")
                     .append(r.bestEpoch() == null ? MISSING : r.bestEpoch() + (r.select() == null ? ""
                             : " <span class=\"caption\">(" + escape(r.select()) + ")</span>"))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("loss")))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_ACCURACY)))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_WGA)))
+                    .append("</td><td title=\"").append(escape(timeTitle(r))).append("\">").append(duration(seconds))
+                    .append("</td><td class=\"settings\">").append(own.isEmpty() ? MISSING : escape(own))
                     .append("</td></tr>\n");
         }
-        b.append("</table>\n");
+        b.append("</table>\n<p class=\"note\">").append(settings.shared().isEmpty() ? "No setting is shared by every run"
+                        : "Settings of every run: <code>" + escape(RunSettings.format(settings.shared())) + "</code>")
+                .append("; in the table, those that differ and each method's options (<code>config.json</code>). ")
+                .append("Training time: the sum of ")
+                .append("<code>history.json</code>'s seconds per epoch (fit, the method's passes, validation); what ")
+                .append("runs outside the epochs (start-up, a teacher-probs pass, JTT's first stage) is not in it.</p>\n");
+    }
+
+    /** The tooltip of a run's training time: its fit share. */
+    private static String timeTitle(ReportModel.Run r) {
+        double fit = r.total(EpochRecord.FIT_SECONDS);
+        return Double.isNaN(fit) ? "" : "fit " + duration(fit) + " of " + duration(r.total(EpochRecord.SECONDS));
+    }
+
+    /** A time as {@link Durations} writes it; — for NaN (no epoch recorded one). */
+    static String duration(double seconds) {
+        return Double.isNaN(seconds) ? MISSING : Durations.format(seconds);
     }
 
     private void methods() {
@@ -347,7 +375,11 @@ public final class HtmlReport {
     }
 
     private void curves() {
-        b.append("<h2 id=\"curves\">Training curves</h2>\n<div class=\"cards\">\n");
+        b.append("<h2 id=\"curves\">Training curves</h2>\n<p class=\"note\">The training loss is the mean loss ")
+                .append("of each epoch's fit; <code>history.json</code> records no validation loss, only the validation ")
+                .append("accuracies (the validation pass predicts probabilities, so a validation cross-entropy would be ")
+                .append("cheap, but it is not among what training writes).</p>\n<div class=\"cards\">\n");
+
         String acc = SvgCharts.color(0);
         String wga = SvgCharts.color(2);
         for (ReportModel.Run r : model.runs()) {
