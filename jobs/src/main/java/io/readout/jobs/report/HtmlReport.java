@@ -28,9 +28,10 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * Each run keeps one colour throughout; the runs' table has each run's seed, training time and settings
  * ({@link RunSettings}).
  *
- * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: the
- * methods table as mean ± std, bar charts of the means with ± std whiskers and a dot per seed, and the
- * paired differences against the baselines; the sections after it show one seed's runs.
+ * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: a
+ * sentence written from them ({@link SeedsParagraph}), the methods table as mean ± std, bar charts of the means
+ * with ± std whiskers and a dot per seed, and the paired differences against the baselines; the sections after
+ * it show one seed's runs.
  */
 public final class HtmlReport {
     static final String MISSING = "—";
@@ -56,6 +57,7 @@ public final class HtmlReport {
             svg rect.bar{stroke:#fff;stroke-width:0.5}
             svg text.count{font-size:10px;fill:#222}svg text.open{font-style:italic}
             td.settings{white-space:normal;text-align:left;font-size:11px;color:#444;min-width:240px}
+            p.lead{font-size:15px;margin:8px 0 12px}
             table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
             table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
@@ -116,7 +118,8 @@ public final class HtmlReport {
         if (seeds != null) {
             overSeeds();
             b.append("<h2 id=\"seed\">Seed ").append(seeds.shown()).append("</h2>\n<p class=\"note\">The sections below ")
-                    .append("show the runs of seed ").append(seeds.shown()).append(" (<code>")
+                    .append("show the runs of seed ").append(seeds.shown()).append(seeds.shown() == lowestSeed()
+                            ? ", the lowest" : "").append(" (<code>")
                     .append(escape(model.root())).append("</code>); every seed's runs are under <code>seed=S/</code>.</p>\n");
         }
         runs();
@@ -132,6 +135,10 @@ public final class HtmlReport {
         return b.toString();
     }
 
+    private long lowestSeed() {
+        return seeds.seeds().stream().mapToLong(Long::longValue).min().orElse(seeds.shown());
+    }
+
     private String seedList() {
         return String.join(", ", seeds.seeds().stream().map(String::valueOf).toList());
     }
@@ -143,8 +150,12 @@ public final class HtmlReport {
     /** The methods table as mean ± std over the seeds, its charts with error bars, the paired differences. */
     private void overSeeds() {
         List<String> runs = seeds.runs();
-        b.append("<h2 id=\"accuracy\">Accuracy over ").append(seeds.seeds().size()).append(" seeds</h2>\n")
-                .append("<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
+        b.append("<h2 id=\"accuracy\">Accuracy over ").append(seeds.seeds().size()).append(" seeds</h2>\n");
+        String lead = SeedsParagraph.of(seeds);
+        if (lead != null) {
+            b.append("<p class=\"lead\">").append(escape(lead)).append("</p>\n");
+        }
+        b.append("<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
                 .append("<th colspan=\"4\">validation</th><th colspan=\"4\">test</th></tr>\n<tr>");
         for (ReportModel.Column c : ReportModel.COLUMNS) {
             b.append("<th>").append(escape(c.header())).append("</th>");

@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ import java.util.Map;
  *
  * <p>A root whose {@code pipeline.json} has a seed list is reported as a whole: the figures over the seeds
  * from {@code ROOT/aggregate/} ({@link SeedsReport}; bad input when it is not complete), then the runs of
- * the first seed ({@code ROOT/seed=S/}).
+ * the lowest seed ({@code ROOT/seed=S/}).
  */
 public final class ReportJob {
     public static final String REPORT_DIR = "report";
@@ -72,7 +73,7 @@ public final class ReportJob {
         return write(conf, model.root(), html, summary, model, format(model));
     }
 
-    /** A root with a seed list: the aggregate over the seeds, then the first seed's runs. */
+    /** A root with a seed list: the aggregate over the seeds, then the lowest seed's runs. */
     private static Result runSeeds(SparkSession spark, ReportConfig config, PipelineRoot.Record pipeline,
                                    String generated) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -85,7 +86,7 @@ public final class ReportJob {
             points.add(new SeedsReport.Point(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
                     r.getLong(4), r.getDouble(5)));
         }
-        long shown = pipeline.seeds().get(0);
+        long shown = Collections.min(pipeline.seeds());
         ReportModel model = ReportModel.read(conf, HadoopInputs.child(root, PipelineRoot.seedDir(shown)),
                 pipeline.runs());
         SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), pipeline.seeds(), shown, aggregate,
