@@ -25,7 +25,8 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
  * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
- * Each run keeps one colour throughout; the runs' table has each run's seed, training time and settings
+ * Each run keeps one colour throughout; groups are named, sized and tagged as {@link GroupLabels} does, from
+ * the runs' datasets ({@link DatasetGroups}); the runs' table has each run's seed, training time and settings
  * ({@link RunSettings}).
  *
  * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: a
@@ -61,10 +62,13 @@ public final class HtmlReport {
             table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
             table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
+            .tag{font-size:11px;color:#b71c1c;background:#fdecea;border-radius:3px;padding:0 4px;white-space:nowrap}
+            table.groups th{white-space:normal}
             code{font-size:12px}
             """;
 
     private final ReportModel model;
+    private final Map<String, DatasetGroups> groups;
     private final List<SaliencyPanel> panels;
     private final String generated;
     private final SeedsReport seeds;
@@ -73,8 +77,10 @@ public final class HtmlReport {
     private final Map<String, String> runColors = new HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
-    private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
+    private HtmlReport(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+                       String generated, SeedsReport seeds) {
         this.model = model;
+        this.groups = groups;
         this.panels = panels;
         this.generated = generated;
         this.seeds = seeds;
@@ -92,14 +98,19 @@ public final class HtmlReport {
         }
     }
 
-    /** The page; {@code generated} is shown as the time it was made. */
-    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated) {
-        return render(model, panels, generated, null);
+    /**
+     * The page; {@code groups} are the groups of each dataset the runs name (config.json's {@code data}), and
+     * {@code generated} is shown as the time it was made.
+     */
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+                                String generated) {
+        return render(model, groups, panels, generated, null);
     }
 
     /** The page of a root with a seed list: the figures over {@code seeds}, then the runs of {@code model}'s seed. */
-    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
-        return new HtmlReport(model, panels, generated, seeds).page();
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+                                String generated, SeedsReport seeds) {
+        return new HtmlReport(model, groups, panels, generated, seeds).page();
     }
 
     private String page() {
@@ -328,30 +339,68 @@ public final class HtmlReport {
 
     private void perGroup() {
         b.append("<h2 id=\"groups\">Per-group test accuracy</h2>\n");
-        TreeSet<Integer> groups = new TreeSet<>();
+        TreeSet<Integer> ids = new TreeSet<>();
         List<ReportModel.Run> evaluated = new ArrayList<>();
         for (ReportModel.Run r : model.runs()) {
             if (r.test() != null) {
                 evaluated.add(r);
-                r.test().groups().forEach(g -> groups.add(g.group()));
+                r.test().groups().forEach(g -> ids.add(g.group()));
             }
         }
         if (evaluated.isEmpty()) {
             b.append("<p class=\"note\">No run has <code>metrics/test.json</code> yet (run <code>readout evaluate</code>).</p>\n");
             return;
         }
-        List<String> categories = groups.stream().map(String::valueOf).toList();
+        DatasetGroups named = groupsOf(evaluated);
+        List<String> categories = ids.stream().map(g -> GroupLabels.category(named, g)).toList();
         List<SvgCharts.Bars> bars = new ArrayList<>();
         for (ReportModel.Run r : evaluated) {
             double[] v = new double[categories.size()];
             int i = 0;
-            for (int g : groups) {
+            for (int g : ids) {
                 v[i++] = groupAccuracy(r.test(), g);
             }
             bars.add(new SvgCharts.Bars(r.label(), colors.get(r), v));
         }
         legend(evaluated);
         b.append(SvgCharts.barChart(categories, bars, "group", "test accuracy", 1));
+        b.append("<table class=\"groups\">\n<tr><th>group</th><th class=\"left\">label · attribute</th>")
+                .append("<th>train n</th>");
+        for (ReportModel.Run r : evaluated) {
+            b.append("<th>").append(swatch(r)).append(escape(r.label())).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (int g : ids) {
+            DatasetGroups.Group known = named == null ? null : named.group(g);
+            b.append("<tr><td>").append(g).append("</td><td class=\"left\">")
+                    .append(known == null ? MISSING : escape(known.name())
+                            + (known.biasConflicting() ? " <span class=\"tag\">" + GroupLabels.TAG + "</span>" : ""))
+                    .append("</td><td>").append(known == null || known.trainSize() == null ? MISSING : known.trainSize())
+                    .append("</td>");
+            for (ReportModel.Run r : evaluated) {
+                b.append("<td>").append(fmt(groupAccuracy(r.test(), g))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n<p class=\"note\">Train n: training examples of the group (<code>dataset.json</code>); ")
+                .append("bias-conflicting: a group smaller in training than its label's largest group (the label's ")
+                .append("majority pairing with an attribute).</p>\n");
+        groupsNote(named, evaluated);
+    }
+
+    /** The groups of the dataset every one of {@code runs} was trained on, or null when they name several or none. */
+    private DatasetGroups groupsOf(List<ReportModel.Run> runs) {
+        List<String> data = runs.stream().map(ReportModel.Run::data).distinct().toList();
+        return data.size() == 1 && data.get(0) != null ? groups.get(data.get(0)) : null;
+    }
+
+    /** Why groups are shown by id: runs of several datasets, or a dataset that cannot be read. */
+    private void groupsNote(DatasetGroups named, List<ReportModel.Run> runs) {
+        String note = named != null ? named.note() : runs.stream().map(ReportModel.Run::data).distinct().count() > 1
+                ? "The runs were trained on different datasets: groups by id." : null;
+        if (note != null) {
+            b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
+        }
     }
 
     private static double groupAccuracy(SplitMetrics m, int group) {
@@ -434,12 +483,13 @@ public final class HtmlReport {
             b.append(String.format(Locale.ROOT, "<p class=\"note\">Weights of epoch %d: %d examples, %d flagged (%.1f%%), "
                     + "largest weight %s.</p>%n", w.epoch(), w.examples(), w.flagged(), 100 * w.flaggedFraction(),
                     fmt(w.maxWeight())));
-            List<String> groups = new ArrayList<>();
+            DatasetGroups named = r.data() == null ? null : groups.get(r.data());
+            List<String> categories = new ArrayList<>();
             double[] flagged = new double[w.groups().size()];
             double[] confidence = new double[w.groups().size()];
             for (int i = 0; i < w.groups().size(); i++) {
                 ReportModel.WeightGroup g = w.groups().get(i);
-                groups.add(String.valueOf(g.group()));
+                categories.add(GroupLabels.category(named, g.group()));
                 flagged[i] = g.flaggedFraction();
                 confidence[i] = g.meanErrorConfidence();
             }
@@ -449,10 +499,10 @@ public final class HtmlReport {
                     .append("<p class=\"note\">Each bar spans its bin of weights; heights are counts on a log scale, ")
                     .append("each written above its bar; the last bin is open (dashed).</p></div>\n")
                     .append("<div class=\"card\"><h3>Fraction flagged per group</h3>\n")
-                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("flagged", color, flagged)), "group",
-                            "fraction flagged", 1)).append("</div>\n")
+                    .append(SvgCharts.barChart(categories, List.of(new SvgCharts.Bars("flagged", color, flagged)),
+                            "group", "fraction flagged", 1)).append("</div>\n")
                     .append("<div class=\"card\"><h3>Readout confidence on its errors per group</h3>\n")
-                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("mean confidence on errors", color,
+                    .append(SvgCharts.barChart(categories, List.of(new SvgCharts.Bars("mean confidence on errors", color,
                             confidence)), "group", "mean confidence", 1))
                     .append("<p class=\"note\">").append(MISSING).append(": no errors in the group.</p></div>\n</div>\n");
         }

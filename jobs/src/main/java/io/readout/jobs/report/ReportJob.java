@@ -28,8 +28,8 @@ import java.util.Map;
 /**
  * {@code readout report --run ROOT}: one page and one JSON file about every run under a pipeline root.
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
- * and nothing is written) → saliency maps of a few test examples per group ({@link SaliencyPanel}, on
- * the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
+ * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → saliency
+ * maps of a few test examples per group ({@link SaliencyPanel}, on the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
  * {@code _SUCCESS}; a rerun replaces the earlier report).
  *
@@ -67,8 +67,9 @@ public final class ReportJob {
         }
         ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
+        Map<String, DatasetGroups> groups = groups(spark, model);
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
-        String html = HtmlReport.render(model, panels, generated);
+        String html = HtmlReport.render(model, groups, panels, generated);
         String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
     }
@@ -92,9 +93,21 @@ public final class ReportJob {
         SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), pipeline.seeds(), shown, aggregate,
                 List.copyOf(points));
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
+        Map<String, DatasetGroups> groups = groups(spark, model);
         List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
-        String html = HtmlReport.render(model, panels, generated, seeds);
+        String html = HtmlReport.render(model, groups, panels, generated, seeds);
         return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
+    }
+
+    /** The groups of every dataset the runs name, in the runs' order. */
+    private static Map<String, DatasetGroups> groups(SparkSession spark, ReportModel model) {
+        Map<String, DatasetGroups> out = new LinkedHashMap<>();
+        for (ReportModel.Run r : model.runs()) {
+            if (r.data() != null && !out.containsKey(r.data())) {
+                out.put(r.data(), DatasetGroups.read(spark, r.data()));
+            }
+        }
+        return out;
     }
 
     /** summary.json of a root with a seed list: the figures over the seeds, then the runs of the seed shown. */
