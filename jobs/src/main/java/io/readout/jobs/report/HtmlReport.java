@@ -24,10 +24,10 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * script and no reference to anything outside the file) with, in order: the runs; the methods table
  * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
- * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
- * Each run keeps one colour throughout; groups are named, sized and tagged as {@link GroupLabels} does, from
- * the runs' datasets ({@link DatasetGroups}); the runs' table has each run's seed, training time and settings
- * ({@link RunSettings}).
+ * early-readout weights; SIFER's aux readout accuracy; Grad-CAM maps of a few bias-conflicting test examples
+ * ({@link GradCamSection}). Each run keeps one colour throughout; groups are named, sized and tagged as
+ * {@link GroupLabels} does, from the runs' datasets ({@link DatasetGroups}); the runs' table has each run's
+ * seed, training time and settings ({@link RunSettings}).
  *
  * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: a
  * sentence written from them ({@link SeedsParagraph}), the methods table as mean ± std, bar charts of the means
@@ -36,8 +36,6 @@ import static io.readout.jobs.report.SvgCharts.escape;
  */
 public final class HtmlReport {
     static final String MISSING = "—";
-    /** Images are shown about this many pixels on their long side, scaled by whole factors. */
-    static final int IMAGE_SIZE = 112;
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;\
@@ -58,18 +56,20 @@ public final class HtmlReport {
             svg rect.bar{stroke:#fff;stroke-width:0.5}
             svg text.count{font-size:10px;fill:#222}svg text.open{font-style:italic}
             td.settings{white-space:normal;text-align:left;font-size:11px;color:#444;min-width:240px}
-            p.lead{font-size:15px;margin:8px 0 12px}
-            table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
-            table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
+            table.gradcam td{text-align:center;vertical-align:top;padding:4px 6px}
+            table.gradcam td.left{text-align:left;white-space:normal;min-width:180px}
+            .card p.note{max-width:480px}table.groups th{white-space:normal}
+            table.gradcam img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
             .tag{font-size:11px;color:#b71c1c;background:#fdecea;border-radius:3px;padding:0 4px;white-space:nowrap}
-            table.groups th{white-space:normal}
+            .ramp{display:inline-block;width:160px;height:10px;vertical-align:middle;margin:0 6px;border:1px solid #ccc}
+            p.lead{font-size:15px;margin:8px 0 12px}
             code{font-size:12px}
             """;
 
     private final ReportModel model;
     private final Map<String, DatasetGroups> groups;
-    private final List<SaliencyPanel> panels;
+    private final List<GradCamPanel> panels;
     private final String generated;
     private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
@@ -77,7 +77,7 @@ public final class HtmlReport {
     private final Map<String, String> runColors = new HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
-    private HtmlReport(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+    private HtmlReport(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
                        String generated, SeedsReport seeds) {
         this.model = model;
         this.groups = groups;
@@ -102,13 +102,13 @@ public final class HtmlReport {
      * The page; {@code groups} are the groups of each dataset the runs name (config.json's {@code data}), and
      * {@code generated} is shown as the time it was made.
      */
-    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
                                 String generated) {
         return render(model, groups, panels, generated, null);
     }
 
     /** The page of a root with a seed list: the figures over {@code seeds}, then the runs of {@code model}'s seed. */
-    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<SaliencyPanel> panels,
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
                                 String generated, SeedsReport seeds) {
         return new HtmlReport(model, groups, panels, generated, seeds).page();
     }
@@ -141,7 +141,7 @@ public final class HtmlReport {
         curves();
         dedier();
         sifer();
-        saliency();
+        b.append(GradCamSection.render(panels, this::swatch, seeds == null ? null : seeds.shown()));
         b.append("</body>\n</html>\n");
         return b.toString();
     }
@@ -439,7 +439,6 @@ public final class HtmlReport {
                 .append("of each epoch's fit; <code>history.json</code> records no validation loss, only the validation ")
                 .append("accuracies (the validation pass predicts probabilities, so a validation cross-entropy would be ")
                 .append("cheap, but it is not among what training writes).</p>\n<div class=\"cards\">\n");
-
         String acc = SvgCharts.color(0);
         String wga = SvgCharts.color(2);
         for (ReportModel.Run r : model.runs()) {
@@ -530,49 +529,6 @@ public final class HtmlReport {
                     line(r, EpochRecord.VAL_ACCURACY, "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
         }
         b.append("</div>\n");
-    }
-
-    private void saliency() {
-        if (panels.isEmpty()) {
-            return;
-        }
-        b.append("<h2 id=\"saliency\">Saliency</h2>\n<p class=\"note\">|∂ logit of the predicted class / ∂ input|, ")
-                .append("maximum over channels, scaled to its largest value (black 0, white 1), for the first test ")
-                .append("examples of each group by id; under each map the run's prediction.</p>\n");
-        for (SaliencyPanel p : panels) {
-            b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code></p>\n");
-            for (String note : p.notes()) {
-                b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
-            }
-            if (p.examples().isEmpty() || p.runs().isEmpty()) {
-                continue;
-            }
-            int scale = Math.max(1, IMAGE_SIZE / Math.max(p.shape().height(), p.shape().width()));
-            String size = String.format(Locale.ROOT, " width=\"%d\" height=\"%d\"", p.shape().width() * scale,
-                    p.shape().height() * scale);
-            b.append("<table class=\"saliency\">\n<tr><th class=\"left\">example</th><th>input</th>");
-            for (SaliencyPanel.RunMaps m : p.runs()) {
-                b.append("<th>").append(swatch(m.run())).append(escape(m.run().label())).append("</th>");
-            }
-            b.append("</tr>\n");
-            for (int i = 0; i < p.examples().size(); i++) {
-                SaliencyPanel.Example e = p.examples().get(i);
-                b.append("<tr><td class=\"left\">group ").append(e.group()).append("<br><span class=\"caption\">label ")
-                        .append(e.label()).append("<br>").append(escape(e.id())).append("</span></td><td><img alt=\"input ")
-                        .append(escape(e.id())).append("\"").append(size).append(" src=\"")
-                        .append(PngImages.dataUri(PngImages.example(e.pixels(), p.shape()))).append("\"></td>");
-                for (SaliencyPanel.RunMaps m : p.runs()) {
-                    int pred = m.maps().predicted()[i];
-                    b.append("<td><img alt=\"saliency ").append(escape(m.run().label())).append("\"").append(size)
-                            .append(" src=\"").append(PngImages.dataUri(PngImages.heat(m.maps().maps()[i],
-                                    m.maps().height(), m.maps().width()))).append("\"><span class=\"caption ")
-                            .append(pred == e.label() ? "right" : "wrong").append("\">pred ").append(pred)
-                            .append("</span></td>");
-                }
-                b.append("</tr>\n");
-            }
-            b.append("</table>\n");
-        }
     }
 
     static String fmt(double v) {

@@ -28,8 +28,9 @@ import java.util.Map;
 /**
  * {@code readout report --run ROOT}: one page and one JSON file about every run under a pipeline root.
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
- * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → saliency
- * maps of a few test examples per group ({@link SaliencyPanel}, on the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
+ * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → Grad-CAM maps
+ * of a few bias-conflicting test examples ({@link GradCamPanel}, on the driver) → render {@code report.html}
+ * ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
  * {@code _SUCCESS}; a rerun replaces the earlier report).
  *
@@ -68,7 +69,7 @@ public final class ReportJob {
         ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
         Map<String, DatasetGroups> groups = groups(spark, model);
-        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
+        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
         String html = HtmlReport.render(model, groups, panels, generated);
         String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
@@ -94,7 +95,7 @@ public final class ReportJob {
                 List.copyOf(points));
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
         Map<String, DatasetGroups> groups = groups(spark, model);
-        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
+        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
         String html = HtmlReport.render(model, groups, panels, generated, seeds);
         return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
     }
