@@ -1,5 +1,7 @@
 package io.readout.common;
 
+import java.util.Locale;
+
 /** Elapsed times and ETAs as people read them: {@code 4.2 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
 public final class Durations {
     private Durations() {
@@ -10,13 +12,13 @@ public final class Durations {
             return "?";
         }
         if (seconds < 60) {
-            return String.format("%.1f s", seconds);
+            return String.format(Locale.ROOT, "%.1f s", seconds);
         }
         long s = Math.round(seconds);
         if (s < 3600) {
-            return String.format("%d min %02d s", s / 60, s % 60);
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
         }
-        return String.format("%d h %02d min", s / 3600, (s % 3600) / 60);
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
     }
 
     /** The time the remaining steps take at the mean pace of the ones done. */

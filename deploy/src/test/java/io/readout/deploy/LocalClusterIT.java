@@ -61,7 +61,7 @@ class LocalClusterIT {
     /**
      * The pipeline submitted: a small synthetic dataset, one epoch per run, two training workers (one per
      * executor), a SIFER forgetting step every second minibatch so the hook certainly runs, and the report
-     * with one saliency example per group.
+     * with one Grad-CAM example per bias-conflicting group.
      */
     static String pipelineConfig() {
         return """

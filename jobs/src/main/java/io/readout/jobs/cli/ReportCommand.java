@@ -24,7 +24,7 @@ public final class ReportCommand implements Callable<Integer> {
     String root;
 
     @Option(names = "--examples-per-group", paramLabel = "N", defaultValue = "" + ReportConfig.DEFAULT_EXAMPLES_PER_GROUP,
-            description = "Test examples per group with saliency maps (0: none; default: ${DEFAULT-VALUE}).")
+            description = "Test examples per bias-conflicting group with Grad-CAM maps (0: none; default: ${DEFAULT-VALUE}).")
     int examplesPerGroup;
 
     ReportConfig config() {

@@ -1,5 +1,6 @@
 package io.readout.jobs.report;
 
+import io.readout.common.Durations;
 import io.readout.common.metrics.GroupAccuracy;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.aggregate.AggregateFiles;
@@ -23,25 +24,27 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * script and no reference to anything outside the file) with, in order: the runs; the methods table
  * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
- * early-readout weights; SIFER's aux readout accuracy; saliency maps of a few test examples per group.
- * Each run keeps one colour throughout.
+ * early-readout weights; SIFER's aux readout accuracy; Grad-CAM maps of a few bias-conflicting test examples
+ * ({@link GradCamSection}). Each run keeps one colour throughout; groups are named, sized and tagged as
+ * {@link GroupLabels} does, from the runs' datasets ({@link DatasetGroups}); the runs' table has each run's
+ * seed, training time and settings ({@link RunSettings}).
  *
- * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: the
- * methods table as mean ± std, bar charts of the means with ± std whiskers and a dot per seed, and the
- * paired differences against the baselines; the sections after it show one seed's runs.
+ * <p>For a root with a seed list ({@link SeedsReport}) the page opens with the figures over the seeds: a
+ * sentence written from them ({@link SeedsParagraph}), the methods table as mean ± std, bar charts of the means
+ * with ± std whiskers and a dot per seed, and the paired differences against the baselines; the sections after
+ * it show one seed's runs.
  */
 public final class HtmlReport {
     static final String MISSING = "—";
-    /** Images are shown about this many pixels on their long side, scaled by whole factors. */
-    static final int IMAGE_SIZE = 112;
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;\
-            max-width:1120px;margin:24px auto;padding:0 20px;line-height:1.4}
+            max-width:1280px;margin:24px auto;padding:0 20px;line-height:1.4}
             h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:36px;border-bottom:1px solid #ddd;\
             padding-bottom:4px}h3{font-size:14px;margin:0 0 6px}
             .meta{color:#666;font-size:13px}.note{color:#666;font-size:13px;margin:4px 0}
-            table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+            table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;display:block;max-width:100%;\
+            overflow-x:auto}
             th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
             th{background:#f5f5f5;font-weight:600}th.left,td.left{text-align:left}
             td.best{font-weight:bold;background:#e6f2e6}
@@ -51,14 +54,22 @@ public final class HtmlReport {
             svg.chart{display:block;max-width:100%;height:auto}svg text{font-size:11px;fill:#444}
             svg text.label{font-size:12px;fill:#222}svg .grid{stroke:#e8e8e8}svg .axis{stroke:#999}
             svg rect.bar{stroke:#fff;stroke-width:0.5}
-            table.saliency td{text-align:center;vertical-align:top;padding:4px 6px}
-            table.saliency img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
+            svg text.count{font-size:10px;fill:#222}svg text.open{font-style:italic}
+            td.settings{white-space:normal;text-align:left;font-size:11px;color:#444;min-width:240px}
+            table.gradcam td{text-align:center;vertical-align:top;padding:4px 6px}
+            table.gradcam td.left{text-align:left;white-space:normal;min-width:180px}
+            .card p.note{max-width:480px}table.groups th{white-space:normal}
+            table.gradcam img{image-rendering:pixelated;display:block;margin:0 auto;border:1px solid #ddd}
             .right{color:#2e7d32}.wrong{color:#c62828}.caption{font-size:11px;color:#555}
+            .tag{font-size:11px;color:#b71c1c;background:#fdecea;border-radius:3px;padding:0 4px;white-space:nowrap}
+            .ramp{display:inline-block;width:160px;height:10px;vertical-align:middle;margin:0 6px;border:1px solid #ccc}
+            p.lead{font-size:15px;margin:8px 0 12px}
             code{font-size:12px}
             """;
 
     private final ReportModel model;
-    private final List<SaliencyPanel> panels;
+    private final Map<String, DatasetGroups> groups;
+    private final List<GradCamPanel> panels;
     private final String generated;
     private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
@@ -66,8 +77,10 @@ public final class HtmlReport {
     private final Map<String, String> runColors = new HashMap<>();
     private final StringBuilder b = new StringBuilder();
 
-    private HtmlReport(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
+    private HtmlReport(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
+                       String generated, SeedsReport seeds) {
         this.model = model;
+        this.groups = groups;
         this.panels = panels;
         this.generated = generated;
         this.seeds = seeds;
@@ -85,14 +98,19 @@ public final class HtmlReport {
         }
     }
 
-    /** The page; {@code generated} is shown as the time it was made. */
-    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated) {
-        return render(model, panels, generated, null);
+    /**
+     * The page; {@code groups} are the groups of each dataset the runs name (config.json's {@code data}), and
+     * {@code generated} is shown as the time it was made.
+     */
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
+                                String generated) {
+        return render(model, groups, panels, generated, null);
     }
 
     /** The page of a root with a seed list: the figures over {@code seeds}, then the runs of {@code model}'s seed. */
-    public static String render(ReportModel model, List<SaliencyPanel> panels, String generated, SeedsReport seeds) {
-        return new HtmlReport(model, panels, generated, seeds).page();
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
+                                String generated, SeedsReport seeds) {
+        return new HtmlReport(model, groups, panels, generated, seeds).page();
     }
 
     private String page() {
@@ -111,7 +129,8 @@ public final class HtmlReport {
         if (seeds != null) {
             overSeeds();
             b.append("<h2 id=\"seed\">Seed ").append(seeds.shown()).append("</h2>\n<p class=\"note\">The sections below ")
-                    .append("show the runs of seed ").append(seeds.shown()).append(" (<code>")
+                    .append("show the runs of seed ").append(seeds.shown()).append(seeds.shown() == lowestSeed()
+                            ? ", the lowest" : "").append(" (<code>")
                     .append(escape(model.root())).append("</code>); every seed's runs are under <code>seed=S/</code>.</p>\n");
         }
         runs();
@@ -122,9 +141,13 @@ public final class HtmlReport {
         curves();
         dedier();
         sifer();
-        saliency();
+        b.append(GradCamSection.render(panels, this::swatch, seeds == null ? null : seeds.shown()));
         b.append("</body>\n</html>\n");
         return b.toString();
+    }
+
+    private long lowestSeed() {
+        return seeds.seeds().stream().mapToLong(Long::longValue).min().orElse(seeds.shown());
     }
 
     private String seedList() {
@@ -138,8 +161,12 @@ public final class HtmlReport {
     /** The methods table as mean ± std over the seeds, its charts with error bars, the paired differences. */
     private void overSeeds() {
         List<String> runs = seeds.runs();
-        b.append("<h2 id=\"accuracy\">Accuracy over ").append(seeds.seeds().size()).append(" seeds</h2>\n")
-                .append("<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
+        b.append("<h2 id=\"accuracy\">Accuracy over ").append(seeds.seeds().size()).append(" seeds</h2>\n");
+        String lead = SeedsParagraph.of(seeds);
+        if (lead != null) {
+            b.append("<p class=\"lead\">").append(escape(lead)).append("</p>\n");
+        }
+        b.append("<table class=\"methods\">\n<tr><th class=\"left\" rowspan=\"2\">run</th>")
                 .append("<th colspan=\"4\">validation</th><th colspan=\"4\">test</th></tr>\n<tr>");
         for (ReportModel.Column c : ReportModel.COLUMNS) {
             b.append("<th>").append(escape(c.header())).append("</th>");
@@ -238,23 +265,47 @@ public final class HtmlReport {
     }
 
     private void runs() {
-        b.append("<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th class=\"left\">run</th><th class=\"left\">method</th>")
-                .append("<th class=\"left\">arch</th><th class=\"left\">folder</th><th>epochs</th><th>best epoch</th>")
-                .append("<th>final loss</th><th>final val acc</th><th>final val WGA</th></tr>\n");
-        for (ReportModel.Run r : model.runs()) {
+        RunSettings settings = RunSettings.of(model.runs().stream().map(ReportModel.Run::config).toList());
+        b.append("<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th class=\"left\">run</th>")
+                .append("<th class=\"left\">folder</th><th>seed</th><th>epochs</th>")
+                .append("<th>best epoch</th><th>final loss</th><th>final val acc</th><th>final val WGA</th>")
+                .append("<th>training time</th><th class=\"left\">settings</th></tr>\n");
+        for (int i = 0; i < model.runs().size(); i++) {
+            ReportModel.Run r = model.runs().get(i);
             ReportModel.Epoch last = r.finalEpoch();
-            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label())).append("</td><td class=\"left\">")
-                    .append(escape(r.method())).append("</td><td class=\"left\">").append(escape(r.arch()))
+            String seed = RunSettings.seed(r.config());
+            double seconds = r.total(EpochRecord.SECONDS);
+            String own = RunSettings.format(settings.perRun().get(i));
+            b.append("<tr><td class=\"left\">").append(swatch(r)).append(escape(r.label()))
                     .append("</td><td class=\"left\"><code>").append(escape(r.relative())).append("</code></td><td>")
+                    .append(seed == null ? MISSING : escape(seed)).append("</td><td>")
                     .append(r.epochs().size()).append("</td><td>")
                     .append(r.bestEpoch() == null ? MISSING : r.bestEpoch() + (r.select() == null ? ""
                             : " <span class=\"caption\">(" + escape(r.select()) + ")</span>"))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure("loss")))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_ACCURACY)))
                     .append("</td><td>").append(last == null ? MISSING : fmt(last.figure(EpochRecord.VAL_WGA)))
+                    .append("</td><td title=\"").append(escape(timeTitle(r))).append("\">").append(duration(seconds))
+                    .append("</td><td class=\"settings\">").append(own.isEmpty() ? MISSING : escape(own))
                     .append("</td></tr>\n");
         }
-        b.append("</table>\n");
+        b.append("</table>\n<p class=\"note\">").append(settings.shared().isEmpty() ? "No setting is shared by every run"
+                        : "Settings of every run: <code>" + escape(RunSettings.format(settings.shared())) + "</code>")
+                .append("; in the table, those that differ and each method's options (<code>config.json</code>). ")
+                .append("Training time: the sum of ")
+                .append("<code>history.json</code>'s seconds per epoch (fit, the method's passes, validation); what ")
+                .append("runs outside the epochs (start-up, a teacher-probs pass, JTT's first stage) is not in it.</p>\n");
+    }
+
+    /** The tooltip of a run's training time: its fit share. */
+    private static String timeTitle(ReportModel.Run r) {
+        double fit = r.total(EpochRecord.FIT_SECONDS);
+        return Double.isNaN(fit) ? "" : "fit " + duration(fit) + " of " + duration(r.total(EpochRecord.SECONDS));
+    }
+
+    /** A time as {@link Durations} writes it; — for NaN (no epoch recorded one). */
+    static String duration(double seconds) {
+        return Double.isNaN(seconds) ? MISSING : Durations.format(seconds);
     }
 
     private void methods() {
@@ -288,30 +339,68 @@ public final class HtmlReport {
 
     private void perGroup() {
         b.append("<h2 id=\"groups\">Per-group test accuracy</h2>\n");
-        TreeSet<Integer> groups = new TreeSet<>();
+        TreeSet<Integer> ids = new TreeSet<>();
         List<ReportModel.Run> evaluated = new ArrayList<>();
         for (ReportModel.Run r : model.runs()) {
             if (r.test() != null) {
                 evaluated.add(r);
-                r.test().groups().forEach(g -> groups.add(g.group()));
+                r.test().groups().forEach(g -> ids.add(g.group()));
             }
         }
         if (evaluated.isEmpty()) {
             b.append("<p class=\"note\">No run has <code>metrics/test.json</code> yet (run <code>readout evaluate</code>).</p>\n");
             return;
         }
-        List<String> categories = groups.stream().map(String::valueOf).toList();
+        DatasetGroups named = groupsOf(evaluated);
+        List<String> categories = ids.stream().map(g -> GroupLabels.category(named, g)).toList();
         List<SvgCharts.Bars> bars = new ArrayList<>();
         for (ReportModel.Run r : evaluated) {
             double[] v = new double[categories.size()];
             int i = 0;
-            for (int g : groups) {
+            for (int g : ids) {
                 v[i++] = groupAccuracy(r.test(), g);
             }
             bars.add(new SvgCharts.Bars(r.label(), colors.get(r), v));
         }
         legend(evaluated);
         b.append(SvgCharts.barChart(categories, bars, "group", "test accuracy", 1));
+        b.append("<table class=\"groups\">\n<tr><th>group</th><th class=\"left\">label · attribute</th>")
+                .append("<th>train n</th>");
+        for (ReportModel.Run r : evaluated) {
+            b.append("<th>").append(swatch(r)).append(escape(r.label())).append("</th>");
+        }
+        b.append("</tr>\n");
+        for (int g : ids) {
+            DatasetGroups.Group known = named == null ? null : named.group(g);
+            b.append("<tr><td>").append(g).append("</td><td class=\"left\">")
+                    .append(known == null ? MISSING : escape(known.name())
+                            + (known.biasConflicting() ? " <span class=\"tag\">" + GroupLabels.TAG + "</span>" : ""))
+                    .append("</td><td>").append(known == null || known.trainSize() == null ? MISSING : known.trainSize())
+                    .append("</td>");
+            for (ReportModel.Run r : evaluated) {
+                b.append("<td>").append(fmt(groupAccuracy(r.test(), g))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n<p class=\"note\">Train n: training examples of the group (<code>dataset.json</code>); ")
+                .append("bias-conflicting: a group smaller in training than its label's largest group (the label's ")
+                .append("majority pairing with an attribute).</p>\n");
+        groupsNote(named, evaluated);
+    }
+
+    /** The groups of the dataset every one of {@code runs} was trained on, or null when they name several or none. */
+    private DatasetGroups groupsOf(List<ReportModel.Run> runs) {
+        List<String> data = runs.stream().map(ReportModel.Run::data).distinct().toList();
+        return data.size() == 1 && data.get(0) != null ? groups.get(data.get(0)) : null;
+    }
+
+    /** Why groups are shown by id: runs of several datasets, or a dataset that cannot be read. */
+    private void groupsNote(DatasetGroups named, List<ReportModel.Run> runs) {
+        String note = named != null ? named.note() : runs.stream().map(ReportModel.Run::data).distinct().count() > 1
+                ? "The runs were trained on different datasets: groups by id." : null;
+        if (note != null) {
+            b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
+        }
     }
 
     private static double groupAccuracy(SplitMetrics m, int group) {
@@ -346,7 +435,10 @@ public final class HtmlReport {
     }
 
     private void curves() {
-        b.append("<h2 id=\"curves\">Training curves</h2>\n<div class=\"cards\">\n");
+        b.append("<h2 id=\"curves\">Training curves</h2>\n<p class=\"note\">The training loss is the mean loss ")
+                .append("of each epoch's fit; <code>history.json</code> records no validation loss, only the validation ")
+                .append("accuracies (the validation pass predicts probabilities, so a validation cross-entropy would be ")
+                .append("cheap, but it is not among what training writes).</p>\n<div class=\"cards\">\n");
         String acc = SvgCharts.color(0);
         String wga = SvgCharts.color(2);
         for (ReportModel.Run r : model.runs()) {
@@ -390,23 +482,26 @@ public final class HtmlReport {
             b.append(String.format(Locale.ROOT, "<p class=\"note\">Weights of epoch %d: %d examples, %d flagged (%.1f%%), "
                     + "largest weight %s.</p>%n", w.epoch(), w.examples(), w.flagged(), 100 * w.flaggedFraction(),
                     fmt(w.maxWeight())));
-            List<String> groups = new ArrayList<>();
+            DatasetGroups named = r.data() == null ? null : groups.get(r.data());
+            List<String> categories = new ArrayList<>();
             double[] flagged = new double[w.groups().size()];
             double[] confidence = new double[w.groups().size()];
             for (int i = 0; i < w.groups().size(); i++) {
                 ReportModel.WeightGroup g = w.groups().get(i);
-                groups.add(String.valueOf(g.group()));
+                categories.add(GroupLabels.category(named, g.group()));
                 flagged[i] = g.flaggedFraction();
                 confidence[i] = g.meanErrorConfidence();
             }
             String color = colors.get(r);
             b.append("<div class=\"cards\">\n<div class=\"card\"><h3>Weights (training examples)</h3>\n")
-                    .append(SvgCharts.histogram(w.histogram(), "weight", color)).append("</div>\n")
+                    .append(SvgCharts.histogram(w.histogram(), "weight", color))
+                    .append("<p class=\"note\">Each bar spans its bin of weights; heights are counts on a log scale, ")
+                    .append("each written above its bar; the last bin is open (dashed).</p></div>\n")
                     .append("<div class=\"card\"><h3>Fraction flagged per group</h3>\n")
-                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("flagged", color, flagged)), "group",
-                            "fraction flagged", 1)).append("</div>\n")
+                    .append(SvgCharts.barChart(categories, List.of(new SvgCharts.Bars("flagged", color, flagged)),
+                            "group", "fraction flagged", 1)).append("</div>\n")
                     .append("<div class=\"card\"><h3>Readout confidence on its errors per group</h3>\n")
-                    .append(SvgCharts.barChart(groups, List.of(new SvgCharts.Bars("mean confidence on errors", color,
+                    .append(SvgCharts.barChart(categories, List.of(new SvgCharts.Bars("mean confidence on errors", color,
                             confidence)), "group", "mean confidence", 1))
                     .append("<p class=\"note\">").append(MISSING).append(": no errors in the group.</p></div>\n</div>\n");
         }
@@ -434,49 +529,6 @@ public final class HtmlReport {
                     line(r, EpochRecord.VAL_ACCURACY, "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
         }
         b.append("</div>\n");
-    }
-
-    private void saliency() {
-        if (panels.isEmpty()) {
-            return;
-        }
-        b.append("<h2 id=\"saliency\">Saliency</h2>\n<p class=\"note\">|∂ logit of the predicted class / ∂ input|, ")
-                .append("maximum over channels, scaled to its largest value (black 0, white 1), for the first test ")
-                .append("examples of each group by id; under each map the run's prediction.</p>\n");
-        for (SaliencyPanel p : panels) {
-            b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code></p>\n");
-            for (String note : p.notes()) {
-                b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
-            }
-            if (p.examples().isEmpty() || p.runs().isEmpty()) {
-                continue;
-            }
-            int scale = Math.max(1, IMAGE_SIZE / Math.max(p.shape().height(), p.shape().width()));
-            String size = String.format(Locale.ROOT, " width=\"%d\" height=\"%d\"", p.shape().width() * scale,
-                    p.shape().height() * scale);
-            b.append("<table class=\"saliency\">\n<tr><th class=\"left\">example</th><th>input</th>");
-            for (SaliencyPanel.RunMaps m : p.runs()) {
-                b.append("<th>").append(swatch(m.run())).append(escape(m.run().label())).append("</th>");
-            }
-            b.append("</tr>\n");
-            for (int i = 0; i < p.examples().size(); i++) {
-                SaliencyPanel.Example e = p.examples().get(i);
-                b.append("<tr><td class=\"left\">group ").append(e.group()).append("<br><span class=\"caption\">label ")
-                        .append(e.label()).append("<br>").append(escape(e.id())).append("</span></td><td><img alt=\"input ")
-                        .append(escape(e.id())).append("\"").append(size).append(" src=\"")
-                        .append(PngImages.dataUri(PngImages.example(e.pixels(), p.shape()))).append("\"></td>");
-                for (SaliencyPanel.RunMaps m : p.runs()) {
-                    int pred = m.maps().predicted()[i];
-                    b.append("<td><img alt=\"saliency ").append(escape(m.run().label())).append("\"").append(size)
-                            .append(" src=\"").append(PngImages.dataUri(PngImages.heat(m.maps().maps()[i],
-                                    m.maps().height(), m.maps().width()))).append("\"><span class=\"caption ")
-                            .append(pred == e.label() ? "right" : "wrong").append("\">pred ").append(pred)
-                            .append("</span></td>");
-                }
-                b.append("</tr>\n");
-            }
-            b.append("</table>\n");
-        }
     }
 
     static String fmt(double v) {

@@ -5,7 +5,7 @@ import io.readout.common.BadInputException;
 
 /**
  * {@code readout report}: the pipeline root whose runs are reported (the report goes to
- * {@code ROOT/report/}), and how many test examples per group get saliency maps (0: none).
+ * {@code ROOT/report/}), and how many test examples per bias-conflicting group get Grad-CAM maps (0: none).
  */
 public record ReportConfig(String root, int examplesPerGroup) {
     public static final int DEFAULT_EXAMPLES_PER_GROUP = 2;

@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,14 +28,15 @@ import java.util.Map;
 /**
  * {@code readout report --run ROOT}: one page and one JSON file about every run under a pipeline root.
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
- * and nothing is written) → saliency maps of a few test examples per group ({@link SaliencyPanel}, on
- * the driver) → render {@code report.html} ({@link HtmlReport}) and {@code summary.json} → write both
+ * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → Grad-CAM maps
+ * of a few bias-conflicting test examples ({@link GradCamPanel}, on the driver) → render {@code report.html}
+ * ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
  * {@code _SUCCESS}; a rerun replaces the earlier report).
  *
  * <p>A root whose {@code pipeline.json} has a seed list is reported as a whole: the figures over the seeds
  * from {@code ROOT/aggregate/} ({@link SeedsReport}; bad input when it is not complete), then the runs of
- * the first seed ({@code ROOT/seed=S/}).
+ * the lowest seed ({@code ROOT/seed=S/}).
  */
 public final class ReportJob {
     public static final String REPORT_DIR = "report";
@@ -66,13 +68,14 @@ public final class ReportJob {
         }
         ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
-        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
-        String html = HtmlReport.render(model, panels, generated);
+        Map<String, DatasetGroups> groups = groups(spark, model);
+        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
+        String html = HtmlReport.render(model, groups, panels, generated);
         String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
     }
 
-    /** A root with a seed list: the aggregate over the seeds, then the first seed's runs. */
+    /** A root with a seed list: the aggregate over the seeds, then the lowest seed's runs. */
     private static Result runSeeds(SparkSession spark, ReportConfig config, PipelineRoot.Record pipeline,
                                    String generated) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -85,15 +88,27 @@ public final class ReportJob {
             points.add(new SeedsReport.Point(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
                     r.getLong(4), r.getDouble(5)));
         }
-        long shown = pipeline.seeds().get(0);
+        long shown = Collections.min(pipeline.seeds());
         ReportModel model = ReportModel.read(conf, HadoopInputs.child(root, PipelineRoot.seedDir(shown)),
                 pipeline.runs());
         SeedsReport seeds = new SeedsReport(HadoopInputs.display(new Path(root)), pipeline.seeds(), shown, aggregate,
                 List.copyOf(points));
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
-        List<SaliencyPanel> panels = SaliencyPanel.build(spark, model, config.examplesPerGroup());
-        String html = HtmlReport.render(model, panels, generated, seeds);
+        Map<String, DatasetGroups> groups = groups(spark, model);
+        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
+        String html = HtmlReport.render(model, groups, panels, generated, seeds);
         return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
+    }
+
+    /** The groups of every dataset the runs name, in the runs' order. */
+    private static Map<String, DatasetGroups> groups(SparkSession spark, ReportModel model) {
+        Map<String, DatasetGroups> out = new LinkedHashMap<>();
+        for (ReportModel.Run r : model.runs()) {
+            if (r.data() != null && !out.containsKey(r.data())) {
+                out.put(r.data(), DatasetGroups.read(spark, r.data()));
+            }
+        }
+        return out;
     }
 
     /** summary.json of a root with a seed list: the figures over the seeds, then the runs of the seed shown. */

@@ -88,10 +88,11 @@ public record ReportModel(String root, List<Run> runs) {
      * @param relative its path below the root ({@code .} for the root itself)
      * @param data     the examples table it was trained on (config.json's {@code data}), or null
      * @param weights  the newest DEDIER weights summary, or null
+     * @param config   config.json as the file holds it
      */
     public record Run(String label, String method, String arch, String dir, String relative, String data,
                       SplitMetrics val, SplitMetrics test, String select, Integer bestEpoch, List<Epoch> epochs,
-                      Weights weights) {
+                      Weights weights, JsonNode config) {
         public Epoch finalEpoch() {
             return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
         }
@@ -113,6 +114,12 @@ public record ReportModel(String root, List<Run> runs) {
 
         public boolean hasFigure(String key) {
             return epochs.stream().anyMatch(e -> !Double.isNaN(e.figure(key)));
+        }
+
+        /** The sum of a figure over the epochs that have it (seconds: the run's training time); NaN when none has. */
+        public double total(String key) {
+            return epochs.stream().mapToDouble(e -> e.figure(key)).filter(v -> !Double.isNaN(v))
+                    .reduce(Double::sum).orElse(Double.NaN);
         }
     }
 
@@ -218,7 +225,7 @@ public record ReportModel(String root, List<Run> runs) {
         for (Run r : runs) {
             String label = counts.get(r.label()) > 1 ? r.label() + " (" + r.relative() + ")" : r.label();
             out.add(new Run(label, r.method(), r.arch(), r.dir(), r.relative(), r.data(), r.val(), r.test(), r.select(),
-                    r.bestEpoch(), r.epochs(), r.weights()));
+                    r.bestEpoch(), r.epochs(), r.weights(), r.config()));
         }
         return out;
     }
@@ -252,7 +259,7 @@ public record ReportModel(String root, List<Run> runs) {
         }
         Weights weights = "dedier".equals(method) ? newestWeights(in, dir) : null;
         return new Run(arch + " " + method, method, arch, dir.toString(), relative, data, val, test, select, bestEpoch,
-                List.copyOf(epochs), weights);
+                List.copyOf(epochs), weights, config);
     }
 
     private static String relative(Path root, Path dir) {

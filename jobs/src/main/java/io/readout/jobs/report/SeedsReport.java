@@ -13,7 +13,7 @@ import java.util.List;
  * ({@code ROOT/aggregate/seeds/}) for the dots on the bars, and which seed's runs the rest of the page shows.
  *
  * @param root   the pipeline root, as shown
- * @param shown  the seed whose runs (curves, per-group accuracy, weights, saliency) the page shows
+ * @param shown  the seed whose runs (curves, per-group accuracy, weights, Grad-CAM) the page shows
  * @param points every seed's figures
  */
 public record SeedsReport(String root, List<Long> seeds, long shown, AggregateFiles.Aggregate aggregate,

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Small charts as inline SVG text, with no script and no external reference: a grouped bar chart, a line
- * chart and a histogram. Every chart has the same frame ({@value #WIDTH}×{@value #HEIGHT}, plot area
+ * chart and a histogram. Every chart has the same frame ({@value #WIDTH}×{@value #HEIGHT}, taller below the
+ * plot area for a bar chart's labels of several lines; plot area
  * x ∈ [{@value #LEFT}, {@value #WIDTH} − {@value #RIGHT}], y ∈ [{@value #TOP}, {@value #HEIGHT} − {@value #BOTTOM}]),
  * horizontal grid lines at "nice" ticks, and a {@code <title>} on every mark so a reader can hover for the
  * exact value. Legends are the page's business (one legend serves several charts).
@@ -22,6 +23,10 @@ public final class SvgCharts {
     static final int BOTTOM = 44;
     /** Line charts keep their first and last points this far inside the plot area. */
     static final int LINE_INSET = 10;
+    /** The bottom of a histogram's log scale: half an example, so a count of one has a bar. */
+    static final double HISTOGRAM_FLOOR = 0.5;
+    /** A category label's lines are this far apart; each line after the first makes a bar chart this much taller. */
+    static final int LINE_HEIGHT = 12;
     /** Bars fill this fraction of their category's band, centred. */
     static final double BAND_FILL = 0.8;
 
@@ -94,7 +99,8 @@ public final class SvgCharts {
      */
     public static String barChart(List<String> categories, List<Bars> series, String xLabel, String yLabel, double yMax) {
         Scale y = yScale(0, yMax);
-        StringBuilder b = open(yLabel + " by " + xLabel);
+        int height = height(categories);
+        StringBuilder b = open(yLabel + " by " + xLabel, height);
         grid(b, y, ticks(0, yMax, 5));
         double band = (plotRight() - plotLeft()) / Math.max(1, categories.size());
         double barWidth = band * BAND_FILL / Math.max(1, series.size());
@@ -104,7 +110,8 @@ public final class SvgCharts {
                 Bars s = series.get(j);
                 double v = i < s.values().length ? s.values()[i] : Double.NaN;
                 double x = bandLeft + band * (1 - BAND_FILL) / 2 + j * barWidth;
-                String tip = s.name() + ", " + xLabel + " " + categories.get(i) + ": " + (Double.isNaN(v) ? "none" : value(v));
+                String tip = s.name() + ", " + xLabel + " " + categories.get(i).replace("\n", ", ") + ": "
+                        + (Double.isNaN(v) ? "none" : value(v));
                 if (Double.isNaN(v)) {
                     b.append(String.format(Locale.ROOT, "<text class=\"na\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                             + "–<title>%s</title></text>%n", x + barWidth / 2, plotBottom() - 3, escape(tip)));
@@ -115,9 +122,9 @@ public final class SvgCharts {
                         + "fill=\"%s\"><title>%s</title></rect>%n", x, top, barWidth, plotBottom() - top, s.color(),
                         escape(tip)));
             }
-            text(b, bandLeft + band / 2, plotBottom() + 14, "middle", categories.get(i), "tick");
+            lines(b, bandLeft + band / 2, plotBottom() + 14, categories.get(i));
         }
-        axes(b, xLabel, yLabel);
+        axes(b, xLabel, yLabel, height);
         return b.append("</svg>\n").toString();
     }
 
@@ -128,7 +135,7 @@ public final class SvgCharts {
     public static String errorBarChart(List<String> categories, List<ErrorBars> series, String xLabel, String yLabel,
                                        double yMax) {
         Scale y = yScale(0, yMax);
-        StringBuilder b = open(yLabel + " by " + xLabel);
+        StringBuilder b = open(yLabel + " by " + xLabel, HEIGHT);
         grid(b, y, ticks(0, yMax, 5));
         double band = (plotRight() - plotLeft()) / Math.max(1, categories.size());
         double barWidth = band * BAND_FILL / Math.max(1, series.size());
@@ -171,7 +178,7 @@ public final class SvgCharts {
             }
             text(b, bandLeft + band / 2, plotBottom() + 14, "middle", categories.get(i), "tick");
         }
-        axes(b, xLabel, yLabel);
+        axes(b, xLabel, yLabel, HEIGHT);
         return b.append("</svg>\n").toString();
     }
 
@@ -199,7 +206,7 @@ public final class SvgCharts {
         }
         Scale x = new Scale(xMin, xMax, plotLeft() + LINE_INSET, plotRight() - LINE_INSET);
         Scale y = yScale(yMin, yMax);
-        StringBuilder b = open(yLabel + " by " + xLabel);
+        StringBuilder b = open(yLabel + " by " + xLabel, HEIGHT);
         grid(b, y, ticks(yMin, yMax, 5));
         for (double t : integerTicks(xMin, xMax, 10)) {
             text(b, x.map(t), plotBottom() + 14, "middle", number(t), "tick");
@@ -224,21 +231,67 @@ public final class SvgCharts {
             polyline(b, segment, l.color());
             b.append(marks);
         }
-        axes(b, xLabel, yLabel);
+        axes(b, xLabel, yLabel, HEIGHT);
         return b.append("</svg>\n").toString();
     }
 
-    /** A histogram as one bar per bin (bins of unequal width side by side, labelled with their bounds). */
+    /**
+     * A histogram on a linear x axis, each bar spanning its bin, so unequal bins keep their widths; heights are
+     * counts on a log scale from half an example (one decade a grid line, so a bin of one example still shows and
+     * the few large weights are not lost beside the many ordinary ones), each count written above its bar. An
+     * open last bin ({@code to} null) is drawn as wide as the bin before it, lighter, dashed and marked "open →":
+     * its width says nothing of how far its weights reach.
+     */
     public static String histogram(List<Bin> bins, String xLabel, String color) {
-        List<String> labels = new ArrayList<>();
-        double[] counts = new double[bins.size()];
-        double max = 0;
-        for (int i = 0; i < bins.size(); i++) {
-            labels.add(bins.get(i).label());
-            counts[i] = bins.get(i).count();
-            max = Math.max(max, counts[i]);
+        if (bins.isEmpty()) {
+            return barChart(List.of(), List.of(), xLabel, "examples (log scale)", 1);
         }
-        return barChart(labels, List.of(new Bars("examples", color, counts)), xLabel, "examples", niceMax(max, 5));
+        double[] from = new double[bins.size()];
+        double[] to = new double[bins.size()];
+        long max = 0;
+        for (int i = 0; i < bins.size(); i++) {
+            Bin bin = bins.get(i);
+            from[i] = bin.from();
+            double previousWidth = i > 0 ? to[i - 1] - from[i - 1] : 1;
+            to[i] = bin.to() != null ? bin.to() : bin.from() + previousWidth;
+            max = Math.max(max, bin.count());
+        }
+        Scale x = new Scale(from[0], to[bins.size() - 1], plotLeft(), plotRight());
+        int decades = (int) Math.max(1, Math.ceil(Math.log10(Math.max(1, max)) - 1e-9));
+        Scale y = yScale(Math.log10(HISTOGRAM_FLOOR), decades);
+        StringBuilder b = open("examples (log scale) by " + xLabel, HEIGHT);
+        for (int d = 0; d <= decades; d++) {
+            double py = y.map(d);
+            b.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
+                    plotLeft(), py, plotRight(), py));
+            text(b, plotLeft() - 6, py + 4, "end", number(Math.pow(10, d)), "tick");
+        }
+        for (int i = 0; i < bins.size(); i++) {
+            Bin bin = bins.get(i);
+            boolean open = bin.to() == null;
+            double left = x.map(from[i]);
+            double right = x.map(to[i]);
+            String tip = xLabel + " " + bin.label() + (open ? " (open bin)" : "") + ": " + bin.count() + " examples";
+            double top = bin.count() > 0 ? y.map(Math.log10(bin.count())) : plotBottom();
+            if (bin.count() > 0) {
+                b.append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                        + "height=\"%.1f\" fill=\"%s\"%s><title>%s</title></rect>%n", open ? "bar open" : "bar", left, top,
+                        right - left, plotBottom() - top, color,
+                        // a style, not attributes: the page's CSS gives bars a white stroke
+                        open ? " fill-opacity=\"0.35\" style=\"stroke:" + color
+                                + ";stroke-width:1.5;stroke-dasharray:4 3\"" : "",
+                        escape(tip)));
+            }
+            text(b, (left + right) / 2, top - 3, "middle", String.valueOf(bin.count()), "count");
+            text(b, left, plotBottom() + 14, "middle", number(from[i]), "tick");
+            if (open) {
+                text(b, (left + right) / 2, plotBottom() + 26, "middle", "open →", "tick open");
+            } else if (i == bins.size() - 1) {
+                text(b, right, plotBottom() + 14, "middle", number(to[i]), "tick");
+            }
+        }
+        axes(b, xLabel, "examples (log scale)", HEIGHT);
+        return b.append("</svg>\n").toString();
     }
 
     /** The smallest tick at or above {@code max} (1 when max ≤ 0), so a chart's top is a round number. */
@@ -302,10 +355,28 @@ public final class SvgCharts {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static StringBuilder open(String label) {
+    private static StringBuilder open(String label, int height) {
         return new StringBuilder(String.format(Locale.ROOT,
                 "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT, escape(label)));
+                WIDTH, height, WIDTH, height, escape(label)));
+    }
+
+    /** The frame's height with room for the category labels' lines ("\n" separates them). */
+    static int height(List<String> categories) {
+        int lines = categories.stream().mapToInt(c -> c.split("\n", -1).length).max().orElse(1);
+        return HEIGHT + LINE_HEIGHT * (lines - 1);
+    }
+
+    /** A category label, its lines ("\n") one under another, centred on x. */
+    private static void lines(StringBuilder b, double x, double y, String label) {
+        String[] lines = label.split("\n", -1);
+        b.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s", x, y,
+                escape(lines[0])));
+        for (int i = 1; i < lines.length; i++) {
+            b.append(String.format(Locale.ROOT, "<tspan x=\"%.1f\" dy=\"%d\">%s</tspan>", x, LINE_HEIGHT,
+                    escape(lines[i])));
+        }
+        b.append("</text>\n");
     }
 
     private static void grid(StringBuilder b, Scale y, List<Double> ticks) {
@@ -317,12 +388,12 @@ public final class SvgCharts {
         }
     }
 
-    private static void axes(StringBuilder b, String xLabel, String yLabel) {
+    private static void axes(StringBuilder b, String xLabel, String yLabel, int height) {
         b.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
                 plotLeft(), plotBottom(), plotRight(), plotBottom()));
         b.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
                 plotLeft(), plotTop(), plotLeft(), plotBottom()));
-        text(b, (plotLeft() + plotRight()) / 2, HEIGHT - 8, "middle", xLabel, "label");
+        text(b, (plotLeft() + plotRight()) / 2, height - 8, "middle", xLabel, "label");
         b.append(String.format(Locale.ROOT, "<text class=\"label\" transform=\"translate(12,%.1f) rotate(-90)\" "
                 + "text-anchor=\"middle\">%s</text>%n", (plotTop() + plotBottom()) / 2, escape(yLabel)));
     }

@@ -23,11 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code readout report} through the command line on a pipeline root built for it: a tiny synthetic
  * dataset (4 groups), a teacher and ERM, DEDIER and SIFER students trained for one epoch and evaluated.
- * The page is self-contained and holds every run, the tables, a chart per figure and the saliency
- * images; summary.json names the best runs; a rerun replaces the report; bad input writes nothing.
+ * The page is self-contained and holds every run, the tables, a chart per figure, the groups by name and the
+ * Grad-CAM images of the bias-conflicting groups; summary.json names the best runs; a rerun replaces the
+ * report; bad input writes nothing.
  */
 class ReportIT extends SharedSparkSession {
-    private static final int GROUPS = 4;
+    /** Of the synthetic dataset's 4 groups, the minority pairings of label and corner: 1 and 2. */
+    private static final int BIAS_CONFLICTING_GROUPS = 2;
     private static final List<String> LABELS = List.of("teacher erm", "student erm", "student dedier", "student sifer");
 
     @TempDir
@@ -92,23 +94,23 @@ class ReportIT extends SharedSparkSession {
             assertTrue(html.contains(label), label);
         }
         assertEquals(2, count(html, "<table>") + count(html, "<table class=\"methods\">"), "runs and methods tables");
+        assertEquals(1, count(html, "<table class=\"groups\">"), "the per-group table");
+        // the groups by the dataset's names, with their training sizes; the minority pairings tagged
+        assertTrue(html.contains("<td class=\"left\">vertical stripes · dark corner <span class=\"tag\">"
+                + "bias-conflicting</span></td>"), "group 2 named and tagged");
+        assertTrue(html.contains("<td class=\"left\">horizontal stripes · dark corner</td>"), "group 0 named");
+        assertTrue(html.contains("dy=\"12\">bias-conflicting</tspan>"), "tagged in the chart");
         assertTrue(html.contains("class=\"best\""), "best values marked");
         // per-group test accuracy 1; curves 2 per run; DEDIER histogram, flagged, confidence; SIFER aux accuracy
         assertEquals(1 + 2 * LABELS.size() + 3 + 1, count(html, "<svg "));
         assertEquals(count(html, "<svg "), count(html, "</svg>"));
-        // 2 examples per group: the input and each run's map
-        assertEquals(2 * GROUPS * (1 + LABELS.size()), count(html, "src=\"data:image/png;base64,"));
-        // one saliency row per example: the input, then each run's map, ERM before DEDIER and SIFER
-        String header = html.substring(html.indexOf("<table class=\"saliency\">"));
-        header = header.substring(0, header.indexOf("</tr>"));
-        List<String> columns = new ArrayList<>();
-        Matcher th = Pattern.compile("<th[^>]*>(?:<span[^>]*></span>)?([^<]*)</th>").matcher(header);
-        while (th.find()) {
-            columns.add(th.group(1));
-        }
-        List<String> expected = new ArrayList<>(List.of("example", "input"));
-        expected.addAll(LABELS);
-        assertEquals(expected, columns);
+        // 2 examples per bias-conflicting group: the input and each run's map
+        assertEquals(2 * BIAS_CONFLICTING_GROUPS * (1 + LABELS.size()), count(html, "src=\"data:image/png;base64,"));
+        assertEquals(2 * BIAS_CONFLICTING_GROUPS * LABELS.size(), count(html, " ✓</span>") + count(html, " ✗</span>"),
+                "a prediction under every map");
+        // one Grad-CAM row per example: the input, then the students ERM, DEDIER and SIFER, then the teacher
+        assertEquals(List.of("example", "input", "student erm", "student dedier", "student sifer", "teacher erm"),
+                HtmlReportTest.gradCamColumns(html));
 
         Map<String, Object> summary = Json.readObject(Files.readString(report.resolve("summary.json")), "summary.json");
         List<Map<String, Object>> runs = (List<Map<String, Object>>) summary.get("runs");
@@ -132,7 +134,7 @@ class ReportIT extends SharedSparkSession {
         CliRun again = CliRun.of("report", "--run", root.toString(), "--examples-per-group", "0");
         assertEquals(0, again.code(), again.err());
         String html = Files.readString(root.resolve("report/report.html"));
-        assertEquals(0, count(html, "data:image/png"), "no saliency maps asked for");
+        assertEquals(0, count(html, "data:image/png"), "no Grad-CAM maps asked for");
         try (Stream<Path> files = Files.list(root)) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".report")).toList());
         }

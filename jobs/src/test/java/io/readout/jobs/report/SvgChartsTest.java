@@ -114,20 +114,79 @@ class SvgChartsTest {
         assertFalse(svg.contains("<polyline"), "one point is no line");
     }
 
+    private static final Pattern HISTOGRAM_BAR = Pattern.compile("<rect class=\"(bar(?: open)?)\" x=\"([-\\d.]+)\" "
+            + "y=\"([-\\d.]+)\" width=\"([-\\d.]+)\" height=\"([-\\d.]+)\"([^>]*)>");
+
+    /**
+     * Bins [0, 1), [1, 2), [2, 4), [4, 6) and an open [6, …), drawn as wide as [4, 6): x from 0 to 8, 52 pixels a
+     * unit. Counts on a log scale from 0.5 to 1000 (the top decade): 180 / log10(2000) = 54.53 pixels a decade.
+     */
     @Test
-    void aHistogramHasOneBarPerBinUpToARoundCount() {
-        String svg = SvgCharts.histogram(List.of(new SvgCharts.Bin(0.5, 1.0, 1900), new SvgCharts.Bin(1.0, 2.0, 0),
-                new SvgCharts.Bin(8.0, null, 100)), "weight", "#222");
-        List<double[]> bars = bars(svg);
-        assertEquals(3, bars.size());
-        // y from 0 to 2000; band 416/3
-        double band = 416.0 / 3;
-        assertBar(bars.get(0), 48 + band * 0.1, 196 - 180 * 0.95, band * 0.8, 180 * 0.95);
-        assertEquals(0, bars.get(1)[3], 0.05);
-        assertEquals(9, bars.get(2)[3], 0.05);
-        assertTrue(svg.contains(">0.5–1</text>"), svg);
-        assertTrue(svg.contains(">≥8</text>"), svg);
-        assertTrue(svg.contains(">2000</text>"), svg);
+    void aHistogramsBarsSpanTheirBinsAndRiseWithTheLogOfTheirCounts() {
+        String svg = SvgCharts.histogram(List.of(new SvgCharts.Bin(0, 1.0, 10), new SvgCharts.Bin(1, 2.0, 1000),
+                new SvgCharts.Bin(2, 4.0, 0), new SvgCharts.Bin(4, 6.0, 1), new SvgCharts.Bin(6, null, 100)), "weight",
+                "#222");
+        List<String[]> bars = new ArrayList<>();
+        Matcher m = HISTOGRAM_BAR.matcher(svg);
+        while (m.find()) {
+            bars.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6)});
+        }
+        assertEquals(4, bars.size(), "no bar for the empty bin");
+        double decade = 180 / Math.log10(2000);
+        assertEquals(54.53, decade, 0.005);
+        assertHistogramBar(bars.get(0), 48, 52, decade * Math.log10(20));      // 10 examples: 1.301 decades up → 70.94
+        assertHistogramBar(bars.get(1), 100, 52, 180);                          // 1000: the top
+        assertHistogramBar(bars.get(2), 256, 104, decade * Math.log10(2));      // 1: 0.301 decades → 16.41
+        assertHistogramBar(bars.get(3), 360, 104, decade * Math.log10(200));    // 100 → 125.47, the open bin
+        assertEquals(70.94, decade * Math.log10(20), 0.005);
+        for (int i = 0; i < 3; i++) {
+            assertEquals("bar", bars.get(i)[0]);
+        }
+        assertEquals("bar open", bars.get(3)[0]);
+        assertTrue(bars.get(3)[5].contains("stroke-dasharray"), "the open bin is dashed: " + bars.get(3)[5]);
+        assertTrue(svg.contains(">open →</text>"), svg);
+        assertTrue(svg.contains("<title>weight ≥6 (open bin): 100 examples</title>"), svg);
+        assertFalse(svg.contains("<title>weight 2–4"), "no bar, no title for the empty bin");
+        // counts above the bars, 0 on the axis; the grid at 1, 10, 100, 1000
+        assertTrue(svg.contains("y=\"13.0\" text-anchor=\"middle\">1000</text>"), svg);
+        assertTrue(svg.contains("y=\"193.0\" text-anchor=\"middle\">0</text>"), svg);
+        for (String tick : List.of(">1</text>", ">10</text>", ">100</text>", ">1000</text>")) {
+            assertTrue(svg.contains(tick), tick);
+        }
+        assertFalse(svg.contains(">10000</text>"), "no decade above the largest count");
+        // the bins' edges on the x axis: 0 at 48, 4 at 256, 6 at 360; no upper edge for the open bin
+        assertTrue(svg.contains("x=\"256.0\" y=\"210.0\" text-anchor=\"middle\">4</text>"), svg);
+        assertTrue(svg.contains("x=\"360.0\" y=\"210.0\" text-anchor=\"middle\">6</text>"), svg);
+        assertFalse(svg.contains(">8</text>"), svg);
+    }
+
+    @Test
+    void aHistogramOfClosedBinsEndsAtTheLastEdge() {
+        String svg = SvgCharts.histogram(List.of(new SvgCharts.Bin(0, 0.5, 3), new SvgCharts.Bin(0.5, 1.0, 1)), "w",
+                "#222");
+        assertTrue(svg.contains("x=\"464.0\" y=\"210.0\" text-anchor=\"middle\">1</text>"), svg);
+        assertFalse(svg.contains("open"), svg);
+        assertTrue(svg.contains(">10</text>"), "at least one decade");
+    }
+
+    @Test
+    void categoryLabelsOfSeveralLinesMakeTheChartTaller() {
+        String svg = SvgCharts.barChart(List.of("Dress\ndigit 0\nn=475", "Dress\ndigit 1\nn=25\nbias-conflicting"),
+                List.of(new SvgCharts.Bars("erm", "#123456", new double[] {0.5, 1.0})), "group", "accuracy", 1);
+        // four lines: 3 × 12 pixels below the frame of 240; the plot area as before
+        assertTrue(svg.startsWith("<svg class=\"chart\" viewBox=\"0 0 480 276\" width=\"480\" height=\"276\""), svg);
+        assertTrue(svg.contains("<text class=\"tick\" x=\"152.0\" y=\"210.0\" text-anchor=\"middle\">Dress"
+                + "<tspan x=\"152.0\" dy=\"12\">digit 0</tspan><tspan x=\"152.0\" dy=\"12\">n=475</tspan></text>"), svg);
+        assertTrue(svg.contains("<tspan x=\"360.0\" dy=\"12\">bias-conflicting</tspan>"), svg);
+        assertTrue(svg.contains("y=\"268.0\" text-anchor=\"middle\">group</text>"), "the axis label under them");
+        assertBar(bars(svg).get(1), 276.8, 16, 166.4, 180);
+    }
+
+    private static void assertHistogramBar(String[] bar, double x, double width, double height) {
+        assertEquals(x, Double.parseDouble(bar[1]), 0.05, "x");
+        assertEquals(width, Double.parseDouble(bar[3]), 0.05, "width");
+        assertEquals(height, Double.parseDouble(bar[4]), 0.06, "height");
+        assertEquals(196 - height, Double.parseDouble(bar[2]), 0.06, "y");
     }
 
     @Test

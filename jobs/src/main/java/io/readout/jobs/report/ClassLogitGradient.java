@@ -1,44 +1,41 @@
 package io.readout.jobs.report;
 
 import io.readout.common.nets.Networks;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Vanilla gradient saliency (Simonyan et al., 2014) of a run's model, on the driver: the gradient of
- * the predicted class's score (the main output's logit, before the softmax) with respect to the input,
- * then its absolute value, the maximum over channels, and division by the map's maximum, so each map
- * lies in [0, 1] with its strongest pixel at 1.
+ * The gradient of a class's logit (the main output's score before the softmax) with respect to the output of
+ * one vertex of a ComputationGraph, with that vertex's activations: what Grad-CAM ({@link GradCam}) needs of a
+ * convolution layer, on the driver.
  *
- * <p>DL4J 1.0.0-M2.1's ComputationGraph has no input-gradient call (its backward pass drops the input's
- * epsilon), so this walks the graph's vertices backwards itself, on a copy of the model without
- * workspaces whose main output's loss is {@link ClassScore} (loss = −logit of the labelled class, so
- * dLoss/dlogits = −labels). Only the main output is differentiated: an early readout or aux head adds
- * nothing. The model given is left as it was.
+ * <p>DL4J 1.0.0-M2.1's ComputationGraph has no call for the gradient at a vertex (its backward pass keeps only
+ * the parameters' gradients), so this walks the graph's vertices backwards itself, on a copy of the model
+ * without workspaces whose main output's loss is {@link ClassScore} (loss = −logit of the labelled class, so
+ * dLoss/dlogits = −labels), from the main output down to the vertex asked for. Only the main output is
+ * differentiated: an early readout or aux head adds nothing. The model given is left as it was.
  */
-public final class Saliency {
-    private Saliency() {
+public final class ClassLogitGradient {
+    private ClassLogitGradient() {
     }
 
-    /** Per example: the predicted class and the normalised map ({@code height·width}, row-major). */
-    public record Maps(int[] predicted, float[][] maps, int height, int width) {
+    /** A vertex's activations and d logit / d activations, both shaped as the vertex's output. */
+    public record AtVertex(INDArray activations, INDArray gradient) {
     }
 
     /** The main output: {@value Networks#OUTPUT} when the graph has it, else its first output. */
@@ -60,13 +57,17 @@ public final class Saliency {
     }
 
     /**
-     * d logit[classes[i]] / d input for each example i, shaped like {@code features}.
+     * The activations of {@code vertex} (a layer or the network's input) and d logit[classes[i]] / d those
+     * activations for each example i.
      *
      * @param classes one class per example (row of {@code features})
      */
-    public static INDArray inputGradient(ComputationGraph net, INDArray features, int[] classes) {
+    public static AtVertex at(ComputationGraph net, INDArray features, int[] classes, String vertex) {
         if (classes.length != features.size(0)) {
             throw new IllegalArgumentException(classes.length + " classes for " + features.size(0) + " examples");
+        }
+        if (net.getVertex(vertex) == null) {
+            throw new IllegalArgumentException("the graph has no vertex " + vertex);
         }
         ComputationGraph copy = net.clone();
         ComputationGraphConfiguration conf = copy.getConfiguration();
@@ -82,12 +83,17 @@ public final class Saliency {
         // Inference forward pass that leaves every vertex holding its input, then backwards from the main
         // output only: other outputs get no epsilon, so their branches add nothing.
         copy.initGradientsView();
-        copy.feedForward(new INDArray[] {features}, false, false);
+        INDArray activations = copy.feedForward(new INDArray[] {features}, false, false).get(vertex);
+        if (activations == null) {
+            activations = features; // the network's input
+        }
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
         GraphVertex[] vertices = copy.getVertices();
+        int target = copy.getVertex(vertex).getVertexIndex();
         Map<Integer, INDArray> epsilons = new HashMap<>();
         int[] order = copy.topologicalSortOrder();
-        for (int k = order.length - 1; k >= 0; k--) {
+        // Every consumer of the target comes after it in topological order: its epsilon is complete on reaching it.
+        for (int k = order.length - 1; k >= 0 && order[k] != target; k--) {
             GraphVertex v = vertices[order[k]];
             if (v.isInputVertex()) {
                 continue;
@@ -107,50 +113,12 @@ public final class Saliency {
                 epsilons.merge(inputs[j].getVertexIndex(), toInputs[j].dup(), INDArray::addi);
             }
         }
-        INDArray epsilon = epsilons.get(copy.getVertex(conf.getNetworkInputs().get(0)).getVertexIndex());
+        INDArray epsilon = epsilons.get(target);
         if (epsilon == null) {
-            throw new IllegalStateException("the main output " + main + " does not depend on the input");
+            throw new IllegalStateException("the main output " + main + " does not depend on " + vertex);
         }
         // The loss is -logit, so its gradient is minus the score's.
-        return epsilon.neg().reshape(features.shape());
-    }
-
-    /** Gradient maps of the predicted classes of image features {@code [n, channels, height, width]}. */
-    public static Maps compute(ComputationGraph net, INDArray features) {
-        if (features.rank() != 4) {
-            throw new IllegalArgumentException("saliency maps need image features [n, c, h, w], got "
-                    + Arrays.toString(features.shape()));
-        }
-        int[] predicted = predict(net, features);
-        INDArray gradient = inputGradient(net, features, predicted);
-        return new Maps(predicted, normalise(gradient), (int) features.size(2), (int) features.size(3));
-    }
-
-    /** |g|, maximum over channels, divided by the map's maximum (an all-zero map stays zero). */
-    static float[][] normalise(INDArray gradient) {
-        int n = (int) gradient.size(0);
-        int c = (int) gradient.size(1);
-        int h = (int) gradient.size(2);
-        int w = (int) gradient.size(3);
-        float[] g = gradient.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[][] maps = new float[n][h * w];
-        for (int i = 0; i < n; i++) {
-            float max = 0f;
-            for (int p = 0; p < h * w; p++) {
-                float m = 0f;
-                for (int k = 0; k < c; k++) {
-                    m = Math.max(m, Math.abs(g[((i * c) + k) * h * w + p]));
-                }
-                maps[i][p] = m;
-                max = Math.max(max, m);
-            }
-            if (max > 0f) {
-                for (int p = 0; p < h * w; p++) {
-                    maps[i][p] /= max;
-                }
-            }
-        }
-        return maps;
+        return new AtVertex(activations, epsilon.neg().reshape(activations.shape()));
     }
 
     /**

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SaliencyTest {
+/** The backward walk of {@link ClassLogitGradient}, checked at the network's input, where it is easiest to check. */
+class ClassLogitGradientTest {
 
     /** input(3) → softmax output(2): logit_c = x·W[:, c] + b_c, so d logit_c / dx is W's column c. */
     private static ComputationGraph singleLayer() {
@@ -42,11 +43,11 @@ class SaliencyTest {
     void aSingleLayersGradientIsTheWeightColumnOfTheClass() {
         ComputationGraph net = singleLayer();
         INDArray x = Nd4j.create(new float[][] {{0.2f, 0.7f, 0.1f}, {0.9f, 0.3f, 0.5f}});
-        INDArray g = Saliency.inputGradient(net, x, new int[] {0, 1});
+        INDArray g = ClassLogitGradient.at(net, x, new int[] {0, 1}, "input").gradient();
         assertArrayEquals(new float[] {1f, 0.5f, -4f}, g.getRow(0).toFloatVector(), 1e-6f);
         assertArrayEquals(new float[] {-2f, 3f, 0f}, g.getRow(1).toFloatVector(), 1e-6f);
         // The same example asked for the other class gives the other column.
-        INDArray other = Saliency.inputGradient(net, x, new int[] {1, 0});
+        INDArray other = ClassLogitGradient.at(net, x, new int[] {1, 0}, "input").gradient();
         assertArrayEquals(new float[] {-2f, 3f, 0f}, other.getRow(0).toFloatVector(), 1e-6f);
         // The model itself keeps its loss.
         assertInstanceOf(LossMCXENT.class, ((BaseOutputLayer) net.getLayer("output").conf().getLayer()).getLossFn());
@@ -58,17 +59,7 @@ class SaliencyTest {
         // logits: row 0: 0.2-... class 0: 0.2+0.35-0.4+0.1 = 0.25, class 1: -0.4+2.1+0-0.1 = 1.6 → 1
         // row 1: class 0: 0.9+0.15-2.0+0.1 = -0.85, class 1: -1.8+0.9-0.1 = -1.0 → 0
         INDArray x = Nd4j.create(new float[][] {{0.2f, 0.7f, 0.1f}, {0.9f, 0.3f, 0.5f}});
-        assertArrayEquals(new int[] {1, 0}, Saliency.predict(net, x));
-    }
-
-    @Test
-    void mapsAreTheAbsoluteMaximumOverChannelsOverTheLargest() {
-        // one example, 2 channels, 1×2 pixels: channel 0 = [1, -4], channel 1 = [-2, 1]
-        INDArray g = Nd4j.create(new float[] {1f, -4f, -2f, 1f}, new long[] {1, 2, 1, 2}, 'c');
-        float[][] maps = Saliency.normalise(g);
-        assertArrayEquals(new float[] {0.5f, 1f}, maps[0], 1e-7f);
-        float[][] zero = Saliency.normalise(Nd4j.zeros(DataType.FLOAT, 1, 1, 2, 2));
-        assertArrayEquals(new float[4], zero[0]);
+        assertArrayEquals(new int[] {1, 0}, ClassLogitGradient.predict(net, x));
     }
 
     /** The benchmark student with an early readout: the gradient matches central differences of the main logit. */
@@ -84,7 +75,9 @@ class SaliencyTest {
         }
         INDArray x = Nd4j.create(pixels, new long[] {1, 1, 8, 8}, DataType.DOUBLE);
         int c = 1;
-        double[] analytic = Saliency.inputGradient(net, x, new int[] {c}).reshape(64).toDoubleVector();
+        ClassLogitGradient.AtVertex at = ClassLogitGradient.at(net, x, new int[] {c}, Networks.INPUT);
+        assertEquals(x, at.activations());
+        double[] analytic = at.gradient().reshape(64).toDoubleVector();
         double h = 1e-5;
         double maxAbs = 0;
         for (int p = 0; p < 64; p++) {
@@ -97,17 +90,6 @@ class SaliencyTest {
             maxAbs = Math.max(maxAbs, Math.abs(numeric));
         }
         assertTrue(maxAbs > 1e-3, "a gradient that is not all zeros: " + maxAbs);
-
-        Saliency.Maps maps = Saliency.compute(net, x);
-        assertEquals(8, maps.height());
-        assertEquals(8, maps.width());
-        assertArrayEquals(Saliency.predict(net, x), maps.predicted());
-        float max = 0;
-        for (float v : maps.maps()[0]) {
-            assertTrue(v >= 0 && v <= 1, "in [0, 1]: " + v);
-            max = Math.max(max, v);
-        }
-        assertEquals(1f, max, 1e-6f);
     }
 
     /** The main output's logit: the dense layer's activations through the output layer's W and b. */
