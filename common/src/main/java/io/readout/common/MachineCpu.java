@@ -1,17 +1,16 @@
 package io.readout.common;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +52,7 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
     }
 
     private static MachineCpu describe(int cores, String arch) {
-        Optional<MachineCpu> fromProc = read(Path.of(PROC_CPUINFO)).flatMap(text -> fromCpuinfo(text, cores));
+        Optional<MachineCpu> fromProc = readCpuinfo().flatMap(text -> fromCpuinfo(text, cores));
         if (fromProc.isPresent()) {
             return fromProc.get();
         }
@@ -176,6 +175,11 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         return new MachineCpu(s, (Integer) cores, flags, src);
     }
 
+    /** The text of /proc/cpuinfo, when readable. */
+    static Optional<String> readCpuinfo() {
+        return read(Path.of(PROC_CPUINFO));
+    }
+
     private static Optional<String> read(Path file) {
         try {
             return Files.isReadable(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
@@ -184,24 +188,12 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         }
     }
 
-    private static Optional<String> runLscpu() {
+    /** What {@code lscpu} prints in the C locale, when it runs. */
+    static Optional<String> runLscpu() {
         try {
-            ProcessBuilder pb = new ProcessBuilder(LSCPU).redirectErrorStream(true);
-            pb.environment().put("LC_ALL", "C");
-            Process p = pb.start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            return Optional.of(out);
+            ChildProcess.Output out = ChildProcess.run(List.of(LSCPU), Map.of("LC_ALL", "C"), Duration.ofSeconds(10));
+            return out.succeeded() ? Optional.of(out.stdout()) : Optional.empty();
         } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }

@@ -37,6 +37,9 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import static io.readout.jobs.bench.SideBySide.fixed;
+import static io.readout.jobs.bench.SideBySide.line;
+
 /**
  * How the Spark SQL evaluation ({@link GroupEvaluation#evaluate}, the code {@code readout evaluate}
  * runs) scales with the number of prediction rows. Stages: generate each size's rows on the executors
@@ -164,14 +167,6 @@ public final class EvalScaleBenchmark {
             return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), master, defaultParallelism,
                     "GroupEvaluation.evaluate(spark.read().parquet(rows))", sizeList, steps,
                     sizes.size() < 2 ? null : overallExponent(), LINEAR_TOLERANCE, atMostLinear(), MAX_Z, checked());
-        }
-
-        private static void line(StringBuilder b, String format, Object... args) {
-            b.append(String.format(Locale.ROOT, format, args).stripTrailing()).append(System.lineSeparator());
-        }
-
-        private static String fixed(double value, int decimals) {
-            return String.format(Locale.ROOT, "%." + decimals + "f", value);
         }
     }
 

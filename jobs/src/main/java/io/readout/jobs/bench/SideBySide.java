@@ -57,6 +57,16 @@ public final class SideBySide {
                 .map(v -> String.format(Locale.ROOT, "%." + decimals + "f", v)).toList());
     }
 
+    /** Appends one formatted line of a printed table (trailing blanks dropped). */
+    public static void line(StringBuilder b, String format, Object... args) {
+        b.append(String.format(Locale.ROOT, format, args).stripTrailing()).append(System.lineSeparator());
+    }
+
+    /** A value at {@code decimals} decimals, as the printed tables show it. */
+    public static String fixed(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
     /** The median; the mean of the two middle values for an even count. */
     public static double median(List<Double> values) {
         if (values.isEmpty()) {

@@ -34,17 +34,9 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
 
     /** Cross-field rules, in one place; throws {@link BadInputException} naming the flag. */
     public ThroughputBenchConfig validate() {
-        if (archs.isEmpty()) {
-            throw new BadInputException("--archs must name at least one of teacher, student");
-        }
-        if (archs.stream().distinct().count() < archs.size()) {
-            throw new BadInputException("--archs " + archs.stream().map(Architecture::id).toList()
-                    + " names an architecture twice");
-        }
+        validateArchs(archs);
         TrainingComparison.validate(epochs, repeats, singleThreads);
-        if (maxExamples < 0) {
-            throw new BadInputException("--max-examples " + maxExamples + " must be zero (all) or positive");
-        }
+        validateMaxExamples(maxExamples);
         if (workers < 0) {
             throw new BadInputException("--workers " + workers + " must be 0 (Spark's parallelism) or more");
         }
@@ -53,6 +45,23 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
         }
         averaging(Math.max(workers, 1), TaskThreads.DEFAULT_PER_TASK); // checks the averaging flags
         return this;
+    }
+
+    /** {@code --archs}: at least one architecture, none twice. */
+    static void validateArchs(List<Architecture> archs) {
+        if (archs.isEmpty()) {
+            throw new BadInputException("--archs must name at least one of teacher, student");
+        }
+        if (archs.stream().distinct().count() < archs.size()) {
+            throw new BadInputException("--archs " + archs.stream().map(Architecture::id).toList()
+                    + " names an architecture twice");
+        }
+    }
+
+    static void validateMaxExamples(int maxExamples) {
+        if (maxExamples < 0) {
+            throw new BadInputException("--max-examples " + maxExamples + " must be zero (all) or positive");
+        }
     }
 
     /** {@code --archs}: teacher and/or student, comma-separated. */
@@ -73,9 +82,14 @@ public record ThroughputBenchConfig(String data, List<Architecture> archs, int e
      * train} does by default, the batch shared by the workers ({@link BatchScope#GLOBAL}), each fitting batch / W.
      */
     public AveragingConfig averaging(int resolvedWorkers, int threadsPerTask) {
-        return new AveragingConfig(resolvedWorkers, BatchScope.GLOBAL.workerBatch(batch, resolvedWorkers),
-                averagingFrequency, approach, prefetch, threadsPerTask, seed, null,
-                BatchScope.GLOBAL.adaptiveLrScale(batch, resolvedWorkers));
+        return globalBatch(batch, resolvedWorkers, averagingFrequency, approach, prefetch, threadsPerTask, seed);
+    }
+
+    /** Parameter averaging as {@code readout train} does by default: {@code batch} shared by the workers. */
+    static AveragingConfig globalBatch(int batch, int workers, int averagingFrequency, String approach, int prefetch,
+                                       int threadsPerTask, long seed) {
+        return new AveragingConfig(workers, BatchScope.GLOBAL.workerBatch(batch, workers), averagingFrequency,
+                approach, prefetch, threadsPerTask, seed, null, BatchScope.GLOBAL.adaptiveLrScale(batch, workers));
     }
 
     /** The config as a results file records it ({@code config}). */

@@ -31,9 +31,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+
+import static io.readout.jobs.bench.SideBySide.fixed;
+import static io.readout.jobs.bench.SideBySide.line;
 
 /**
  * What a DEDIER run costs on this machine, per architecture, on the same training rows: training
@@ -122,14 +124,6 @@ public final class ThroughputBenchmark {
                         p.meetsTarget() ? "yes" : "no");
             }
             return b.toString();
-        }
-
-        private static void line(StringBuilder b, String format, Object... args) {
-            b.append(String.format(Locale.ROOT, format, args).stripTrailing()).append(System.lineSeparator());
-        }
-
-        private static String fixed(double value, int decimals) {
-            return String.format(Locale.ROOT, "%." + decimals + "f", value);
         }
 
         public ResultsFile toJson() {

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Examples per second of one network trained on the same rows (same seed, same minibatch size) (a) with
@@ -92,40 +93,71 @@ public record TrainingComparison(List<Run> singleProcess, Run spark) {
     public static TrainingComparison measure(SparkSession spark, BenchmarkRows rows, Architecture arch,
                                              AveragingConfig averaging, int singleBatch, StorageLevel storage,
                                              List<Integer> singleThreads, int epochs, int repeats) {
-        int savedThreads = Nd4j.getEnvironment().maxThreads();
-        int savedMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
-        try {
-            NetworkConfig net = rows.network(arch);
-            List<DataSet> batches = TrainingMasters.minibatchRdd(rows.train(), rows.table(), 1, singleBatch,
-                    rows.seed()).collect();
+        return keepingThreadLimits(() -> {
+            List<DataSet> batches = singleProcessBatches(rows, singleBatch);
             List<Trial> trials = new ArrayList<>();
             for (int threads : singleThreads) {
-                trials.add(new Trial(arch.id() + ", " + singleProcessMode(threads),
-                        () -> singleProcessFit(net, batches, threads, 1, rows.examples()),
-                        () -> singleProcessFit(net, batches, threads, epochs, rows.examples())));
+                trials.add(singleProcessTrial(rows, arch, batches, threads, epochs));
             }
-            String sparkMode = sparkMode(spark, averaging);
-            trials.add(new Trial(arch.id() + ", " + sparkMode,
-                    () -> sparkAveragingFit(spark, rows, net, averaging, storage, 1),
-                    () -> sparkAveragingFit(spark, rows, net, averaging, storage, epochs)));
+            trials.add(sparkTrial(spark, rows, arch, averaging, storage, epochs));
             List<List<Double>> rates = SideBySide.alternate(trials, repeats);
             List<Run> single = new ArrayList<>();
             for (int i = 0; i < singleThreads.size(); i++) {
                 single.add(new Run(singleProcessMode(singleThreads.get(i)), singleThreads.get(i), rates.get(i)));
             }
-            return new TrainingComparison(single, new Run(sparkMode, averaging.threadsPerTask(),
+            return new TrainingComparison(single, new Run(sparkMode(spark, averaging), averaging.threadsPerTask(),
                     rates.get(singleThreads.size())));
+        });
+    }
+
+    /** Runs a measurement made of this class's trials and restores ND4J's thread limits of this JVM afterwards. */
+    public static <T> T keepingThreadLimits(Supplier<T> measurement) {
+        int savedThreads = Nd4j.getEnvironment().maxThreads();
+        int savedMasterThreads = Nd4j.getEnvironment().maxMasterThreads();
+        try {
+            return measurement.get();
         } finally {
             Nd4j.getEnvironment().setMaxThreads(savedThreads);
             Nd4j.getEnvironment().setMaxMasterThreads(savedMasterThreads);
         }
     }
 
-    private static String singleProcessMode(int threads) {
+    /** The single process's minibatches, in memory: the rows as {@link TrainingMasters#minibatchRdd} cuts them for one worker. */
+    public static List<DataSet> singleProcessBatches(BenchmarkRows rows, int batch) {
+        return TrainingMasters.minibatchRdd(rows.train(), rows.table(), 1, batch, rows.seed()).collect();
+    }
+
+    /**
+     * A plain fit of a new network over {@code batches} on {@code threads} native threads, in examples/s: one epoch to
+     * warm up, {@code epochs} timed. Changes this JVM's thread limits (see {@link #keepingThreadLimits}).
+     */
+    public static Trial singleProcessTrial(BenchmarkRows rows, Architecture arch, List<DataSet> batches, int threads,
+                                           int epochs) {
+        NetworkConfig net = rows.network(arch);
+        return new Trial(arch.id() + ", " + singleProcessMode(threads),
+                () -> singleProcessFit(net, batches, threads, 1, rows.examples()),
+                () -> singleProcessFit(net, batches, threads, epochs, rows.examples()));
+    }
+
+    /**
+     * Spark parameter averaging of a new network on the session's master, in examples/s the workers fitted: one epoch
+     * to warm up, {@code epochs} timed. Changes this JVM's thread limits (see {@link #keepingThreadLimits}).
+     */
+    public static Trial sparkTrial(SparkSession spark, BenchmarkRows rows, Architecture arch, AveragingConfig averaging,
+                                   StorageLevel storage, int epochs) {
+        NetworkConfig net = rows.network(arch);
+        return new Trial(arch.id() + ", " + sparkMode(spark, averaging),
+                () -> sparkAveragingFit(spark, rows, net, averaging, storage, 1),
+                () -> sparkAveragingFit(spark, rows, net, averaging, storage, epochs));
+    }
+
+    /** How a single-process run is named in the tables: {@code single process, 1 thread(s)}. */
+    public static String singleProcessMode(int threads) {
         return "single process, " + threads + " thread(s)";
     }
 
-    private static String sparkMode(SparkSession spark, AveragingConfig averaging) {
+    /** How a Spark run is named in the tables: {@code spark local[2], 2 workers of batch 32, K=10, direct, prefetch 0}. */
+    public static String sparkMode(SparkSession spark, AveragingConfig averaging) {
         return String.format(Locale.ROOT, "spark %s, %d workers of batch %d, K=%d, %s, prefetch %d",
                 spark.sparkContext().master(), averaging.workers(), averaging.batchSizePerWorker(),
                 averaging.averagingFrequency(), averaging.approach(), averaging.prefetchBatches());

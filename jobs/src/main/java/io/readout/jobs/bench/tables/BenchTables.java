@@ -34,7 +34,7 @@ public final class BenchTables {
     static final String GENERATOR = "readout bench tables";
 
     private static final Map<String, TableRenderer> RENDERERS = renderers(List.of(new SparkVsSingleTable(),
-            new PassesTable(), new EvalScaleTable(), new BackendsTable(), new KernelProbesTable(),
+            new PassesTable(), new EvalScaleTable(), new BackendsTable(), new KernelProbesTable(), new CompareTable(),
             new SweepWinnerTable(), new SweepSeedsTable(), new AccuracyTable(), new PairedTable(), new StudyTable()));
 
     /**

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Measure throughput on this machine (docs/BENCHMARKS.md).",
-        subcommands = {TrainingBenchCommand.class, ThroughputBenchCommand.class, EvalScaleBenchCommand.class,
-            TablesBenchCommand.class},
+        subcommands = {TrainingBenchCommand.class, ThroughputBenchCommand.class, CompareBenchCommand.class,
+            EvalScaleBenchCommand.class, TablesBenchCommand.class},
         commandListHeading = "%nBenchmarks:%n")
 public final class BenchCommand implements Callable<Integer>, CommandContext {
     @ParentCommand

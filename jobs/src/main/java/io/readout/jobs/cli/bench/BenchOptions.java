@@ -4,7 +4,10 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 
-/** What every benchmark runs on and how often: the flags {@code bench training} and {@code bench throughput} share. */
+/**
+ * What every training benchmark runs on: the flags {@code bench training}, {@code bench throughput} and
+ * {@code bench compare} share (each has its own {@code --repeats}, whose default differs).
+ */
 final class BenchOptions {
     @Option(names = "--data", paramLabel = "DIR",
             description = "A prepared dataset (default: a generated synthetic one in a temp folder).")
@@ -20,12 +23,9 @@ final class BenchOptions {
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
             description = "Training minibatch of the single process; Spark's workers fit it each in bench training,"
-                    + " and share it (B / W each, as readout train does) in bench throughput (default: ${DEFAULT-VALUE}).")
+                    + " and share it (B / W each, as readout train does) in bench throughput and compare"
+                    + " (default: ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "2",
-            description = "Timed runs of each mode, alternating; the median is reported (default: ${DEFAULT-VALUE}).")
-    int repeats;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
             description = "Seed of networks, data and shuffles (default: ${DEFAULT-VALUE}).")

@@ -28,6 +28,10 @@ public final class ThroughputBenchCommand implements Callable<Integer> {
     @Mixin
     BenchOptions bench = new BenchOptions();
 
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "2",
+            description = "Timed runs of each mode, alternating; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--archs", paramLabel = "A,A", split = ",", defaultValue = "teacher,student",
             description = "Architectures to measure (default: ${DEFAULT-VALUE}).")
     List<String> archs;
@@ -51,7 +55,7 @@ public final class ThroughputBenchCommand implements Callable<Integer> {
     ThroughputBenchConfig config() {
         return new ThroughputBenchConfig(bench.data, ThroughputBenchConfig.parseArchs(archs), bench.epochs,
                 bench.batch, workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch,
-                singleThreads, passBatch, bench.maxExamples, bench.repeats, bench.out, bench.seed).validate();
+                singleThreads, passBatch, bench.maxExamples, repeats, bench.out, bench.seed).validate();
     }
 
     @Override

@@ -28,6 +28,10 @@ public final class TrainingBenchCommand implements Callable<Integer> {
     @Mixin
     BenchOptions bench = new BenchOptions();
 
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "2",
+            description = "Timed runs of each mode, alternating; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "student",
             description = "teacher or student (default: ${DEFAULT-VALUE}).")
     String arch;
@@ -56,7 +60,7 @@ public final class TrainingBenchCommand implements Callable<Integer> {
         AveragingConfig averagingConfig = new AveragingConfig(workers, bench.batch, this.averaging.averagingFrequency,
                 this.averaging.approach, this.averaging.prefetch, threadsPerWorker, bench.seed, null);
         return new TrainingBenchConfig(bench.data, Architecture.parse(arch), bench.epochs, averagingConfig,
-                singleThreads, threadsPerWorker, bench.maxExamples, bench.repeats, storage, bench.out, bench.seed)
+                singleThreads, threadsPerWorker, bench.maxExamples, repeats, storage, bench.out, bench.seed)
                 .validate();
     }
 

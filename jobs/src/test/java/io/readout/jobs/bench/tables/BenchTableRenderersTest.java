@@ -216,6 +216,84 @@ class BenchTableRenderersTest {
                 bad(new KernelProbesTable(), "pytorch-vs-dl4j files=no-cpu.txt"));
     }
 
+    /** A bench compare file: the teacher, DL4J's single process and Spark against PyTorch on 1 and 2 threads. */
+    private static final String COMPARE = """
+            {"cpu": %s, "config": {"batch": 64, "epochs": 1, "repeats": 3},
+             "peak": {"flop_per_cycle": 32, "flop_basis": "avx2: 8 FP32 lanes x 2 FLOP per FMA x 2 FMA units, assumed",
+                      "clock_mhz": 2500.0, "clock_source": "lscpu CPU max MHz", "gflops_per_core": 80.0},
+             "kernels": "cpu-onednn", "onednn": {"isa": "Intel AVX2", "source": "DNNL_VERBOSE log of a probe JVM"},
+             "pytorch": {"torch": "1.13.0a0", "cpu_capability": "AVX2", "blas_loaded": ["/usr/lib/libopenblas.so.0"],
+                         "mkldnn": "v2.6.3"},
+             "pytorch_absent": null, "dataset": "dominoes", "examples": 10000, "input": [1, 56, 28],
+             "target_ratio": 1.0,
+             "nets": {"teacher": {
+               "flops": {"forward_per_example": 16960000, "training_per_example": 49976832},
+               "modes": {
+                 "dl4j_single_1_thread": {"mode": "single process, 1 thread(s)", "cores": 1,
+                   "examples_per_second_median": 300, "examples_per_second": [290, 300, 310.4], "gflops": 14.99,
+                   "fraction_of_peak": 0.18738},
+                 "pytorch_1_thread": {"mode": "pytorch, 1 thread(s)", "cores": 1, "examples_per_second_median": 250,
+                   "examples_per_second": [250, 240, 260], "gflops": 12.494, "fraction_of_peak": 0.15618},
+                 "dl4j_spark": {"mode": "spark local[2], 2 workers of batch 32", "cores": 2,
+                   "examples_per_second_median": 450, "examples_per_second": [450], "gflops": 22.49,
+                   "fraction_of_peak": 0.14056},
+                 "pytorch_2_threads": {"mode": "pytorch, 2 thread(s)", "cores": 2, "examples_per_second_median": 500,
+                   "examples_per_second": [500], "gflops": 24.99, "fraction_of_peak": 0.15618}},
+               "ratios": [
+                 {"dl4j": "dl4j_single_1_thread", "pytorch": "pytorch_1_thread", "cores": 1, "ratio": 1.2},
+                 {"dl4j": "dl4j_spark", "pytorch": "pytorch_2_threads", "cores": 2, "ratio": 0.9}]}}}
+            """;
+
+    @Test
+    void comparePairsDl4jWithPytorchOnTheSameCoresAgainstThePeak() throws IOException {
+        write("compare.json", COMPARE.formatted(CPU));
+        assertEquals("""
+                | net | cores | DL4J | DL4J ex/s (runs) | PyTorch ex/s (runs) | DL4J / PyTorch | training MFLOP / example | GFLOP/s, DL4J / PyTorch | of peak, DL4J / PyTorch |
+                |---|---|---|---|---|---|---|---|---|
+                | teacher | 1 | single process, 1 thread(s) | 300 (290, 300, 310) | 250 (250, 240, 260) | 1.20 | 49.98 | 14.99 / 12.49 | 18.7 % / 15.6 % |
+                | teacher | 2 | spark local[2], 2 workers of batch 32 | 450 (450) | 500 (500) | 0.90 ✗ | 49.98 | 22.49 / 24.99 | 14.1 % / 15.6 % |
+
+                `compare.json`: peak 80.0 GFLOP/s per core = 32 FLOP/cycle × 2,500 MHz (avx2: 8 FP32 lanes x 2 FLOP per FMA x 2 FMA units, assumed; clock: lscpu CPU max MHz); oneDNN dispatched Intel AVX2 (DNNL_VERBOSE log of a probe JVM); PyTorch 1.13.0a0, CPU capability AVX2, BLAS /usr/lib/libopenblas.so.0, oneDNN v2.6.3; dominoes, 10,000 examples of 1×56×28, batch 64, 1 epoch(s) a run, medians of 3 rounds.
+                """, table(new CompareTable(), "compare files=compare.json"));
+    }
+
+    @Test
+    void compareWithoutAPytorchSideListsTheDl4jModesAndSaysWhy() throws IOException {
+        write("compare.json", COMPARE.formatted(CPU));
+        write("dl4j-only.json", """
+                {"cpu": %s, "config": {"batch": 64, "epochs": 2, "repeats": 1},
+                 "peak": {"flop_per_cycle": null, "flop_basis": "no AVX2 or AVX-512: not estimated", "clock_mhz": 2500.0,
+                          "clock_source": "lscpu CPU max MHz", "gflops_per_core": null},
+                 "onednn": {"isa": "avx2", "source": "inferred from cpu.isa: the probe failed"},
+                 "pytorch": null, "pytorch_absent": "no Python with torch", "dataset": "synthetic", "examples": 256,
+                 "input": [1, 16, 16], "target_ratio": 1.0,
+                 "nets": {"student": {
+                   "flops": {"training_per_example": 565632},
+                   "modes": {
+                     "dl4j_single_1_thread": {"mode": "single process, 1 thread(s)", "cores": 1,
+                       "examples_per_second_median": 1000, "examples_per_second": [1000], "gflops": 0.566,
+                       "fraction_of_peak": null},
+                     "dl4j_spark": {"mode": "spark local[2], 2 workers of batch 32", "cores": 2,
+                       "examples_per_second_median": 1500, "examples_per_second": [1500], "gflops": 0.848,
+                       "fraction_of_peak": null}},
+                   "ratios": []}}}
+                """.formatted(CPU));
+        String table = table(new CompareTable(), "compare files=compare.json,dl4j-only.json");
+        assertTrue(table.startsWith("| file | net | cores | DL4J |"), table);
+        assertTrue(table.contains("""
+                | `dl4j-only.json` | student | 1 | single process, 1 thread(s) | 1,000 (1,000) | | | 0.57 | 0.57 | ? |
+                | `dl4j-only.json` | student | 2 | spark local[2], 2 workers of batch 32 | 1,500 (1,500) | | | 0.57 | 0.85 | ? |
+                """), table);
+        assertTrue(table.contains("\n\n`dl4j-only.json`: peak not known (no AVX2 or AVX-512: not estimated; clock: lscpu "
+                + "CPU max MHz); oneDNN dispatched avx2 (inferred from cpu.isa: the probe failed); PyTorch not measured: "
+                + "no Python with torch; synthetic, 256 examples of 1×16×16, batch 64, 2 epoch(s) a run, medians of 1 "
+                + "rounds.\n"), table);
+        write("bad-ratio.json", COMPARE.formatted(CPU).replace("\"pytorch\": \"pytorch_2_threads\"",
+                "\"pytorch\": \"pytorch_4_threads\""));
+        assertEquals(results.resolve("bad-ratio.json") + ": nets.teacher.modes.pytorch_4_threads is missing",
+                bad(new CompareTable(), "compare files=bad-ratio.json"));
+    }
+
     @Test
     void theSweepsWinnerWithItsValues() {
         assertEquals("""
