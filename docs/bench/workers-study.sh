@@ -22,20 +22,8 @@ work="/tmp/readout-workers"
 datasets="syn2k,dom2k,col49,dom10k"
 seeds="0,1,2"
 tables=true
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --data-dir) data_dir="$2"; shift 2 ;;
-    --work) work="$2"; shift 2 ;;
-    --datasets) datasets="$2"; shift 2 ;;
-    --seeds) seeds="$2"; shift 2 ;;
-    --no-tables) tables=false; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) echo "workers-study.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-[[ -d "$data_dir/mnist-10k" && -d "$data_dir/fashion-mnist" ]] || {
-  echo "workers-study.sh: --data-dir $data_dir: needs mnist-10k/ and fashion-mnist/" >&2; exit 2; }
-data_dir="$(cd "$data_dir" && pwd)"
+source docs/bench/study-args.sh
+study_args "$@"
 mkdir -p "$work/data" "$work/sweeps" "$work/configs"
 
 prepare() {  # name, then prepare's flags

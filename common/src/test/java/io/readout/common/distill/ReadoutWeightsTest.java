@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Early-readout weights against a table worked out by hand (probabilities are exact binary fractions). */
 class ReadoutWeightsTest {
     private static final double EXACT = 1e-12;
-    private static final ReadoutWeights RAW = ReadoutWeights.defaults(Normalisation.NONE);
-    private static final ReadoutWeights MEAN = ReadoutWeights.defaults(Normalisation.MEAN);
+    private static final ReadoutWeights RAW = new ReadoutWeights(1, 2, Normalisation.NONE);
+    private static final ReadoutWeights MEAN = new ReadoutWeights(1, 2, Normalisation.MEAN);
 
     // α = 1, β = 2.
     //  #  readout probs           label  prediction  margin             wrong  raw weight
@@ -75,6 +75,14 @@ class ReadoutWeightsTest {
         assertEquals(expected[1], MEAN.normalise(RAW_WEIGHTS[1], MEAN_RAW_WEIGHT), EXACT);
         assertArrayEquals(RAW_WEIGHTS, RAW.weights(PROBS, LABELS), EXACT);
         assertEquals(3.5, RAW.normalise(3.5, 1.2));
+    }
+
+    @Test
+    void theDefaultsAreTheStudysChoice() {
+        // docs/BENCHMARKS.md, "Where the methods help": beta 4 had the best mean validation WGA over the datasets.
+        assertEquals(new ReadoutWeights(1, 4, Normalisation.MEAN), ReadoutWeights.defaults(Normalisation.MEAN));
+        // At beta 4 example 1 (margin 0.625) weighs exp(2.5) = 12.182493960703473.
+        assertEquals(12.182493960703473, ReadoutWeights.defaults(Normalisation.NONE).weights(PROBS, LABELS)[1], EXACT);
     }
 
     @Test

@@ -8,7 +8,7 @@ final class ReadoutWeightFlags {
     @Option(names = "--alpha", defaultValue = "1", paramLabel = "X",
             description = "dedier: exponent of the readout margin (default: ${DEFAULT-VALUE}).")
     double alpha = ReadoutWeights.DEFAULT_ALPHA;
-    @Option(names = "--beta", defaultValue = "2", paramLabel = "X",
+    @Option(names = "--beta", defaultValue = "4", paramLabel = "X",
             description = "dedier: weight = exp(beta * margin^alpha) on readout errors, else 1 (default: ${DEFAULT-VALUE}).")
     double beta = ReadoutWeights.DEFAULT_BETA;
     @Option(names = "--normalise", defaultValue = "mean", paramLabel = "N",
