@@ -196,6 +196,8 @@ public final class CivilCommentsSource implements DatasetSource {
         d.put("root", root);
         d.put("file", FILE);
         d.put("label", TOXICITY + " >= " + THRESHOLD);
+        d.put("label_names", List.of("non-toxic", "toxic"));
+        d.put("attribute_names", List.of("no identity", "identity"));
         d.put("identities", identities);
         d.put("attribute", TextRows.flagValue(rule));
         d.put("attribute_rule", "any listed identity >= " + THRESHOLD + " (empty cell: not mentioned)");

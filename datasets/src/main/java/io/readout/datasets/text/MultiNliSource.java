@@ -260,6 +260,8 @@ public final class MultiNliSource implements DatasetSource {
                 ? GROUP_DRO_METADATA + " (group DRO's random 50/20/30 split of the three files)"
                 : "train, dev_matched as val, dev_mismatched as test");
         d.put("labels", LABELS);
+        d.put("label_names", LABELS);
+        d.put("attribute_names", List.of("no negation", "negation"));
         d.put("attribute", "hypothesis holds a negation word: " + String.join(", ", NEGATION_WORDS));
         d.put("group", "2 label + attribute");
         d.put("text_columns", Map.of(ExamplesSchema.TEXT, "sentence1 (premise)",
