@@ -16,7 +16,9 @@ import java.util.List;
  * unique {@code id}, its {@code split}, integer {@code label}, nullable spurious
  * {@code attribute} and {@code group}, and its {@code features}: binary image bytes
  * (CHW, one unsigned byte per value) with {@code height}, {@code width}, {@code channels}
- * for image datasets, or {@code array<float>} for tabular ones.
+ * for image datasets, or {@code array<float>} for tabular ones. Text datasets have no
+ * {@code features} yet: their {@code text} (and, for sentence pairs, {@code text_pair}) columns
+ * hold the raw strings for a later featurization step.
  */
 public final class ExamplesSchema {
     public static final String ID = "id";
@@ -28,6 +30,8 @@ public final class ExamplesSchema {
     public static final String HEIGHT = "height";
     public static final String WIDTH = "width";
     public static final String CHANNELS = "channels";
+    public static final String TEXT = "text";
+    public static final String TEXT_PAIR = "text_pair";
 
     /** Schema of an image dataset. */
     public static final StructType IMAGE = new StructType(new StructField[] {
@@ -52,7 +56,31 @@ public final class ExamplesSchema {
         DataTypes.createStructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
     });
 
+    /**
+     * Schema of a text dataset: the text (a comment, or an NLI premise) and, for sentence-pair
+     * tasks, the second text (the hypothesis); null for single texts.
+     */
+    public static final StructType TEXT_SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField(ID, DataTypes.StringType, false),
+        DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
+        DataTypes.createStructField(LABEL, DataTypes.IntegerType, false),
+        DataTypes.createStructField(ATTRIBUTE, DataTypes.IntegerType, true),
+        DataTypes.createStructField(GROUP, DataTypes.IntegerType, true),
+        DataTypes.createStructField(TEXT, DataTypes.StringType, false),
+        DataTypes.createStructField(TEXT_PAIR, DataTypes.StringType, true),
+    });
+
     private ExamplesSchema() {
+    }
+
+    /** Whether a table holds raw text (a {@code text} column and no {@code features}). */
+    public static boolean isText(StructType schema) {
+        return schema.getFieldIndex(TEXT).isDefined() && schema.getFieldIndex(FEATURES).isEmpty();
+    }
+
+    /** The contract's schema of a table: image, vector or text. */
+    private static StructType expected(StructType schema) {
+        return isText(schema) ? TEXT_SCHEMA : isImage(schema) ? IMAGE : VECTOR;
     }
 
     /** Whether a table's {@code features} column holds image bytes (else a float vector). */
@@ -68,7 +96,7 @@ public final class ExamplesSchema {
      * @param where names the table in the error message
      */
     public static void requireConforms(StructType actual, String where) {
-        StructType expected = isImage(actual) ? IMAGE : VECTOR;
+        StructType expected = expected(actual);
         for (StructField f : expected.fields()) {
             if (actual.getFieldIndex(f.name()).isEmpty()) {
                 throw new BadInputException(where + ": column '" + f.name() + "' is missing (not an examples table?)");
@@ -90,7 +118,7 @@ public final class ExamplesSchema {
 
     /** The columns of the contract in their canonical order, for a select before writing. */
     public static List<String> columns(StructType schema) {
-        return List.of((isImage(schema) ? IMAGE : VECTOR).fieldNames());
+        return List.of(expected(schema).fieldNames());
     }
 
     /** The table with exactly the contract's columns, in order and with the contract's types. */

@@ -26,15 +26,18 @@ public final class ExamplesTable implements Serializable {
     private final String dir;
     private final int numClasses;
     private final boolean image;
+    private final boolean text;
     private final ImageShape shape;
     private final int numFeatures;
     private final String name;
 
-    private ExamplesTable(String dir, String name, int numClasses, boolean image, ImageShape shape, int numFeatures) {
+    private ExamplesTable(String dir, String name, int numClasses, boolean image, boolean text, ImageShape shape,
+                          int numFeatures) {
         this.dir = dir;
         this.name = name;
         this.numClasses = numClasses;
         this.image = image;
+        this.text = text;
         this.shape = shape;
         this.numFeatures = numFeatures;
     }
@@ -59,6 +62,7 @@ public final class ExamplesTable implements Serializable {
             String name = (String) json.get("name");
             int numClasses = ((Number) json.get("num_classes")).intValue();
             boolean image = "image".equals(json.get("features"));
+            boolean text = "text".equals(json.get("features"));
             ImageShape shape = null;
             int numFeatures = 0;
             if (image) {
@@ -67,10 +71,11 @@ public final class ExamplesTable implements Serializable {
                         ? List.of((Number) m.get("height"), (Number) m.get("width"), (Number) m.get("channels"))
                         : (List<Number>) s;
                 shape = new ImageShape(hwc.get(0).intValue(), hwc.get(1).intValue(), hwc.get(2).intValue());
-            } else {
+            } else if (!text) {
+                // A text table has no tensor shape until a featurization step gives it one.
                 numFeatures = ((Number) json.get("num_features")).intValue();
             }
-            return new ExamplesTable(dir, name, numClasses, image, shape, numFeatures);
+            return new ExamplesTable(dir, name, numClasses, image, text, shape, numFeatures);
         } catch (RuntimeException e) {
             throw new BadInputException(jsonPath + ": malformed dataset.json (" + e.getMessage() + ")", e);
         }
@@ -105,7 +110,24 @@ public final class ExamplesTable implements Serializable {
         return image;
     }
 
-    /** The image shape, or null for a vector dataset. */
+    /** Whether the table holds raw text ({@code text}, {@code text_pair}) rather than images or vectors. */
+    public boolean isText() {
+        return text;
+    }
+
+    /**
+     * Refuses a text table where a network needs tensors: text must be featurized first.
+     *
+     * @param flag how the user named the folder, e.g. {@code --data}
+     */
+    public void requireTensors(String flag) {
+        if (text) {
+            throw new BadInputException(flag + " " + dir + ": '" + name + "' is a text table (raw strings in "
+                    + ExamplesSchema.TEXT + "); networks read images or feature vectors, so featurize it first");
+        }
+    }
+
+    /** The image shape, or null for a vector or text dataset. */
     public ImageShape shape() {
         return shape;
     }

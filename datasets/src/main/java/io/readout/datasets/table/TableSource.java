@@ -7,16 +7,15 @@ import io.readout.datasets.Split;
 import io.readout.datasets.images.ImageDecoding;
 import io.readout.datasets.images.LabelledImageFile;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.datasets.io.RowNumbers;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +71,7 @@ public final class TableSource implements DatasetSource {
     public Dataset<Row> examples(SparkSession spark) {
         FileStatus status = inputs.require(input, "table input");
         String format = cols.format() != null ? cols.format() : inferFormat(status);
-        Dataset<Row> typed = typed(withRowNumbers(spark, read(spark, format)));
+        Dataset<Row> typed = typed(RowNumbers.add(spark, read(spark, format), ROW));
         Summary summary = checkAndSummarise(typed);
         if (cols.idCol() != null) {
             requireUniqueIds(typed);
@@ -165,24 +164,6 @@ public final class TableSource implements DatasetSource {
         }
         names.addAll(cols.featureCols());
         return new ArrayList<>(names);
-    }
-
-    /**
-     * The table with its 0-based position in read order, the basis of default ids and of the
-     * row numbers in errors. Stable for the same input: Spark reads the same files in the same order.
-     */
-    private static Dataset<Row> withRowNumbers(SparkSession spark, Dataset<Row> table) {
-        StructType schema = table.schema().add(ROW, DataTypes.LongType, false);
-        JavaRDD<Row> rows = table.javaRDD().zipWithIndex().map(pair -> {
-            Row r = pair._1();
-            Object[] values = new Object[r.length() + 1];
-            for (int i = 0; i < r.length(); i++) {
-                values[i] = r.get(i);
-            }
-            values[r.length()] = pair._2();
-            return RowFactory.create(values);
-        });
-        return spark.createDataFrame(rows, schema);
     }
 
     // ---- checking -------------------------------------------------------------------------------

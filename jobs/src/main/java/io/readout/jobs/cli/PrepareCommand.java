@@ -22,6 +22,9 @@ import java.util.concurrent.Callable;
             "  waterbirds  --source DIR (metadata.csv layout) [--image-size]",
             "  celeba      --source DIR (list_attr_celeba.csv layout)",
             "              [--image-size --target-attr --spurious-attr]",
+            "  civilcomments",
+            "              --source DIR (WILDS all_data_with_identities.csv) [--identities --attribute]",
+            "  multinli    --source DIR (multinli_1.0 *.jsonl, metadata_random.csv) [--split-scheme]",
             "  table       --input FILE|DIR --label-col --split-col (--feature-cols ...|--image-col) [...]",
             "", "Example:",
             "  readout prepare --dataset dominoes --mnist ../shared/data/mnist-10k \\",
@@ -31,7 +34,7 @@ public final class PrepareCommand implements Callable<Integer> {
     private CommandContext context;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "synthetic, dominoes, colored, idx, waterbirds, celeba or table.")
+            description = "synthetic, dominoes, colored, idx, waterbirds, celeba, civilcomments, multinli or table.")
     String dataset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -80,7 +83,7 @@ public final class PrepareCommand implements Callable<Integer> {
     Double coreContrast;
     @Option(names = "--noise", paramLabel = "X", description = "synthetic: pixel noise standard deviation (default: 0.2).")
     Double noise;
-    @Option(names = "--source", paramLabel = "DIR", description = "waterbirds, celeba: the released dataset folder.")
+    @Option(names = "--source", paramLabel = "DIR", description = "waterbirds, celeba, civilcomments, multinli: the released dataset folder.")
     String source;
     @Option(names = "--image-size", paramLabel = "HxW", description = "waterbirds, celeba, table: resize images to this (default: 64x64).")
     String imageSize;
@@ -109,11 +112,22 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--num-classes", paramLabel = "N", description = "table: labels must be below this.")
     Integer numClasses;
 
+    @Option(names = "--identities", split = ",", paramLabel = "COL",
+            description = "civilcomments: identity columns of the attribute (default: WILDS' eight,"
+                    + " male,female,LGBTQ,christian,muslim,other_religions,black,white).")
+    List<String> identities;
+    @Option(names = "--attribute", paramLabel = "RULE", description = "civilcomments: any = any listed identity"
+            + " mentioned, 4 groups (default); each = WILDS' per-identity groups (refused: they overlap).")
+    String attribute;
+    @Option(names = "--split-scheme", paramLabel = "S", description = "multinli: groupdro = group DRO's"
+            + " metadata_random.csv 50/20/30 split (default); preset = train / dev matched / dev mismatched.")
+    String splitScheme;
+
     PrepareConfig config() {
         SourceOptions options = new SourceOptions(mnist, fashion, images, classes, labelMap, rho, palette, valFraction,
                 testFraction, valPerClass, nTrain, nVal, nTest, coreContrast, noise, source, imageSize, targetAttr,
                 spuriousAttr, input, format, idCol, labelCol, splitCol, attributeCol, groupCol, featureCols,
-                imageCol, numClasses);
+                imageCol, numClasses, identities, attribute, splitScheme);
         return new PrepareConfig(dataset, out, shards, seed, overwrite, options).validate();
     }
 

@@ -86,6 +86,7 @@ public final class PassInputs {
         String modelFile = modelFile(modelChoice);
         ComputationGraph model = run.loadModel(modelFile);
         ExamplesTable table = ExamplesTable.open(new HadoopInputs(conf), dataDir, "--data");
+        table.requireTensors("--data");
         String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
         ModelCompatibility.require(model, table, modelPath, "--data " + dataDir);
         List<String> names = new ArrayList<>();

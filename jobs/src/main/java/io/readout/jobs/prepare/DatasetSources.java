@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class DatasetSources {
     public static final List<String> NAMES = List.of(
-            "synthetic", "dominoes", "colored", "idx", "waterbirds", "celeba", "table");
+            "synthetic", "dominoes", "colored", "idx", "waterbirds", "celeba", "civilcomments", "multinli", "table");
 
     public static final double DEFAULT_RHO = 0.95;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
@@ -36,6 +36,8 @@ public final class DatasetSources {
             "idx", Set.of("--images", "--classes", "--label-map", "--val-fraction", "--test-fraction"),
             "waterbirds", Set.of("--source", "--image-size"),
             "celeba", Set.of("--source", "--image-size", "--target-attr", "--spurious-attr"),
+            "civilcomments", Set.of("--source", "--identities", "--attribute"),
+            "multinli", Set.of("--source", "--split-scheme"),
             "table", Set.of("--input", "--format", "--id-col", "--label-col", "--split-col", "--attribute-col",
                     "--group-col", "--feature-cols", "--image-col", "--image-size", "--num-classes"));
 
@@ -45,6 +47,8 @@ public final class DatasetSources {
             "idx", List.of("--images"),
             "waterbirds", List.of("--source"),
             "celeba", List.of("--source"),
+            "civilcomments", List.of("--source"),
+            "multinli", List.of("--source"),
             "table", List.of("--input"));
 
     private DatasetSources() {
@@ -103,6 +107,7 @@ public final class DatasetSources {
                     o.palette(), valFraction, testFraction, seed);
             case "idx" -> new IdxSource(inputs, o.images(), LabelMap.parse(o.classes(), o.labelMap()), valFraction,
                     testFraction, seed);
+            case "civilcomments", "multinli" -> TextSources.create(dataset, o, inputs);
             default -> ImageSources.create(dataset, o, inputs);
         };
     }

@@ -64,7 +64,7 @@ public final class PrepareJob {
 
     /**
      * {@code dataset.json}: the dataset's name and seed, files per split, classes, the kind of features (an image's
-     * shape and layout, or a vector's length), what the source says of itself, the counts and the config.
+     * shape and layout, a vector's length, or {@code text}), what the source says of itself, the counts and the config.
      */
     @JsonPropertyOrder({"name", "seed", "shards_per_split", "num_classes", "features", "image_shape", "image_layout",
             "num_features", "source", "counts", "config"})
@@ -89,6 +89,12 @@ public final class PrepareJob {
             return new DatasetJson(name, config.seed(), config.shards(), counts.numClasses(), image ? "image" : "vector",
                     imageShape, image ? "CHW, one unsigned byte per value (pixel / 255 gives [0, 1])" : null, numFeatures,
                     source, counts.toJson(), config.describe());
+        }
+
+        /** The file of a table of raw text ({@code text}, {@code text_pair}): no tensor shape yet. */
+        static DatasetJson ofText(PrepareConfig config, String name, Object described, Counts counts) {
+            return new DatasetJson(name, config.seed(), config.shards(), counts.numClasses(), "text", null, null, null,
+                    JsonFiles.tree(described), counts.toJson(), config.describe());
         }
     }
 
@@ -161,6 +167,9 @@ public final class PrepareJob {
 
     private static DatasetJson datasetJson(PrepareConfig config, DatasetSource source, Dataset<Row> table,
                                            Counts counts) {
+        if (ExamplesSchema.isText(table.schema())) {
+            return DatasetJson.ofText(config, source.name(), source.describe(), counts);
+        }
         Integer numFeatures = null;
         if (!ExamplesSchema.isImage(table.schema())) {
             Row first = table.select(org.apache.spark.sql.functions.size(col(ExamplesSchema.FEATURES))).first();

@@ -15,7 +15,8 @@ public record SourceOptions(
         Integer nTrain, Integer nVal, Integer nTest, Double coreContrast, Double noise,
         String source, String imageSize, String targetAttr, String spuriousAttr,
         String input, String format, String idCol, String labelCol, String splitCol, String attributeCol,
-        String groupCol, List<String> featureCols, String imageCol, Integer numClasses) {
+        String groupCol, List<String> featureCols, String imageCol, Integer numClasses,
+        List<String> identities, String attribute, String splitScheme) {
 
     /**
      * The flags that were given, by their command-line names, with their values: an object whose keys are the
@@ -52,6 +53,9 @@ public record SourceOptions(
         put(m, "--feature-cols", featureCols);
         put(m, "--image-col", imageCol);
         put(m, "--num-classes", numClasses);
+        put(m, "--identities", identities);
+        put(m, "--attribute", attribute);
+        put(m, "--split-scheme", splitScheme);
         return m;
     }
 
@@ -64,6 +68,6 @@ public record SourceOptions(
     /** No dataset-specific option given. */
     public static SourceOptions none() {
         return new SourceOptions(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -111,6 +111,7 @@ public final class TrainJob {
         config.validate();
         HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         ExamplesTable table = ExamplesTable.open(inputs, config.data(), "--data");
+        table.requireTensors("--data");
         TrainingMethod method = method(spark, config, table, (c, o) -> run(spark, c, true, false, o));
         RunDir run = new RunDir(inputs.conf(), config.out());
         Start start = prepareRunDir(run, config, table, resume, overwrite, method);

@@ -2,6 +2,9 @@ package io.readout.jobs.prepare;
 
 import io.readout.datasets.SharedSparkSession;
 import io.readout.datasets.TestData;
+import io.readout.datasets.text.MultiNliSource;
+import io.readout.datasets.text.TextFixtures;
+import io.readout.datasets.text.TextFixtures.Comment;
 import io.readout.jobs.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +114,7 @@ class PrepareBadInputIT extends SharedSparkSession {
         assertEquals("readout prepare: --dataset dominoes needs --fashion",
                 refused("--dataset", "dominoes", "--mnist", TestData.mnist()));
         assertEquals("readout prepare: --dataset 'mnist' is not one of synthetic, dominoes, colored, idx, waterbirds, "
-                + "celeba, table", refused("--dataset", "mnist"));
+                + "celeba, civilcomments, multinli, table", refused("--dataset", "mnist"));
         assertTrue(refused("--dataset", "synthetic", "--rho", "high")
                 .startsWith("readout prepare: Invalid value for option '--rho': 'high' is not a double"));
         assertTrue(refused("--dataset", "synthetic", "--bogus").startsWith("readout prepare: Unknown option: '--bogus'"));
@@ -213,5 +216,70 @@ class PrepareBadInputIT extends SharedSparkSession {
         String[] rows = {"a,1.0,0,train", "b,2.0,1,train", "e,5.0,0,test", "f,6.0,1,test"};
         String line = refusedTable(tableWith("id,x,label,split", rows));
         assertTrue(line.contains("'val'") && line.contains("no"), line);
+    }
+
+    // ---- text benchmarks ------------------------------------------------------------------------------
+
+    private static List<Comment> commentsWith(int index, Comment c) {
+        List<Comment> comments = new ArrayList<>(TextFixtures.COMMENTS);
+        comments.set(index, c);
+        return comments;
+    }
+
+    private String refusedCivil(List<Comment> comments, String... flags) throws Exception {
+        Path root = TextFixtures.civilComments(tmp.resolve("civilcomments"), comments);
+        List<String> args = new ArrayList<>(List.of("--dataset", "civilcomments", "--source", root.toString()));
+        args.addAll(List.of(flags));
+        return refused(args.toArray(new String[0]));
+    }
+
+    @Test
+    void civilCommentsBadInputs() throws Exception {
+        String csv = tmp.resolve("civilcomments/all_data_with_identities.csv").toString();
+        assertEquals("readout prepare: " + csv + " record 4 (id 104), column 'toxicity': value 'high' is not a number",
+                refusedCivil(commentsWith(3, new Comment(104, "x", "train", "high"))));
+        assertEquals("readout prepare: " + csv + " record 4 (id 104), column 'toxicity': value 'NaN' is not a number",
+                refusedCivil(commentsWith(3, new Comment(104, "x", "train", "NaN"))));
+        assertEquals("readout prepare: " + csv + " record 10 (id 204), column 'toxicity': value '2' is outside [0, 1]",
+                refusedCivil(commentsWith(9, new Comment(204, "x", "val", "2"))));
+        assertEquals("readout prepare: " + csv + " record 10 (id 204), column 'christian': value 'yes' is not a number",
+                refusedCivil(commentsWith(9, new Comment(204, "x", "val", "0.1", "christian", "yes"))));
+        assertEquals("readout prepare: " + csv + " record 16 (id 304), column 'split': value 'holdout' is out of"
+                + " range (expected train, val or test)",
+                refusedCivil(commentsWith(15, new Comment(304, "x", "holdout", "0.1"))));
+        List<Comment> noTest = new ArrayList<>(TextFixtures.COMMENTS.subList(0, 12));
+        assertEquals("readout prepare: " + csv + ": split 'test' has no rows", refusedCivil(noTest));
+        String column = refusedCivil(TextFixtures.COMMENTS, "--identities", "male,klingon");
+        assertTrue(column.startsWith("readout prepare: " + csv + ": column 'klingon' is missing (has: _c0, id,"),
+                column);
+        assertTrue(refusedCivil(TextFixtures.COMMENTS, "--attribute", "each")
+                .startsWith("readout prepare: --attribute each: WILDS' evaluation groups"));
+        assertEquals("readout prepare: --attribute 'all': expected any or each",
+                refusedCivil(TextFixtures.COMMENTS, "--attribute", "all"));
+        Files.delete(Path.of(csv));
+        assertEquals("readout prepare: civilcomments comments " + csv + ": no such file or directory",
+                refused("--dataset", "civilcomments", "--source", tmp.resolve("civilcomments").toString()));
+    }
+
+    @Test
+    void multiNliBadInputs() throws Exception {
+        Path root = TextFixtures.multiNli(tmp.resolve("multinli_1.0"));
+        String missing = refused("--dataset", "multinli", "--source", root.toString());
+        assertTrue(missing.startsWith("readout prepare: multinli split " + root.resolve("metadata_random.csv")
+                + ": no such file"), missing);
+        assertEquals("readout prepare: --split-scheme 'random': expected groupdro or preset",
+                refused("--dataset", "multinli", "--source", root.toString(), "--split-scheme", "random"));
+        assertTrue(refused("--dataset", "multinli", "--source", root.toString(), "--identities", "male")
+                .startsWith("readout prepare: --identities does not apply to --dataset multinli"));
+
+        Path matched = root.resolve(MultiNliSource.DEV_MATCHED);
+        List<String> lines = new ArrayList<>(Files.readAllLines(matched));
+        lines.set(3, "not json at all");
+        Files.write(matched, lines);
+        assertEquals("readout prepare: " + matched + " line 4, not a JSON object",
+                refused("--dataset", "multinli", "--source", root.toString(), "--split-scheme", "preset"));
+        Files.delete(matched);
+        assertEquals("readout prepare: multinli pairs " + matched + ": no such file or directory",
+                refused("--dataset", "multinli", "--source", root.toString(), "--split-scheme", "preset"));
     }
 }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PrepareFilesTest {
     private static final SourceOptions OPTIONS = new SourceOptions(null, null, null, null, null, 0.9,
             List.of("red", "green"), null, null, null, 100, 20, 20, null, 0.1, null, null, null, null, null, null, null,
-            null, null, null, null, List.of(), null, null);
+            null, null, null, null, List.of(), null, null, null, null, null);
     private static final PrepareConfig CONFIG = new PrepareConfig("dominoes", "/data/d", 4, 7, false, OPTIONS);
 
     static String fixture(String name) throws IOException {

@@ -4,6 +4,9 @@ import io.readout.common.Json;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.datasets.TestData;
+import io.readout.datasets.text.CivilCommentsSource;
+import io.readout.datasets.text.MultiNliSource;
+import io.readout.datasets.text.TextFixtures;
 import io.readout.jobs.CliRun;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,6 +182,72 @@ class PrepareIT extends SharedSparkSession {
         assertEquals(0, smiling.code(), smiling.err());
         assertEquals(24L, spark.read().parquet(tmp.resolve("cel2/examples").toString())
                 .where(col("label").equalTo(1).and(col("attribute").equalTo(0))).count());
+    }
+
+    @Test
+    void civilCommentsFromTheWildsLayout(@TempDir Path tmp) throws Exception {
+        Path root = TextFixtures.civilComments(tmp.resolve("civilcomments_v1.0"), TextFixtures.COMMENTS);
+        String out = tmp.resolve("cc").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "civilcomments", "--source", root.toString(), "--out", out,
+                "--shards", "2");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("train       3      1          1        2"), run.out());
+        Dataset<Row> t = spark.read().parquet(out + "/examples");
+        ExamplesSchema.requireConforms(t.schema(), out);
+        assertEquals(List.of("id", "label", "attribute", "group", "text", "text_pair", "split"), List.of(t.columns()));
+        assertEquals("Multiple\r\nlines\n\nand \"\"doubled\"\" quotes",
+                t.where(col("id").equalTo("cc-106")).first().getAs("text"));
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("cc/dataset.json")), "dataset.json");
+        assertEquals("civilcomments", json.get("name"));
+        assertEquals("text", json.get("features"));
+        assertEquals(2, json.get("num_classes"));
+        assertEquals(Map.of("total", 6, "groups", Map.of("0", 1, "1", 2, "2", 2, "3", 1)),
+                ((Map<?, ?>) json.get("counts")).get("test"));
+        assertEquals(CivilCommentsSource.WILDS_IDENTITIES, ((Map<?, ?>) json.get("source")).get("identities"));
+
+        // A text table cannot be trained on until it is featurized: said in one line, exit code 2.
+        CliRun train = CliRun.of("train", "--method", "erm", "--arch", "teacher", "--data", out, "--out",
+                tmp.resolve("run").toString());
+        assertEquals(2, train.code(), train.err());
+        assertTrue(train.err().contains("'civilcomments' is a text table"), train.err());
+        assertFalse(Files.exists(tmp.resolve("run")));
+    }
+
+    @Test
+    void multiNliWithGroupDrosSplit(@TempDir Path tmp) throws Exception {
+        Path root = TextFixtures.multiNliWithGroupDroSplit(tmp.resolve("multinli_1.0"));
+        String out = tmp.resolve("mnli").toString();
+        CliRun run = CliRun.of("prepare", "--dataset", "multinli", "--source", root.toString(), "--out", out);
+        assertEquals(0, run.code(), run.err());
+        Dataset<Row> t = spark.read().parquet(out + "/examples");
+        assertEquals(22L, t.count());
+        Row r = t.where(col("id").equalTo("mnli-3c")).first();
+        assertEquals(List.of(0, 1, 1, "Two dogs.", "There are no dogs.", "test"), // position 8: 8 % 3 = 2
+                List.of(r.getAs("label"), r.getAs("attribute"), r.getAs("group"), r.getAs("text"),
+                        r.getAs("text_pair"), r.getAs("split")));
+        Map<String, Object> json = Json.readObject(Files.readString(tmp.resolve("mnli/dataset.json")), "dataset.json");
+        assertEquals(3, json.get("num_classes"));
+        Map<?, ?> source = (Map<?, ?>) json.get("source");
+        assertEquals(Map.of(MultiNliSource.TRAIN, 1, MultiNliSource.DEV_MATCHED, 1, MultiNliSource.DEV_MISMATCHED, 0),
+                source.get("dropped_without_gold_label"));
+        assertEquals(0, source.get("negation_disagreements_with_metadata"));
+
+        CliRun preset = CliRun.of("prepare", "--dataset", "multinli", "--source", root.toString(), "--split-scheme",
+                "preset", "--out", tmp.resolve("mnli-preset").toString());
+        assertEquals(0, preset.code(), preset.err());
+        assertEquals(Map.of("train/0", 1L, "train/1", 3L, "train/2", 2L, "train/3", 1L, "train/4", 3L, "train/5", 1L,
+                "val/1", 2L, "val/2", 1L, "val/4", 1L, "val/5", 1L), filterSplits(groupCounts(tmp.resolve("mnli-preset")
+                .toString()), "train", "val"));
+    }
+
+    private static Map<String, Long> filterSplits(Map<String, Long> counts, String... splits) {
+        Map<String, Long> out = new HashMap<>();
+        counts.forEach((k, v) -> {
+            if (List.of(splits).contains(k.substring(0, k.indexOf('/')))) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     @Test
