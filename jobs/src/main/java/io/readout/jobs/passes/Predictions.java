@@ -1,14 +1,17 @@
 package io.readout.jobs.passes;
 
 import io.readout.common.BadInputException;
+import io.readout.common.metrics.CrossEntropy;
 import io.readout.common.nets.NativeKernels;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
 import io.readout.jobs.run.RunDir;
+import io.readout.jobs.spark.ExactSum;
 import io.readout.jobs.spark.TaskGpu;
 import io.readout.jobs.spark.TaskThreads;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.ForeachFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -66,6 +70,7 @@ public final class Predictions {
     });
 
     private static final int PROBS_INDEX = SCHEMA.fieldIndex(PROBS);
+    private static final int LABEL_INDEX = SCHEMA.fieldIndex(ExamplesSchema.LABEL);
     /** The column of {@link #inCanonicalBatches} naming a row's batch key, after the examples' columns. */
     static final String BATCH_KEY = "_batch_key";
     private static final String ORDER_KEY = "_batch_order";
@@ -152,6 +157,25 @@ public final class Predictions {
         return predict(spark, model, table, examples, batchSize, output)
                 .agg(avg(col(PRED).equalTo(col(ExamplesSchema.LABEL)).cast("double")))
                 .first().getDouble(0);
+    }
+
+    /**
+     * The mean cross-entropy ({@link CrossEntropy}) of {@link #predict}'s rows against their labels: an epoch's
+     * validation loss; NaN when there are no rows. The examples' losses are summed exactly ({@link ExactSum}) in
+     * an action, where Spark counts each task's updates once, so the mean has the same bits however the rows are
+     * partitioned and whatever order the tasks finish in. Runs the pass again unless {@code predictions} is
+     * persisted.
+     *
+     * @param name what the accumulators are called in the Spark UI
+     */
+    public static double meanCrossEntropy(SparkSession spark, Dataset<Row> predictions, String name) {
+        ExactSum losses = ExactSum.register(spark.sparkContext(), name);
+        LongAccumulator examples = spark.sparkContext().longAccumulator(name + ", examples");
+        predictions.foreach((ForeachFunction<Row>) r -> {
+            losses.add(CrossEntropy.of(probs(r), r.getInt(LABEL_INDEX)));
+            examples.add(1);
+        });
+        return CrossEntropy.mean(losses.value(), examples.value());
     }
 
     /** How many times this JVM has restored a broadcast model (for tests: once per broadcast). */

@@ -1,6 +1,7 @@
 package io.readout.jobs.report;
 
 import io.readout.common.Durations;
+import io.readout.common.metrics.CrossEntropy;
 import io.readout.common.metrics.GroupAccuracy;
 import io.readout.common.metrics.SplitMetrics;
 import io.readout.jobs.aggregate.AggregateFiles;
@@ -436,9 +437,14 @@ public final class HtmlReport {
 
     private void curves() {
         b.append("<h2 id=\"curves\">Training curves</h2>\n<p class=\"note\">The training loss is the mean loss ")
-                .append("of each epoch's fit; <code>history.json</code> records no validation loss, only the validation ")
-                .append("accuracies (the validation pass predicts probabilities, so a validation cross-entropy would be ")
-                .append("cheap, but it is not among what training writes).</p>\n<div class=\"cards\">\n");
+                .append("of each epoch's fit; the validation loss is the mean cross-entropy of the validation split ")
+                .append("after the epoch, <code>−ln p(label)</code> from the same predicted probabilities as the ")
+                .append("validation accuracies, a probability below 10<sup>")
+                .append(Math.round(Math.log10(CrossEntropy.PROBABILITY_FLOOR)))
+                .append("</sup> taken as that floor (<code>").append(EpochRecord.VAL_LOSS)
+                .append("</code> in <code>history.json</code>).</p>\n<div class=\"cards\">\n");
+        String trainLoss = SvgCharts.color(0);
+        String valLoss = SvgCharts.color(1);
         String acc = SvgCharts.color(0);
         String wga = SvgCharts.color(2);
         for (ReportModel.Run r : model.runs()) {
@@ -447,15 +453,27 @@ public final class HtmlReport {
                 b.append("<p class=\"note\">No epochs in <code>history.json</code>.</p></div>\n");
                 continue;
             }
+            boolean hasValLoss = r.hasFigure(EpochRecord.VAL_LOSS);
+            List<SvgCharts.Line> losses = new ArrayList<>(List.of(line(r, EpochRecord.LOSS, "training loss", trainLoss)));
+            if (hasValLoss) {
+                losses.add(line(r, EpochRecord.VAL_LOSS, "val loss", valLoss));
+                legend(new String[] {"training loss", "val loss"}, new String[] {trainLoss, valLoss});
+            } else {
+                legend(new String[] {"training loss"}, new String[] {trainLoss});
+            }
             double maxLoss = 0;
-            for (ReportModel.Epoch e : r.epochs()) {
-                double l = e.figure("loss");
-                if (!Double.isNaN(l) && !Double.isInfinite(l)) {
-                    maxLoss = Math.max(maxLoss, l);
+            for (SvgCharts.Line l : losses) {
+                for (double v : l.y()) {
+                    if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+                        maxLoss = Math.max(maxLoss, v);
+                    }
                 }
             }
-            b.append(SvgCharts.lineChart(List.of(line(r, "loss", "training loss", colors.get(r))), "epoch", "training loss",
-                    0, SvgCharts.niceMax(maxLoss, 5)));
+            b.append(SvgCharts.lineChart(losses, "epoch", "loss", 0, SvgCharts.niceMax(maxLoss, 5)));
+            if (!hasValLoss) {
+                b.append("<p class=\"note\">No validation loss: <code>history.json</code> predates <code>")
+                        .append(EpochRecord.VAL_LOSS).append("</code>; training loss only.</p>\n");
+            }
             legend(new String[] {"val accuracy", "val worst-group accuracy"}, new String[] {acc, wga});
             b.append(SvgCharts.lineChart(List.of(line(r, EpochRecord.VAL_ACCURACY, "val accuracy", acc),
                     line(r, EpochRecord.VAL_WGA, "val worst-group accuracy", wga)), "epoch", "accuracy", 0, 1));

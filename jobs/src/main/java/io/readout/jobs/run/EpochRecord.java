@@ -19,12 +19,15 @@ import java.util.Map;
 
 /**
  * One epoch of a training run: a line of {@code history.json}'s {@code "epochs"} (and of a checkpoint's
- * history). Keys, in this order: {@value #EPOCH}, {@value #LOSS}, {@value #VAL_ACCURACY}, {@value #VAL_WGA},
+ * history). Keys, in this order: {@value #EPOCH}, {@value #LOSS}, {@value #VAL_LOSS} (absent from runs trained
+ * before it was recorded), {@value #VAL_ACCURACY}, {@value #VAL_WGA},
  * {@value #VAL_GROUP_MEAN}, the training method's own figures, {@value #SECONDS}, {@value #FIT_SECONDS},
  * {@value #TRAIN_ROWS}, {@value #EXAMPLES_PER_SECOND}. The method's figures sit in the middle, so Jackson writes
  * and reads this record through {@link Writer} and {@link Reader} rather than from its components.
  *
  * @param loss              the averaged training loss of the epoch's fit
+ * @param valLoss           the mean cross-entropy of the validation split ({@code CrossEntropy}); null when the
+ *                          line was written before training recorded it (the key is then left out, not null)
  * @param figures           the method's figures, in the order it gave them (e.g. SIFER's {@code val_aux_accuracy},
  *                          {@code forget_steps}, {@code forget_loss}; DEDIER's {@code val_readout_accuracy} and its
  *                          weights pass); a null value is written as null; empty for ERM
@@ -35,11 +38,12 @@ import java.util.Map;
  */
 @JsonSerialize(using = EpochRecord.Writer.class)
 @JsonDeserialize(using = EpochRecord.Reader.class)
-public record EpochRecord(int epoch, double loss, double valAccuracy, double valWga, double valGroupMean,
+public record EpochRecord(int epoch, double loss, Double valLoss, double valAccuracy, double valWga, double valGroupMean,
                           Map<String, Number> figures, double seconds, double fitSeconds, long trainRows,
                           double examplesPerSecond) {
     public static final String EPOCH = "epoch";
     public static final String LOSS = "loss";
+    public static final String VAL_LOSS = "val_loss";
     public static final String VAL_ACCURACY = "val_accuracy";
     public static final String VAL_WGA = "val_wga";
     public static final String VAL_GROUP_MEAN = "val_group_mean";
@@ -48,7 +52,7 @@ public record EpochRecord(int epoch, double loss, double valAccuracy, double val
     public static final String TRAIN_ROWS = "train_rows";
     public static final String EXAMPLES_PER_SECOND = "examples_per_second";
     /** TrainJob's own keys, in the order they are written; a method's figures go between the two parts. */
-    static final List<String> HEAD = List.of(EPOCH, LOSS, VAL_ACCURACY, VAL_WGA, VAL_GROUP_MEAN);
+    static final List<String> HEAD = List.of(EPOCH, LOSS, VAL_LOSS, VAL_ACCURACY, VAL_WGA, VAL_GROUP_MEAN);
     static final List<String> TAIL = List.of(SECONDS, FIT_SECONDS, TRAIN_ROWS, EXAMPLES_PER_SECOND);
 
     /** Keeps the method's figures in their order, nulls included. */
@@ -67,6 +71,12 @@ public record EpochRecord(int epoch, double loss, double valAccuracy, double val
             case VAL_WGA -> valWga;
             case VAL_GROUP_MEAN -> valGroupMean;
             case LOSS -> loss;
+            case VAL_LOSS -> {
+                if (valLoss == null) {
+                    throw new IllegalArgumentException("epoch " + epoch + " has no figure '" + name + "'");
+                }
+                yield valLoss;
+            }
             default -> {
                 Number n = figures.get(name);
                 if (n == null) {
@@ -88,6 +98,9 @@ public record EpochRecord(int epoch, double loss, double valAccuracy, double val
             g.writeStartObject();
             g.writeNumberField(EPOCH, r.epoch);
             g.writeNumberField(LOSS, r.loss);
+            if (r.valLoss != null) {
+                g.writeNumberField(VAL_LOSS, r.valLoss);
+            }
             g.writeNumberField(VAL_ACCURACY, r.valAccuracy);
             g.writeNumberField(VAL_WGA, r.valWga);
             g.writeNumberField(VAL_GROUP_MEAN, r.valGroupMean);
@@ -104,9 +117,10 @@ public record EpochRecord(int epoch, double loss, double valAccuracy, double val
     }
 
     /**
-     * Reads a line back: TrainJob's keys are required; every other key is a method's figure, kept in the
-     * file's order as the number it was written as (an int stays an int), null, or a non-finite double
-     * (which JSON holds as the string {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}).
+     * Reads a line back: TrainJob's keys are required but {@value #VAL_LOSS} (absent or null: not recorded, as in
+     * runs trained before it was); every other key is a method's figure, kept in the file's order as the number it
+     * was written as (an int stays an int), null, or a non-finite double (which JSON holds as the string
+     * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}).
      */
     static final class Reader extends StdDeserializer<EpochRecord> {
         Reader() {
@@ -126,7 +140,10 @@ public record EpochRecord(int epoch, double loss, double valAccuracy, double val
                     figures.put(f.getKey(), figure(ctxt, f.getKey(), f.getValue()));
                 }
             }
+            JsonNode valLoss = line.get(VAL_LOSS);
+            Number recordedValLoss = valLoss == null ? null : figure(ctxt, VAL_LOSS, valLoss);
             return new EpochRecord((int) number(ctxt, line, EPOCH), number(ctxt, line, LOSS),
+                    recordedValLoss == null ? null : recordedValLoss.doubleValue(),
                     number(ctxt, line, VAL_ACCURACY), number(ctxt, line, VAL_WGA), number(ctxt, line, VAL_GROUP_MEAN),
                     figures, number(ctxt, line, SECONDS), number(ctxt, line, FIT_SECONDS),
                     (long) number(ctxt, line, TRAIN_ROWS), number(ctxt, line, EXAMPLES_PER_SECOND));

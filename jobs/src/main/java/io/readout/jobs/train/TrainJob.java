@@ -49,7 +49,7 @@ import java.util.Map;
  * per epoch: shuffle the training split with the seed and turn it into minibatches on the
  * executors → fit (workers fit local minibatches, the driver averages parameters and updater
  * state every {@code averagingFrequency} steps) → validation metrics through the predictions
- * pass and the Spark SQL evaluation → one log line, {@code history.json}, a checkpoint, and
+ * pass (the Spark SQL evaluation and the validation loss) → one log line, {@code history.json}, a checkpoint, and
  * {@code best.zip} when the selected validation value improved. At the end: {@code model.zip},
  * {@code _SUCCESS}. Every random choice of an epoch derives from (seed, epoch), so a run resumed
  * from the checkpoint of epoch k ends with the same parameters as one that was never stopped.
@@ -157,12 +157,12 @@ public final class TrainJob {
                 if (!Double.isFinite(loss)) {
                     throw diverged(run, epoch, "the training loss is " + loss);
                 }
-                SplitMetrics v = validate(spark, net, table, val, config.evalBatch());
+                Validation v = validate(spark, net, table, val, config.evalBatch(), epoch);
                 Map<String, Number> figures = new LinkedHashMap<>(method.validate(net, val));
                 figures.putAll(before);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                EpochRecord entry = new EpochRecord(epoch, loss, v.accuracy(), v.worstGroupAccuracy(),
-                        v.groupMeanAccuracy(), figures, seconds, fitSeconds, epochRows, epochRows / fitSeconds);
+                EpochRecord entry = new EpochRecord(epoch, loss, v.loss(), v.metrics().accuracy(),
+                        v.metrics().worstGroupAccuracy(), v.metrics().groupMeanAccuracy(), figures, seconds, fitSeconds, epochRows, epochRows / fitSeconds);
                 history.add(entry);
                 double value = entry.value(config.select());
                 if (value > bestValue) {
@@ -174,8 +174,9 @@ public final class TrainJob {
                 run.writeText(RunDir.HISTORY, Json.write(new TrainingHistory(config.select(), bestEpoch, history)));
                 runSeconds += seconds;
                 int doneHere = epoch - start.epoch();
-                out.printf("epoch %d/%d  loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%s%n", epoch,
-                        config.epochs(), loss, v.accuracy(), v.worstGroupAccuracy(), seconds, epochRows / fitSeconds,
+                out.printf("epoch %d/%d  loss %.4f  val_loss %.4f  val_acc %.4f  val_wga %.4f  %.1f s  %.0f ex/s%s%n",
+                        epoch, config.epochs(), loss, v.loss(), v.metrics().accuracy(), v.metrics().worstGroupAccuracy(),
+                        seconds, epochRows / fitSeconds,
                         epoch < config.epochs() ? "  eta " + Durations.format(Durations.eta(runSeconds, doneHere,
                                 config.epochs() - start.epoch())) : "");
                 if (epoch >= stopAfter) {
@@ -228,13 +229,28 @@ public final class TrainJob {
         }
     }
 
-    private static SplitMetrics validate(SparkSession spark, ComputationGraph net, ExamplesTable table,
-                                         Dataset<Row> val, int evalBatch) {
-        Dataset<Row> predictions = Predictions.predict(spark, net, table, val, evalBatch);
-        return GroupEvaluation.evaluate(predictions).stream()
-                .filter(m -> m.split().equals(Split.VAL.column()))
-                .findFirst()
-                .orElseThrow(() -> new BadInputException("the val split is empty"));
+    /** An epoch's validation: the metrics of the val split and its mean cross-entropy. */
+    private record Validation(SplitMetrics metrics, double loss) {
+    }
+
+    /**
+     * One predictions pass over the val split (kept while both figures are read from it): the group metrics in
+     * Spark SQL and the validation loss from the same probabilities.
+     */
+    private static Validation validate(SparkSession spark, ComputationGraph net, ExamplesTable table,
+                                       Dataset<Row> val, int evalBatch, int epoch) {
+        Dataset<Row> predictions = Predictions.predict(spark, net, table, val, evalBatch)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            SplitMetrics metrics = GroupEvaluation.evaluate(predictions).stream()
+                    .filter(m -> m.split().equals(Split.VAL.column()))
+                    .findFirst()
+                    .orElseThrow(() -> new BadInputException("the val split is empty"));
+            return new Validation(metrics, Predictions.meanCrossEntropy(spark, predictions,
+                    "validation loss, epoch " + epoch));
+        } finally {
+            predictions.unpersist();
+        }
     }
 
     /** Checks the run folder against the flags and finds where to start; null when the run is already complete. */

@@ -1,5 +1,6 @@
 package io.readout.jobs.passes;
 
+import io.readout.common.metrics.CrossEntropy;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -109,6 +111,27 @@ class PredictionsIT extends SharedSparkSession {
                 assertEquals(one.get(i).getString(0), other.get(i).getString(0));
                 assertEquals(one.get(i).getList(7), other.get(i).getList(7), one.get(i).getString(0));
             }
+        }
+    }
+
+    @Test
+    void theMeanCrossEntropyIsTheExactMeanOfTheExamplesLossesInAnyPartitioning() {
+        Dataset<Row> predictions = Predictions.predict(spark, model, table, table.read(spark), 7).persist();
+        try {
+            BigDecimal sum = BigDecimal.ZERO;
+            List<Row> rows = byId(predictions);
+            for (Row r : rows) {
+                sum = sum.add(new BigDecimal(CrossEntropy.of(Predictions.probs(r), r.getInt(2))));
+            }
+            double expected = sum.doubleValue() / rows.size();
+            assertTrue(expected > 0 && Double.isFinite(expected), "some loss, none infinite: " + expected);
+            assertEquals(expected, Predictions.meanCrossEntropy(spark, predictions, "test loss"), 0.0);
+            assertEquals(expected, Predictions.meanCrossEntropy(spark, predictions.repartition(1), "test loss"), 0.0);
+            assertEquals(expected, Predictions.meanCrossEntropy(spark,
+                    predictions.orderBy(col(ExamplesSchema.ID).desc()).repartition(5), "test loss"), 0.0);
+            assertEquals(Double.NaN, Predictions.meanCrossEntropy(spark, predictions.limit(0), "test loss"));
+        } finally {
+            predictions.unpersist();
         }
     }
 

@@ -50,8 +50,8 @@ class HtmlReportTest {
         Files.writeString(root.resolve("students/dedier/config.json"), "{\"method\":\"dedier\",\"arch\":\"student\","
                 + "\"data\":\"/nowhere\",\"epochs\":3,\"lr\":0.01,\"seed\":7,\"distill\":{\"teacher\":\"/t\",\"beta\":2.5}}");
         Files.writeString(root.resolve("teacher/history.json"), "{\"select\":\"val_wga\",\"best_epoch\":2,\"epochs\":["
-                + "{\"epoch\":1,\"loss\":0.7,\"val_accuracy\":0.6,\"val_wga\":0.1,\"val_group_mean\":0.5,\"seconds\":50.5,"
-                + "\"fit_seconds\":40},{\"epoch\":2,\"loss\":0.4,\"val_accuracy\":0.7,\"val_wga\":0.2,\"val_group_mean\":0.5,"
+                + "{\"epoch\":1,\"loss\":0.7,\"val_loss\":0.65,\"val_accuracy\":0.6,\"val_wga\":0.1,\"val_group_mean\":0.5,\"seconds\":50.5,"
+                + "\"fit_seconds\":40},{\"epoch\":2,\"loss\":0.4,\"val_loss\":0.5,\"val_accuracy\":0.7,\"val_wga\":0.2,\"val_group_mean\":0.5,"
                 + "\"seconds\":100,\"fit_seconds\":80}]}");
         return ReportModel.read(new Configuration(), root.toString());
     }
@@ -135,8 +135,44 @@ class HtmlReportTest {
         assertTrue(teacher.contains("<td class=\"settings\">epochs=3, lr=0.001</td>"), teacher);
         assertTrue(html.contains("No setting is shared by every run; in the table"), html);
         assertTrue(html.contains("<td class=\"settings\">epochs=3, lr=0.01, beta=2.5</td>"), html);
-        assertTrue(html.contains("history.json</code> records no validation loss"), "the validation loss is noted");
         assertFalse(html.contains("<table class=\"gradcam\">"), "no panel, no Grad-CAM table");
+    }
+
+    @Test
+    void theTrainingCurvesDrawTheValidationLossWithTheTrainingLossWhereHistoryRecordsIt() throws IOException {
+        ReportModel model = model();
+        ReportModelTest.history(root.resolve("students/erm"), 1, 0.9, 0.6);   // written before val_loss
+        model = ReportModel.read(new Configuration(), root.toString());
+        String html = HtmlReport.render(model, Map.of("/nowhere", GROUPS), List.of(), "now");
+        String curves = html.substring(html.indexOf("<h2 id=\"curves\">"));
+        curves = curves.substring(0, curves.indexOf("<h2 ", 1));
+        assertTrue(curves.contains("the validation loss is the mean cross-entropy of the validation split after the "
+                + "epoch"), curves);
+        assertFalse(curves.contains("records no validation loss"), "the old sentence is gone");
+        String teacher = card(curves, "teacher erm");
+        String valLoss = SvgCharts.color(1);
+        assertTrue(teacher.contains("<span><span class=\"swatch\" style=\"background:" + valLoss + "\"></span>val loss"
+                + "</span>"), "in the legend: " + teacher);
+        // one chart, both series: loss 0 to 0.8, so 0.65 and 0.5 at y = 196 − 180 × loss / 0.8
+        assertTrue(teacher.contains("<polyline class=\"line\" fill=\"none\" stroke=\"" + valLoss + "\" stroke-width=\"2\" "
+                + "points=\"58.0,49.8 454.0,83.5\"/>"), teacher);
+        assertTrue(teacher.contains("<title>val loss, epoch 2: 0.5000</title>"), teacher);
+        assertTrue(teacher.contains("<title>training loss, epoch 2: 0.4000</title>"), teacher);
+        assertEquals(2, count(teacher, "<svg "), "loss, accuracies");
+        assertFalse(teacher.contains("No validation loss"), teacher);
+
+        String older = card(curves, "student erm");
+        assertTrue(older.contains("<title>training loss, epoch 2: 0.6000</title>"), older);
+        assertFalse(older.contains("val loss"), "training loss only: " + older);
+        assertTrue(older.contains("<p class=\"note\">No validation loss: <code>history.json</code> predates "
+                + "<code>val_loss</code>; training loss only.</p>"), older);
+    }
+
+    /** The card of a run in a section of cards: from its heading to the next card. */
+    private static String card(String section, String label) {
+        String card = section.substring(section.indexOf(label + "</h3>"));
+        int end = card.indexOf("<div class=\"card\">");
+        return end < 0 ? card : card.substring(0, end);
     }
 
     @Test

@@ -101,6 +101,9 @@ class ReportIT extends SharedSparkSession {
         assertTrue(html.contains("<td class=\"left\">horizontal stripes · dark corner</td>"), "group 0 named");
         assertTrue(html.contains("dy=\"12\">bias-conflicting</tspan>"), "tagged in the chart");
         assertTrue(html.contains("class=\"best\""), "best values marked");
+        // every run trained now records its validation loss, drawn with its training loss
+        assertEquals(LABELS.size(), count(html, "<title>val loss, epoch 1: "), "a val-loss point per run");
+        assertFalse(html.contains("No validation loss"), html);
         // per-group test accuracy 1; curves 2 per run; DEDIER histogram, flagged, confidence; SIFER aux accuracy
         assertEquals(1 + 2 * LABELS.size() + 3 + 1, count(html, "<svg "));
         assertEquals(count(html, "<svg "), count(html, "</svg>"));

@@ -97,6 +97,20 @@ class SvgChartsTest {
     }
 
     @Test
+    void twoSeriesShareTheScaleEachWithItsLineColourAndName() {
+        // training and validation loss on one chart from 0 to 0.8: y = 196 − 180 × loss / 0.8
+        String svg = SvgCharts.lineChart(List.of(
+                new SvgCharts.Line("training loss", "#111", new double[] {1, 2}, new double[] {0.8, 0.4}),
+                new SvgCharts.Line("val loss", "#222", new double[] {1, 2}, new double[] {0.6, 0.5})),
+                "epoch", "loss", 0, 0.8);
+        assertTrue(svg.contains("stroke=\"#111\" stroke-width=\"2\" points=\"58.0,16.0 454.0,106.0\""), svg);
+        assertTrue(svg.contains("stroke=\"#222\" stroke-width=\"2\" points=\"58.0,61.0 454.0,83.5\""), svg);
+        assertTrue(svg.contains("fill=\"#222\"><title>val loss, epoch 1: 0.6000</title>"), svg);
+        assertEquals(2, count(svg, "<polyline "));
+        assertEquals(4, count(svg, "<circle "));
+    }
+
+    @Test
     void aMissingValueBreaksTheLine() {
         String svg = SvgCharts.lineChart(List.of(new SvgCharts.Line("aux", "#111", new double[] {1, 2, 3, 4, 5},
                 new double[] {0, 1, Double.NaN, 1, 0})), "epoch", "accuracy", 0, 1);

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -36,6 +38,10 @@ class EpochRecordTest {
         String text = fixture(run + "/history.json");
         TrainingHistory h = Json.mapper().readValue(text, TrainingHistory.class);
         assertEquals(text, Json.write(h));
+        for (EpochRecord e : h.epochs()) {
+            assertNull(e.valLoss(), "not recorded then");
+            assertFalse(e.figures().containsKey(EpochRecord.VAL_LOSS));
+        }
         assertEquals(h.epochs().size(), Json.readObject(text, run).get("epochs") instanceof List<?> l ? l.size() : -1);
     }
 
@@ -54,10 +60,39 @@ class EpochRecordTest {
         figures.put("val_aux_accuracy", 0.5);
         figures.put("forget_steps", 0L);
         figures.put("forget_loss", null);
-        EpochRecord e = new EpochRecord(1, 0.7481580674648285, 0.46875, 0.0, 0.46875, figures, 3.787565321,
+        EpochRecord e = new EpochRecord(1, 0.7481580674648285, null, 0.46875, 0.0, 0.46875, figures, 3.787565321,
                 1.834894384, 256, 256 / 1.834894384);
         assertEquals(fixture("sifer-noforget/history.json"),
                 Json.write(new TrainingHistory("val_accuracy", 1, List.of(e))));
+    }
+
+    @Test
+    void theValidationLossIsWrittenAfterTheTrainingLossAndReadBack() throws IOException {
+        Map<String, Number> figures = new LinkedHashMap<>();
+        figures.put("val_readout_accuracy", 0.40625);
+        EpochRecord e = new EpochRecord(2, 0.5, 0.6931471805599453, 0.75, 0.5, 0.625, figures, 2.5, 2.0, 256, 128.0);
+        String text = Json.write(List.of(e));
+        Map<?, ?> line = (Map<?, ?>) ((List<?>) Json.readObject(Json.write(new TrainingHistory("val_wga", 2,
+                List.of(e))), "history").get("epochs")).get(0);
+        assertEquals(List.of("epoch", "loss", "val_loss", "val_accuracy", "val_wga", "val_group_mean",
+                "val_readout_accuracy", "seconds", "fit_seconds", "train_rows", "examples_per_second"),
+                List.copyOf(line.keySet()));
+        EpochRecord back = Json.mapper().readValue(text, EPOCHS).get(0);
+        assertEquals(e, back);
+        assertEquals(0.6931471805599453, back.value(EpochRecord.VAL_LOSS));
+        assertEquals(text, Json.write(List.of(back)));
+    }
+
+    @Test
+    void aLineWithoutValidationLossReadsAsNotRecorded() throws IOException {
+        String text = fixture("erm/checkpoints/epoch=0002/history.json");
+        EpochRecord old = Json.mapper().readValue(text, EPOCHS).get(0);
+        assertNull(old.valLoss());
+        assertEquals("epoch 1 has no figure 'val_loss'",
+                assertThrows(IllegalArgumentException.class, () -> old.value(EpochRecord.VAL_LOSS)).getMessage());
+        String withNull = text.replaceFirst("(\"loss\" : [0-9.E-]+,)", "$1\n  \"val_loss\" : null,");
+        assertNull(Json.mapper().readValue(withNull, EPOCHS).get(0).valLoss(), "null: not recorded either");
+        assertEquals(text, Json.write(Json.mapper().readValue(withNull, EPOCHS)), "and is left out when written");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.readout.jobs.train;
 
 import io.readout.common.Json;
+import io.readout.common.metrics.CrossEntropy;
 import io.readout.common.nets.Architecture;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.jobs.CliRun;
@@ -56,6 +57,8 @@ class TrainIT extends SharedSparkSession {
                 "--approach", "export");
         assertEquals(0, run.code(), run.err());
         assertEquals(3, run.out().lines().filter(l -> l.startsWith("epoch ")).count(), run.out());
+        assertTrue(run.out().lines().filter(l -> l.startsWith("epoch ")).allMatch(l -> l.matches(
+                "epoch \\d/3  loss \\d\\.\\d{4}  val_loss \\d+\\.\\d{4}  val_acc \\d\\.\\d{4}  val_wga .*")), run.out());
         Path dir = Path.of(out);
         for (String f : List.of("config.json", "history.json", "model.zip", "best.zip", "_SUCCESS")) {
             assertTrue(Files.exists(dir.resolve(f)), f);
@@ -66,9 +69,12 @@ class TrainIT extends SharedSparkSession {
         for (int e = 0; e < 3; e++) {
             Map<?, ?> entry = (Map<?, ?>) epochs.get(e);
             assertEquals(e + 1, entry.get("epoch"));
-            for (String k : List.of("loss", "val_accuracy", "val_wga", "val_group_mean", "seconds", "examples_per_second")) {
+            for (String k : List.of("loss", "val_loss", "val_accuracy", "val_wga", "val_group_mean", "seconds",
+                    "examples_per_second")) {
                 assertTrue(entry.get(k) instanceof Number, k + " in " + entry);
             }
+            double valLoss = ((Number) entry.get("val_loss")).doubleValue();
+            assertTrue(valLoss > 0 && valLoss < -Math.log(CrossEntropy.PROBABILITY_FLOOR), "a mean of −ln p: " + entry);
         }
         // best.zip is the epoch with the highest val accuracy (the earliest on ties).
         int best = ((Number) history.get("best_epoch")).intValue();
