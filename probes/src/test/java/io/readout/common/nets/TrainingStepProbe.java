@@ -26,7 +26,8 @@ import java.util.Map;
  * minibatches in turn, so a slow spell of a shared machine hits every variant alike (docs/bench/issue17-profile.md).
  * Variants: {@code default} (what Networks.build gives), {@code onednn-pooling} (built with
  * -Dreadout.onednn.pooling=true: max pooling left on oneDNN, the default before issue 17), {@code pool-builtin}
- * (DL4J's pooling helper removed), {@code conv1-builtin} (conv1 on DL4J's im2col kernel), {@code builtin} (no helpers).
+ * (DL4J's pooling helper removed), {@code conv1-builtin} (conv1 on DL4J's im2col kernel), {@code builtin} (no helpers),
+ * {@code cache-device} (CacheMode.DEVICE: the convolutions keep their forward output for the backward pass).
  * Run: {@code mvn -o -q -Pprobes -pl probes -am test -Dtest=TrainingStepProbe -Dsurefire.failIfNoSpecifiedTests=false
  * -Dreadout.probe.nets=student -Dreadout.probe.variants=default,pool-builtin -Dreadout.probe.repeats=5}, or its
  * {@link #main} with the same properties on the test class path (no surefire fork: environment variables such as
@@ -54,11 +55,16 @@ class TrainingStepProbe {
             List<DataSet> batches = batches();
             Map<String, ComputationGraph> graphs = new LinkedHashMap<>();
             for (String v : variants) {
+                String pooling = System.getProperty(NativeKernels.POOLING_PROPERTY);
                 if (v.equals("onednn-pooling")) {
                     System.setProperty(NativeKernels.POOLING_PROPERTY, "true");
                 }
                 ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
-                System.clearProperty(NativeKernels.POOLING_PROPERTY);
+                if (pooling == null) {
+                    System.clearProperty(NativeKernels.POOLING_PROPERTY);
+                } else {
+                    System.setProperty(NativeKernels.POOLING_PROPERTY, pooling);
+                }
                 apply(v, net);
                 fit(net, batches, 10); // warm-up
                 graphs.put(v, net);
@@ -103,6 +109,7 @@ class TrainingStepProbe {
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
             case "default", "onednn-pooling" -> { }
+            case "cache-device" -> net.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
             case "pool-builtin" -> clear(net, SubsamplingLayer.class, null);
             case "conv1-builtin" -> clear(net, ConvolutionLayer.class, Networks.CONV1);
             case "builtin" -> {
