@@ -3,6 +3,8 @@ package io.readout.common.nets;
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -26,6 +28,11 @@ import java.lang.reflect.Field;
 public final class NativeKernels {
     /** System property: {@code false} keeps DL4J's built-in kernels even on a oneDNN build. */
     public static final String PROPERTY = "readout.onednn";
+    /**
+     * System property: {@code true} leaves max pooling on oneDNN (its reference NCHW kernel, slow: see
+     * {@link LibNd4jMaxPoolingLayer}); by default {@link #engage} runs it on libnd4j's own kernel.
+     */
+    public static final String POOLING_PROPERTY = "readout.onednn.pooling";
 
     private static volatile Boolean oneDnnLoaded;
 
@@ -59,29 +66,65 @@ public final class NativeKernels {
                 : "cpu";
     }
 
+    /** Whether {@link #engage} moves max pooling off oneDNN onto libnd4j's own kernel in this JVM. */
+    public static boolean poolingOffOneDnn() {
+        return oneDnnEnabled() && !Boolean.getBoolean(POOLING_PROPERTY);
+    }
+
     /**
      * Attaches oneDNN helpers to the convolution and pooling layers that have none, when
-     * {@link #oneDnnEnabled()}; otherwise leaves the network as it is. Idempotent and cheap.
+     * {@link #oneDnnEnabled()}, and (unless {@value #POOLING_PROPERTY} is {@code true}) puts a
+     * {@link LibNd4jMaxPoolingLayer} in place of each NCHW max-pooling layer; otherwise leaves the network as
+     * it is. Idempotent and cheap.
      */
     public static ComputationGraph engage(ComputationGraph net) {
         if (net.getLayers() == null || !oneDnnEnabled()) {
             return net;
         }
+        if (poolingOffOneDnn()) {
+            replaceMaxPooling(net);
+        }
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) {
                 set(CONV_HELPER, conv, new MKLDNNConvHelper(net.params().dataType()));
-            } else if (layer instanceof SubsamplingLayer pool && pool.getHelper() == null) {
+            } else if (layer instanceof SubsamplingLayer pool && !(pool instanceof LibNd4jMaxPoolingLayer)
+                    && pool.getHelper() == null) {
                 set(POOL_HELPER, pool, new MKLDNNSubsamplingHelper(net.params().dataType()));
             }
         }
         return net;
     }
 
-    /** True when every convolution and pooling layer of {@code net} has a helper. */
+    /**
+     * Swaps each plain NCHW max-pooling layer for a {@link LibNd4jMaxPoolingLayer} on the same configuration,
+     * in the layer array and in its graph vertex. Pooling layers have no parameters, listeners are carried over.
+     */
+    private static void replaceMaxPooling(ComputationGraph net) {
+        Layer[] layers = net.getLayers();
+        for (GraphVertex vertex : net.getVertices()) {
+            if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == SubsamplingLayer.class
+                    && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf
+                    && LibNd4jMaxPoolingLayer.handles(conf)) {
+                Layer old = lv.getLayer();
+                LibNd4jMaxPoolingLayer pool = new LibNd4jMaxPoolingLayer(old.conf(), net.params().dataType());
+                pool.setIndex(old.getIndex());
+                pool.setListeners(old.getListeners());
+                set(VERTEX_LAYER, lv, pool);
+                for (int i = 0; i < layers.length; i++) {
+                    if (layers[i] == old) {
+                        layers[i] = pool;
+                    }
+                }
+            }
+        }
+    }
+
+    /** True when every convolution layer of {@code net} has a helper, and every pooling layer a helper or libnd4j's kernel. */
     public static boolean engaged(ComputationGraph net) {
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null
-                    || layer instanceof SubsamplingLayer pool && pool.getHelper() == null) {
+                    || layer instanceof SubsamplingLayer pool && pool.getHelper() == null
+                    && !(pool instanceof LibNd4jMaxPoolingLayer)) {
                 return false;
             }
         }
@@ -114,14 +157,19 @@ public final class NativeKernels {
     private static final ThreadLocal<Integer> THREAD_LIMIT = new ThreadLocal<>();
     private static final Field CONV_HELPER = helperField(ConvolutionLayer.class);
     private static final Field POOL_HELPER = helperField(SubsamplingLayer.class);
+    private static final Field VERTEX_LAYER = field(LayerVertex.class, "layer");
 
     private static Field helperField(Class<?> layer) {
+        return field(layer, "helper");
+    }
+
+    private static Field field(Class<?> owner, String name) {
         try {
-            Field f = layer.getDeclaredField("helper");
+            Field f = owner.getDeclaredField(name);
             f.setAccessible(true);
             return f;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("DL4J layer " + layer.getName() + " has no helper field", e);
+            throw new IllegalStateException("DL4J class " + owner.getName() + " has no " + name + " field", e);
         }
     }
 

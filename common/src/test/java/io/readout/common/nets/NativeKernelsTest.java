@@ -45,10 +45,65 @@ class NativeKernelsTest {
         if (NativeKernels.oneDnnEnabled()) {
             assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper());
             assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) net.getLayer(Networks.CONV2)).getHelper());
-            assertInstanceOf(MKLDNNSubsamplingHelper.class, ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper());
+            assertInstanceOf(LibNd4jMaxPoolingLayer.class, net.getLayer(Networks.BLOCK1), "max pooling off oneDNN");
+            assertInstanceOf(LibNd4jMaxPoolingLayer.class, net.getLayer(Networks.BLOCK2));
+            assertTrue(java.util.Arrays.stream(net.getLayers()).anyMatch(l -> l == net.getLayer(Networks.BLOCK1)),
+                    "the vertex and the layer array hold the same layer");
+            assertFalse(java.util.Arrays.stream(net.getLayers()).anyMatch(l -> l.getClass() == SubsamplingLayer.class));
             Object helper = ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper();
             NativeKernels.engage(net);
             assertSame(helper, ((ConvolutionLayer) net.getLayer(Networks.CONV1)).getHelper(), "engage is idempotent");
+        }
+    }
+
+    @Test
+    void maxPoolingCanBeLeftOnOneDnnByTheProperty() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        ComputationGraph net = oneDnnPooling(STUDENT);
+        assertSame(SubsamplingLayer.class, net.getLayer(Networks.BLOCK1).getClass());
+        assertInstanceOf(MKLDNNSubsamplingHelper.class, ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper());
+        assertTrue(NativeKernels.engaged(net));
+    }
+
+    /**
+     * Max pooling on libnd4j's own kernel trains to the same bits as on oneDNN's (a maximum is exact, and its
+     * gradient a scatter without sums), over several Adam steps of both networks, and leaves the configuration,
+     * and so what a saved model holds, as it was.
+     */
+    @Test
+    void maxPoolingOnLibNd4jTrainsToTheBitsOfOneDnn() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        for (Architecture arch : Architecture.values()) {
+            NetworkConfig c = NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 7);
+            ComputationGraph libnd4j = Networks.build(c);
+            ComputationGraph oneDnn = oneDnnPooling(c);
+            assertInstanceOf(LibNd4jMaxPoolingLayer.class, libnd4j.getLayer(Networks.BLOCK2));
+            assertSame(SubsamplingLayer.class, oneDnn.getLayer(Networks.BLOCK2).getClass());
+            assertEquals(oneDnn.getConfiguration().toJson(), libnd4j.getConfiguration().toJson());
+            assertEquals(oneDnn.params(), libnd4j.params(), "same seed, same initial parameters");
+            Nd4j.getRandom().setSeed(13);
+            for (int step = 0; step < 3; step++) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, 16, 1, 56, 28).subi(0.5); // negative inputs too: ReLU zeros tie in windows
+                INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 2);
+                for (int i = 0; i < 16; i++) {
+                    y.putScalar(i, (i + step) % 2, 1f);
+                }
+                libnd4j.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+                oneDnn.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+                assertEquals(oneDnn.score(), libnd4j.score(), 0.0, arch + " loss, step " + step);
+                assertEquals(oneDnn.params(), libnd4j.params(), arch + " parameters after step " + step);
+            }
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 56, 28);
+            assertEquals(oneDnn.outputSingle(x), libnd4j.outputSingle(x), arch + " outputs");
+        }
+    }
+
+    private static ComputationGraph oneDnnPooling(NetworkConfig c) {
+        System.setProperty(NativeKernels.POOLING_PROPERTY, "true");
+        try {
+            return Networks.build(c);
+        } finally {
+            System.clearProperty(NativeKernels.POOLING_PROPERTY);
         }
     }
 

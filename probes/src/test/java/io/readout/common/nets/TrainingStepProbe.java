@@ -1,0 +1,156 @@
+package io.readout.common.nets;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.readout.common.Json;
+import io.readout.common.MachineCpu;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times one training step (fit of one minibatch of 64, Adam) of the student or teacher on 1 native thread, for
+ * several kernel variants of the same network side by side in one JVM: per round, each variant fits the same
+ * minibatches in turn, so a slow spell of a shared machine hits every variant alike (docs/bench/issue17-profile.md).
+ * Variants: {@code default} (what Networks.build gives), {@code onednn-pooling} (built with
+ * -Dreadout.onednn.pooling=true: max pooling left on oneDNN, the default before issue 17), {@code pool-builtin}
+ * (DL4J's pooling helper removed), {@code conv1-builtin} (conv1 on DL4J's im2col kernel), {@code builtin} (no helpers),
+ * {@code cache-device} (CacheMode.DEVICE: the convolutions keep their forward output for the backward pass).
+ * Run: {@code mvn -o -q -Pprobes -pl probes -am test -Dtest=TrainingStepProbe -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dreadout.probe.nets=student -Dreadout.probe.variants=default,pool-builtin -Dreadout.probe.repeats=5}, or its
+ * {@link #main} with the same properties on the test class path (no surefire fork: environment variables such as
+ * DNNL_VERBOSE reach the JVM as given).
+ */
+class TrainingStepProbe {
+    @Test
+    void probe() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("readout.probe"), "speed probe: run with -Dreadout.probe=true");
+        main(new String[0]);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int repeats = Integer.getInteger("readout.probe.repeats", 5);
+        int threads = Integer.getInteger("readout.probe.threads", 1);
+        String nets = System.getProperty("readout.probe.nets", "student,teacher");
+        List<String> variants = Arrays.asList(System.getProperty("readout.probe.variants", "default,pool-builtin").split(","));
+        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(MachineCpu.current().toJson()));
+        System.out.println("PROBE kernels: " + NativeKernels.describe());
+        NativeKernels.limitThreads(threads);
+        for (String n : nets.split(",")) {
+            Architecture arch = Architecture.valueOf(n.toUpperCase());
+            int timed = Integer.getInteger("readout.probe.batches", arch == Architecture.TEACHER ? 20 : 60);
+            List<DataSet> batches = batches();
+            Map<String, ComputationGraph> graphs = new LinkedHashMap<>();
+            for (String v : variants) {
+                String pooling = System.getProperty(NativeKernels.POOLING_PROPERTY);
+                if (v.equals("onednn-pooling")) {
+                    System.setProperty(NativeKernels.POOLING_PROPERTY, "true");
+                }
+                ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
+                if (pooling == null) {
+                    System.clearProperty(NativeKernels.POOLING_PROPERTY);
+                } else {
+                    System.setProperty(NativeKernels.POOLING_PROPERTY, pooling);
+                }
+                apply(v, net);
+                fit(net, batches, 10); // warm-up
+                graphs.put(v, net);
+            }
+            Map<String, double[]> rates = new LinkedHashMap<>();
+            for (String v : variants) {
+                rates.put(v, new double[repeats]);
+            }
+            for (int r = 0; r < repeats; r++) {
+                for (String v : variants) {
+                    long t0 = System.nanoTime();
+                    fit(graphs.get(v), batches, timed);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    rates.get(v)[r] = timed * 64 / s;
+                }
+            }
+            double base = median(rates.get(variants.get(0)));
+            for (String v : variants) {
+                double m = median(rates.get(v));
+                System.out.printf("PROBE %s variant=%s threads=%d median=%.0f ex/s (%.2f ms/step) vs %s %.3f runs=%s helpers=%s score=%.6f%n",
+                        n, v, threads, m, 64_000 / m, variants.get(0), m / base,
+                        Arrays.toString(Arrays.stream(rates.get(v)).mapToLong(Math::round).toArray()),
+                        helpers(graphs.get(v)), graphs.get(v).score());
+            }
+        }
+    }
+
+    private static List<DataSet> batches() {
+        Nd4j.getRandom().setSeed(1);
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            var x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28);
+            var y = Nd4j.zeros(DataType.FLOAT, 64, 2);
+            for (int r = 0; r < 64; r++) {
+                y.putScalar(r, (r + i) % 2, 1f);
+            }
+            batches.add(new DataSet(x, y));
+        }
+        return batches;
+    }
+
+    static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
+        switch (variant) {
+            case "default", "onednn-pooling" -> { }
+            case "cache-device" -> net.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
+            case "pool-builtin" -> clear(net, SubsamplingLayer.class, null);
+            case "conv1-builtin" -> clear(net, ConvolutionLayer.class, Networks.CONV1);
+            case "builtin" -> {
+                clear(net, SubsamplingLayer.class, null);
+                clear(net, ConvolutionLayer.class, null);
+            }
+            default -> throw new IllegalArgumentException("unknown variant " + variant);
+        }
+    }
+
+    private static void clear(ComputationGraph net, Class<?> kind, String only) throws ReflectiveOperationException {
+        Field f = kind.getDeclaredField("helper");
+        f.setAccessible(true);
+        for (Layer l : net.getLayers()) {
+            if (kind.isInstance(l) && (only == null || only.equals(l.getConfig().getLayerName()))) {
+                f.set(l, null);
+            }
+        }
+    }
+
+    private static String helpers(ComputationGraph net) {
+        StringBuilder s = new StringBuilder();
+        for (Layer l : net.getLayers()) {
+            Object h = l instanceof ConvolutionLayer c ? c.getHelper() : l instanceof SubsamplingLayer p ? p.getHelper() : "";
+            if (!"".equals(h)) {
+                s.append(l.getConfig().getLayerName()).append(':').append(l.getClass().getSimpleName()).append('/')
+                        .append(h == null ? "no-helper" : h.getClass().getSimpleName()).append(' ');
+            }
+        }
+        return s.toString().trim();
+    }
+
+    private static void fit(ComputationGraph net, List<DataSet> batches, int n) {
+        for (int i = 0; i < n; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
