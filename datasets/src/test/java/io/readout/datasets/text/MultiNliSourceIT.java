@@ -124,6 +124,14 @@ class MultiNliSourceIT extends SharedSparkSession {
         return e.getMessage();
     }
 
+    /** Line {@code index} (from 0) of a written release file replaced by {@code text}, as a broken release would have it. */
+    private void replaceLine(String file, int index, String text) throws IOException {
+        Path path = root.resolve(file);
+        List<String> lines = new ArrayList<>(Files.readAllLines(path));
+        lines.set(index, text);
+        Files.write(path, lines);
+    }
+
     private void replacePair(String file, int index, Pair p) throws IOException {
         List<Pair> pairs = new ArrayList<>(switch (file) {
             case MultiNliSource.TRAIN -> TextFixtures.TRAIN;
@@ -161,20 +169,15 @@ class MultiNliSourceIT extends SharedSparkSession {
     @Test
     void lineThatIsNotJson() throws IOException {
         TextFixtures.multiNli(root);
-        Path train = root.resolve(MultiNliSource.TRAIN);
-        List<String> lines = new ArrayList<>(Files.readAllLines(train));
-        lines.set(4, "{\"gold_label\": \"neutral\", \"sentence1\": \"cut off");
-        Files.write(train, lines);
+        replaceLine(MultiNliSource.TRAIN, 4, "{\"gold_label\": \"neutral\", \"sentence1\": \"cut off");
         assertEquals(path(MultiNliSource.TRAIN) + " line 5, not a JSON object", badInput(SplitScheme.PRESET));
     }
 
     @Test
     void missingHypothesis() throws IOException {
         TextFixtures.multiNli(root);
-        Path test = root.resolve(MultiNliSource.DEV_MISMATCHED);
-        List<String> lines = new ArrayList<>(Files.readAllLines(test));
-        lines.set(1, "{\"gold_label\": \"neutral\", \"sentence1\": \"Sun.\", \"pairID\": \"7n\"}");
-        Files.write(test, lines);
+        replaceLine(MultiNliSource.DEV_MISMATCHED, 1,
+                "{\"gold_label\": \"neutral\", \"sentence1\": \"Sun.\", \"pairID\": \"7n\"}");
         assertEquals(path(MultiNliSource.DEV_MISMATCHED) + " line 2 (pairID 7n), field 'sentence2': is missing",
                 badInput(SplitScheme.PRESET));
     }

@@ -8,14 +8,12 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,16 +44,7 @@ class KernelSpeedProbe {
             Object poolHelper = ((SubsamplingLayer) net.getLayer(Networks.BLOCK1)).getHelper();
             System.out.println("PROBE " + n + " conv1 helper: " + (helper == null ? "none" : helper.getClass().getName())
                     + ", pool helper: " + (poolHelper == null ? "none" : poolHelper.getClass().getName()));
-            Nd4j.getRandom().setSeed(1);
-            List<DataSet> batches = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                var x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28);
-                var y = Nd4j.zeros(DataType.FLOAT, 64, 2);
-                for (int r = 0; r < 64; r++) {
-                    y.putScalar(r, (r + i) % 2, 1f);
-                }
-                batches.add(new DataSet(x, y));
-            }
+            List<DataSet> batches = TrainingStepProbe.batches();
             for (int t : new int[] {1, 2}) { // warm-up both thread counts
                 limit(t);
                 fit(net, batches, 4);

@@ -92,7 +92,8 @@ class TrainingStepProbe {
         }
     }
 
-    private static List<DataSet> batches() {
+    /** 8 seeded random minibatches of 64 dominoes-shaped inputs (1×56×28) with alternating one-hot labels. */
+    static List<DataSet> batches() {
         Nd4j.getRandom().setSeed(1);
         List<DataSet> batches = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
