@@ -5,7 +5,10 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.featurize.Featurized;
+import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.RunDir;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -85,13 +88,34 @@ public final class PassInputs {
         RunDir run = RunDir.open(conf, runDir, runFlag);
         String modelFile = modelFile(modelChoice);
         ComputationGraph model = run.loadModel(modelFile);
-        ExamplesTable table = ExamplesTable.open(new HadoopInputs(conf), dataDir, "--data");
-        table.requireTensors("--data");
-        String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
-        ModelCompatibility.require(model, table, modelPath, "--data " + dataDir);
+        HadoopInputs inputs = new HadoopInputs(conf);
+        ExamplesTable table = ExamplesTable.open(inputs, dataDir, "--data");
         List<String> names = new ArrayList<>();
         splits.forEach(s -> names.add(s.column()));
         Dataset<Row> examples = table.read(spark).where(col(ExamplesSchema.SPLIT).isin(names.toArray()));
+        if (table.isText()) {
+            // New text goes through the featurizer of the data the model was trained on.
+            Featurized featurizer = trainingFeaturizer(inputs, run, runFlag, dataDir);
+            examples = featurizer.apply(examples, "--data " + dataDir);
+            table = ExamplesTable.open(inputs, featurizer.dir(), "the run's training data");
+        }
+        String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
+        ModelCompatibility.require(model, table, modelPath, "--data " + dataDir);
         return new Opened(run, modelPath, model, table, examples);
+    }
+
+    /**
+     * The featurizer of the dataset a run was trained on (its config.json's {@code data}), for text tables.
+     */
+    static Featurized trainingFeaturizer(HadoopInputs inputs, RunDir run, String runFlag, String dataDir) {
+        JsonNode data = JsonFiles.readObject(run.readText(RunDir.CONFIG), run.path(RunDir.CONFIG)).get("data");
+        String trained = data == null || !data.isTextual() ? null : data.textValue();
+        if (trained == null || !inputs.exists(trained) || !Featurized.isFeaturized(inputs, trained)) {
+            throw new BadInputException("--data " + dataDir + " is a text table: it is featurized with the featurizer of"
+                    + " the data " + runFlag + " " + run.dir() + " was trained on, but "
+                    + (trained == null ? "its config.json names no data" : trained + " is not a featurized dataset here")
+                    + "; run readout featurize, or predict on featurized data");
+        }
+        return Featurized.open(inputs, trained, runFlag + "'s training data");
     }
 }

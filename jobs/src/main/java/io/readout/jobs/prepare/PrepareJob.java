@@ -111,7 +111,7 @@ public final class PrepareJob {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 Counts counts = check(table, config.dataset());
-                write(table, config.shards(), output.tmp() + "/" + EXAMPLES_DIR);
+                writeTable(table, config.shards(), output.tmp() + "/" + EXAMPLES_DIR);
                 DatasetJson json = datasetJson(config, source, table, counts);
                 output.writeText(DATASET_JSON, Json.write(json));
                 output.commit();
@@ -156,7 +156,11 @@ public final class PrepareJob {
         return counts;
     }
 
-    private static void write(Dataset<Row> table, int shards, String dir) {
+    /**
+     * Writes an examples table as every prepared dataset holds it: partitioned by split, {@code shards} files per
+     * split by a hash of the id, rows sorted by id (the same rows give the same files).
+     */
+    public static void writeTable(Dataset<Row> table, int shards, String dir) {
         table.repartition(shards, col(ExamplesSchema.ID))
                 .sortWithinPartitions(ExamplesSchema.ID)
                 .write()
