@@ -57,6 +57,7 @@ public final class PipelineSpec {
     public static final String DATA_SEED = "data_seed";
     public static final String DATA = "data";
     public static final String PREPARE = "prepare";
+    public static final String FEATURIZE = "featurize";
     public static final String TRAIN = "train";
     public static final String TEACHER = "teacher";
     public static final String TEACHER_PROBS = "teacher_probs";
@@ -66,16 +67,18 @@ public final class PipelineSpec {
     public static final String REPORT = "report";
     public static final String RETRAIN = "retrain";
     public static final String BEST = "best";
-    static final Set<String> SECTIONS = Set.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, METHODS, EVALUATE,
+    static final Set<String> SECTIONS = Set.of(PREPARE, FEATURIZE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, METHODS, EVALUATE,
             REPORT);
     /** The command whose flags each section holds. */
-    private static final Map<String, String> COMMANDS = Map.of(PREPARE, "prepare", TRAIN, "train", TEACHER, "train",
+    private static final Map<String, String> COMMANDS = Map.of(PREPARE, "prepare", FEATURIZE, "featurize", TRAIN, "train", TEACHER, "train",
             TEACHER_PROBS, "teacher-probs", STUDENTS, "train", EVALUATE, "evaluate", REPORT, "report");
-    private static final List<String> KEYS = List.of(OUT, SEED, SEEDS, DATA_SEED, DATA, PREPARE, TRAIN, TEACHER, TEACHER_PROBS,
+    private static final List<String> KEYS = List.of(OUT, SEED, SEEDS, DATA_SEED, DATA, PREPARE, FEATURIZE, TRAIN, TEACHER, TEACHER_PROBS,
             STUDENTS, METHODS, EVALUATE, REPORT, RETRAIN);
     /** The flags every stage's folders and re-run mode come from. */
     private static final Set<String> PIPELINE_FLAGS = Set.of("out", "data", "run", "teacher", "teacher-probs",
             "method", "resume", "overwrite", "split", "seed");
+    /** The prepare datasets whose table is raw text. */
+    private static final Set<String> TEXT_DATASETS = Set.of("civilcomments", "multinli");
     static final List<String> STUDENT_METHODS = List.of(TrainConfig.ERM, TrainConfig.KD, TrainConfig.JTT,
             TrainConfig.DEDIER, TrainConfig.SIFER);
 
@@ -204,7 +207,7 @@ public final class PipelineSpec {
         if (get(tree, DATA) == null && flags(PREPARE).isEmpty()) {
             throw new BadInputException(where + ": neither data (a prepared table) nor a prepare section");
         }
-        for (String s : List.of(PREPARE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, EVALUATE, REPORT)) {
+        for (String s : List.of(PREPARE, FEATURIZE, TRAIN, TEACHER, TEACHER_PROBS, STUDENTS, EVALUATE, REPORT)) {
             flags(s);
         }
         if (flags(EVALUATE).containsKey("model")) {
@@ -284,6 +287,18 @@ public final class PipelineSpec {
     }
 
     /** False when the config says {@code "report": false}. */
+    /**
+     * Whether a featurize stage turns the data into what the networks read: when the config has a
+     * {@code featurize} section, or its prepare stage prepares a text dataset (then with featurize's defaults).
+     */
+    public boolean featurizes() {
+        JsonNode f = get(tree, FEATURIZE);
+        if (f != null) {
+            return !isFalse(f);
+        }
+        return TEXT_DATASETS.contains(flags(PREPARE).getOrDefault("dataset", ""));
+    }
+
     public boolean reports() {
         return !isFalse(get(tree, REPORT));
     }

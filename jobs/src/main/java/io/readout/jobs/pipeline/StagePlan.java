@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The stages of a pipeline config, in the order they run: prepare → teacher → teacher pass (when a
+ * The stages of a pipeline config, in the order they run: prepare → featurize (text datasets) → teacher → teacher pass (when a
  * student distils) → one student per method → evaluate each run (val and test) → report. Each stage's
  * flags are the config's sections merged in order (later wins): for the teacher {@code train} then
  * {@code teacher}; for a student {@code train}, {@code students}, then {@code methods.<m>}.
@@ -42,14 +42,19 @@ public final class StagePlan {
         if (!spec.hasSeedList()) {
             Data data = spec.data() != null ? prepared(spec)
                     : prepare(spec, root, "", spec.dataSeed() != null ? spec.dataSeed() : spec.seed(), stages);
+            data = featurize(spec, root, "", data, stages);
             evaluations.addAll(runs(spec, root, "", spec.seed(), data, stages));
         } else {
             Data shared = spec.data() != null ? prepared(spec)
                     : spec.dataSeed() != null ? prepare(spec, root, "", spec.dataSeed(), stages) : null;
+            if (shared != null) {
+                shared = featurize(spec, root, "", shared, stages);
+            }
             for (long seed : spec.seeds()) {
                 String scope = PipelineRoot.seedDir(seed);
                 String seedRoot = HadoopInputs.child(root, scope);
-                Data data = shared != null ? shared : prepare(spec, seedRoot, scope, seed, stages);
+                Data data = shared != null ? shared
+                        : featurize(spec, seedRoot, scope, prepare(spec, seedRoot, scope, seed, stages), stages);
                 evaluations.addAll(runs(spec, seedRoot, scope, seed, data, stages));
             }
             String seeds = String.join(",", spec.seeds().stream().map(String::valueOf).toList());
@@ -82,6 +87,24 @@ public final class StagePlan {
         stages.add(new Stage(name, List.of(Stage.args("prepare", List.of(), prepare)), data, Stage.Kind.TABLE,
                 List.of(), inputs, scope));
         return new Data(data, List.of(name), List.of());
+    }
+
+    /**
+     * For a text dataset, the featurize stage writing {@code root/features} from {@code text}, added to
+     * {@code stages}; the data unchanged otherwise. Featurization draws nothing at random: no seed.
+     */
+    private static Data featurize(PipelineSpec spec, String root, String scope, Data text, List<Stage> stages) {
+        if (!spec.featurizes()) {
+            return text;
+        }
+        String features = HadoopInputs.child(root, PipelineRoot.FEATURES_DIR);
+        Map<String, String> flags = new LinkedHashMap<>(spec.flags(PipelineSpec.FEATURIZE));
+        flags.put("data", text.path());
+        flags.put("out", features);
+        String name = named(scope, PipelineRoot.FEATURES_DIR);
+        stages.add(new Stage(name, List.of(Stage.args("featurize", List.of(), flags)), features, Stage.Kind.TABLE,
+                text.stages(), text.inputs(), scope));
+        return new Data(features, List.of(name), text.inputs());
     }
 
     /**

@@ -33,6 +33,8 @@ public final class PipelineRoot {
     public static final String CONFIG = "pipeline.json";
     public static final String STAGES = "stages";
     public static final String DATA_DIR = "data";
+    /** A text dataset's featurized table (readout featurize). */
+    public static final String FEATURES_DIR = "features";
     public static final String TEACHER_DIR = "teacher";
     public static final String TEACHER_PROBS_DIR = "teacher-probs";
     public static final String STUDENTS_DIR = "students";

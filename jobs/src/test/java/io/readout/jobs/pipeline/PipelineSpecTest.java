@@ -134,6 +134,31 @@ class PipelineSpecTest {
     }
 
     @Test
+    void aTextDatasetIsFeaturizedBeforeTheRunsReadIt() {
+        PipelineSpec s = spec("prepare.dataset=civilcomments", "prepare.source=/cc", "prepare.n-train=null",
+                "students.methods=erm", "report=false");
+        Map<String, Stage> stages = byName(StagePlan.of(s, "/r"));
+        assertEquals(List.of(List.of("featurize", "--data=/r/data", "--out=/r/features")),
+                stages.get("features").commands());
+        assertEquals(List.of("prepare"), stages.get("features").upstream());
+        assertEquals(List.of(), stages.get("features").inputs());
+        assertTrue(stages.get("teacher").commands().get(0).contains("--data=/r/features"));
+        assertEquals(List.of("features"), stages.get("teacher").upstream());
+
+        // A prepared text table shared by every seed is featurized once, with the section's flags.
+        PipelineSpec shared = spec("prepare=null", "data=/text", "featurize.input=tokens", "seed=null", "seeds=0,1",
+                "students.methods=erm", "report=false");
+        List<Stage> plan = StagePlan.of(shared, "/r");
+        assertEquals(1, plan.stream().filter(st -> st.name().endsWith("features")).count());
+        assertEquals(List.of("featurize", "--input=tokens", "--data=/text", "--out=/r/features"),
+                byName(plan).get("features").commands().get(0));
+        assertTrue(byName(plan).get("seed=1/teacher").commands().get(0).contains("--data=/r/features"));
+        // featurize=false turns it off; image datasets have none.
+        assertFalse(spec("prepare.dataset=civilcomments", "featurize=false").featurizes());
+        assertFalse(spec().featurizes());
+    }
+
+    @Test
     void prepareInputsAreTheRawFolders() {
         PipelineSpec s = spec("prepare.dataset=dominoes", "prepare.mnist=/m", "prepare.fashion=/f");
         assertEquals(List.of("/m", "/f"), StagePlan.of(s, "/r").get(0).inputs());
