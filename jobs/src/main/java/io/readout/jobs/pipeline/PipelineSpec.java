@@ -370,7 +370,7 @@ public final class PipelineSpec {
         for (String p : path) {
             node = node instanceof ObjectNode o ? get(o, p) : null;
         }
-        if (node == null || isFalse(node) && name.equals(REPORT)) {
+        if (node == null || isFalse(node) && (name.equals(REPORT) || name.equals(FEATURIZE))) {
             return Json.mapper().createObjectNode();
         }
         if (!(node instanceof ObjectNode o)) {

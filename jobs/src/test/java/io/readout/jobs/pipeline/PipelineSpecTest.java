@@ -69,8 +69,8 @@ class PipelineSpecTest {
 
     @Test
     void badConfigsNameTheKey() {
-        assertEquals("p.json: unknown key 'studnets' (known: out, seed, seeds, data_seed, data, prepare, train, teacher,"
-                + " teacher_probs, students, methods, evaluate, report, retrain)", bad("{\"out\": \"r\", \"studnets\": {}}"));
+        assertEquals("p.json: unknown key 'studnets' (known: out, seed, seeds, data_seed, data, prepare, featurize, train,"
+                + " teacher, teacher_probs, students, methods, evaluate, report, retrain)", bad("{\"out\": \"r\", \"studnets\": {}}"));
         assertEquals("p.json: no output folder (set \"out\" or pass --out)", bad("{\"prepare\": {\"dataset\": \"x\"}}"));
         assertEquals("p.json: neither data (a prepared table) nor a prepare section", bad("{\"out\": \"r\"}"));
         assertEquals("p.json: students.methods: unknown method 'gdro' (known: erm, kd, jtt, dedier, sifer)",
