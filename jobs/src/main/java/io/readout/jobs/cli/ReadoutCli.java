@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "readout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         version = "readout 0.1.0",
         description = "Distributed Spark jobs that train teacher and student networks and make them rely less on spurious features.",
-        subcommands = {FetchCommand.class, PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class,
+        subcommands = {FetchCommand.class, GenerateCommand.class, PrepareCommand.class, TrainCommand.class, TeacherProbsCommand.class,
             WeightsCommand.class, PredictCommand.class, EvaluateCommand.class, SweepCommand.class, PipelineCommand.class, DemoCommand.class,
             AggregateCommand.class, ReportCommand.class, RetrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
