@@ -2,6 +2,8 @@ package io.readout.datasets;
 
 import io.readout.common.BadInputException;
 import io.readout.common.Json;
+import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NetworkConfig;
 import io.readout.datasets.io.HadoopInputs;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,11 +19,18 @@ import static org.apache.spark.sql.functions.col;
 /**
  * A prepared dataset folder as later stages read it: {@code examples/} (the table),
  * {@code dataset.json} and {@code _SUCCESS}. A folder without {@code _SUCCESS} is not a dataset.
+ *
+ * <p>{@code dataset.json}'s {@code features} says what a row's {@code features} hold: {@code image} (bytes of
+ * {@code image_shape}), {@code vector} (the default: {@code num_features} floats), {@code tokens}
+ * ({@code num_features} token ids as floats, each an integer in [0, {@code vocab_size}), 0 padding; written by
+ * {@code readout featurize --input tokens}) or {@code text} (raw strings, no tensor until featurized).
  */
 public final class ExamplesTable implements Serializable {
     public static final String EXAMPLES_DIR = "examples";
     public static final String DATASET_JSON = "dataset.json";
     public static final String SUCCESS = "_SUCCESS";
+    /** {@code dataset.json}'s {@code features} value for token-id datasets. */
+    public static final String TOKENS = "tokens";
 
     private final String dir;
     private final int numClasses;
@@ -29,10 +38,11 @@ public final class ExamplesTable implements Serializable {
     private final boolean text;
     private final ImageShape shape;
     private final int numFeatures;
+    private final int vocabSize;
     private final String name;
 
     private ExamplesTable(String dir, String name, int numClasses, boolean image, boolean text, ImageShape shape,
-                          int numFeatures) {
+                          int numFeatures, int vocabSize) {
         this.dir = dir;
         this.name = name;
         this.numClasses = numClasses;
@@ -40,6 +50,7 @@ public final class ExamplesTable implements Serializable {
         this.text = text;
         this.shape = shape;
         this.numFeatures = numFeatures;
+        this.vocabSize = vocabSize;
     }
 
     /**
@@ -63,8 +74,10 @@ public final class ExamplesTable implements Serializable {
             int numClasses = ((Number) json.get("num_classes")).intValue();
             boolean image = "image".equals(json.get("features"));
             boolean text = "text".equals(json.get("features"));
+            boolean tokens = TOKENS.equals(json.get("features"));
             ImageShape shape = null;
             int numFeatures = 0;
+            int vocabSize = 0;
             if (image) {
                 Object s = json.get("image_shape");
                 List<Number> hwc = s instanceof Map<?, ?> m
@@ -75,10 +88,29 @@ public final class ExamplesTable implements Serializable {
                 // A text table has no tensor shape until a featurization step gives it one.
                 numFeatures = ((Number) json.get("num_features")).intValue();
             }
-            return new ExamplesTable(dir, name, numClasses, image, text, shape, numFeatures);
+            if (tokens) {
+                vocabSize = vocabSize(json.get("vocab_size"), jsonPath);
+                if (numFeatures <= 0) {
+                    throw new BadInputException(jsonPath + ": a \"features\": \"tokens\" dataset needs a positive"
+                            + " \"num_features\" (ids per example), got " + numFeatures);
+                }
+            }
+            return new ExamplesTable(dir, name, numClasses, image, text, shape, numFeatures, vocabSize);
+        } catch (BadInputException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new BadInputException(jsonPath + ": malformed dataset.json (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A tokens dataset's {@code vocab_size}: an integer from 1 to 2^24 (ids travel as exact floats). */
+    private static int vocabSize(Object value, String jsonPath) {
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
+                || n.doubleValue() > NetworkConfig.MAX_VOCAB_SIZE) {
+            throw new BadInputException(jsonPath + ": a \"features\": \"tokens\" dataset needs \"vocab_size\", an integer"
+                    + " from 1 to " + NetworkConfig.MAX_VOCAB_SIZE + " (got " + value + ")");
+        }
+        return n.intValue();
     }
 
     /** All examples, checked against the contract. */
@@ -127,16 +159,42 @@ public final class ExamplesTable implements Serializable {
         }
     }
 
-    /** The image shape, or null for a vector or text dataset. */
+    /** Whether the features are token ids (each example {@link #numFeatures()} of them, below {@link #vocabSize()}). */
+    public boolean isTokens() {
+        return vocabSize > 0;
+    }
+
+    /** The number of distinct token ids (ids lie in [0, vocabSize), 0 is padding); 0 unless {@link #isTokens()}. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** The image shape, or null for a vector, tokens or text dataset. */
     public ImageShape shape() {
         return shape;
     }
 
+    /** The vector length, or the number of token ids per example; 0 for images and text. */
     public int numFeatures() {
         return numFeatures;
     }
 
-    /** The length of one example's flattened input. */
+    /**
+     * The network for this table's input: a CNN for images, an MLP for vectors, the tokens network (an embedding
+     * bag first) for token ids ({@link io.readout.common.nets.Networks}).
+     */
+    public NetworkConfig network(Architecture arch, String updater, double lr, double weightDecay, long seed) {
+        if (image) {
+            return NetworkConfig.image(arch, shape.channels(), shape.height(), shape.width(), numClasses, updater, lr,
+                    weightDecay, seed);
+        }
+        if (isTokens()) {
+            return NetworkConfig.tokens(arch, numFeatures, vocabSize, numClasses, updater, lr, weightDecay, seed);
+        }
+        return NetworkConfig.vector(arch, numFeatures, numClasses, updater, lr, weightDecay, seed);
+    }
+
+    /** The length of one example's flattened input (for tokens, the number of ids L). */
     public int inputSize() {
         return image ? shape.pixels() : numFeatures;
     }

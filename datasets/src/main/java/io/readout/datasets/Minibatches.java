@@ -14,7 +14,8 @@ import java.util.NoSuchElementException;
 /**
  * Rows of the examples table to DL4J minibatches, on the executors: features as float
  * {@code [n, channels, height, width]} scaled to [0, 1] (images) or {@code [n, features]}
- * (vectors), labels one-hot {@code [n, numClasses]}. The last batch of a partition may be smaller.
+ * (vectors, and token ids: the column's floats copied as they are, so an id below 2^24 arrives exact),
+ * labels one-hot {@code [n, numClasses]}. The last batch of a partition may be smaller.
  */
 public final class Minibatches {
     private Minibatches() {

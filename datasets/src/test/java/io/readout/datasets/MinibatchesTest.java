@@ -2,12 +2,22 @@ package io.readout.datasets;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import io.readout.common.nets.NetworkConfig;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
+import org.nd4j.linalg.dataset.DataSet;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,6 +39,29 @@ class MinibatchesTest {
             out.add(String.join(" ", it.next().stream().map(r -> r.getString(0)).toList()));
         }
         return out;
+    }
+
+    /** An array column's value as Spark's rows hold it. */
+    private static Object seq(Float... values) {
+        return JavaConverters.asScalaBuffer(List.of(values)).toSeq();
+    }
+
+    /** Token ids reach the network as the exact integers they are, the largest id included. */
+    @Test
+    void tokenIdsArriveAsExactFloats(@TempDir Path dir) throws IOException {
+        int top = NetworkConfig.MAX_VOCAB_SIZE - 1;
+        ExamplesTable table = DatasetFolders.open(dir, DatasetFolders.tokensJson(4, String.valueOf(top + 1)));
+        StructType schema = new StructType()
+                .add(ExamplesSchema.LABEL, DataTypes.IntegerType)
+                .add(ExamplesSchema.FEATURES, DataTypes.createArrayType(DataTypes.FloatType));
+        List<Row> rows = List.of(
+                new GenericRowWithSchema(new Object[] {0, seq(2f, 17f, 0f, 0f)}, schema),
+                new GenericRowWithSchema(new Object[] {1, seq((float) top, 1f, (float) (top - 1), 0f)}, schema));
+        DataSet d = Minibatches.dataSet(rows, table);
+        assertArrayEquals(new long[] {2, 4}, d.getFeatures().shape());
+        assertArrayEquals(new double[] {2, 17, 0, 0, top, 1, top - 1, 0},
+                d.getFeatures().reshape(8).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector());
+        assertArrayEquals(new float[] {1, 0, 0, 1}, d.getLabels().reshape(4).toFloatVector());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.IWeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.nn.weights.WeightInitRelu;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,15 +71,18 @@ public final class InitialParameters {
     /** The standard deviation DL4J's weight init of {@code conf} draws its weights with. */
     static double standardDeviation(BaseLayer conf, String name) {
         IWeightInit init = conf.getWeightInitFn();
-        double[] fans = fans(conf, name);
         if (init instanceof WeightInitRelu) {
-            return Math.sqrt(2.0 / fans[0]);
+            return Math.sqrt(2.0 / fans(conf, name)[0]);
         }
         if (init instanceof WeightInitXavier) {
+            double[] fans = fans(conf, name);
             return Math.sqrt(2.0 / (fans[0] + fans[1]));
         }
+        if (init.equals(new WeightInitDistribution(EmbeddingBag.INITIAL_DISTRIBUTION))) {
+            return EmbeddingBag.INITIAL_DISTRIBUTION.getStd();
+        }
         throw new IllegalStateException("layer " + name + ": weight init " + init + " is not drawn by InitialParameters"
-                + " (RELU and XAVIER are)");
+                + " (RELU, XAVIER and the embedding bag's N(0, 1) are)");
     }
 
     /** DL4J's fan-in and fan-out of a layer's weights. */

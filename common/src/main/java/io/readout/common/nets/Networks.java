@@ -28,6 +28,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@value #BLOCK2} → {@value #DENSE} → {@value #OUTPUT} (softmax, cross-entropy unless the config gives another
  * loss, e.g. the distillation loss of a student).
  *
+ * <p>Three input kinds ({@link NetworkConfig}): images go to a CNN ({@value #CONV1}, pool = {@value #BLOCK1},
+ * {@value #CONV2}, pool = {@value #BLOCK2}); feature vectors to an MLP whose {@value #BLOCK1} and
+ * {@value #BLOCK2} are dense layers of 4·c1 and 4·c2 units ({@link Architecture}); token ids to the same MLP
+ * behind an {@link EmbeddingBag} {@value #EMBED} of width 2·c1 (64 for the teacher, 16 for the student: the mean
+ * of the examples' token embeddings), so a readout head sees block1 alike for vectors and tokens.
+ *
  * <p>A config with a {@link ReadoutHead} adds a second output: the head's block → {@value #READOUT_STOP}
  * (a {@link StopGradientVertex}) → [{@value #READOUT_BLOCK}1 … d → {@value #READOUT_POOL}] →
  * {@value #READOUT} (softmax, cross-entropy). The outputs are then [{@value #OUTPUT}, {@value #READOUT}],
@@ -37,6 +43,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Networks {
     public static final String INPUT = "input";
     public static final String CONV1 = "conv1";
+    /** The embedding bag of a tokens network. */
+    public static final String EMBED = "embed";
     public static final String BLOCK1 = "block1";
     public static final String CONV2 = "conv2";
     public static final String BLOCK2 = "block2";
@@ -92,9 +100,15 @@ public final class Networks {
                     .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         } else {
             // The MLP: block1 and block2 are dense layers of 4·c1 and 4·c2 units, so the teacher/student width
-            // ratio is that of the CNNs.
-            g.setInputTypes(InputType.feedForward(c.numFeatures()))
-                    .addLayer(BLOCK1, new DenseLayer.Builder().nOut(4 * a.conv1()).activation(act).build(), INPUT)
+            // ratio is that of the CNNs. Token ids first become the mean of their embeddings, 2·c1 wide.
+            g.setInputTypes(InputType.feedForward(c.numFeatures()));
+            String mlpInput = INPUT;
+            if (c.isTokens()) {
+                g.addLayer(EMBED, new EmbeddingBag.Builder().nIn(c.vocabSize()).nOut(2L * a.conv1())
+                        .length(c.numFeatures()).build(), INPUT);
+                mlpInput = EMBED;
+            }
+            g.addLayer(BLOCK1, new DenseLayer.Builder().nOut(4 * a.conv1()).activation(act).build(), mlpInput)
                     .addLayer(BLOCK2, new DenseLayer.Builder().nOut(4 * a.conv2()).activation(act).build(), BLOCK1)
                     .addLayer(DENSE, new DenseLayer.Builder().nOut(a.dense()).activation(act).build(), BLOCK2);
         }

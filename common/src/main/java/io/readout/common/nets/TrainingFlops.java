@@ -22,17 +22,21 @@ import java.util.Map;
  * dense layer's 2·in·out. Training costs each layer its forward pass plus the same again for the gradient of
  * its weights and again for the gradient of its input, except the layers fed by the network's input, whose
  * input gradient nobody needs (PyTorch skips it; DL4J's oneDNN convolution computes it anyway, which is work
- * this count does not credit). So training ≈ 3 × forward − the first layer's forward. Not counted: biases,
- * activations, pooling, the loss and the updater (a few operations per activation or per parameter: about 1 %
+ * this count does not credit). So training ≈ 3 × forward − the first layer's forward. An {@link EmbeddingBag}
+ * of width E over L ids is counted as L·E additions forward (every position a row, padding included: an upper
+ * bound) and the same again for its weight gradient (the scatter of ε/c into the used rows); it has no input
+ * gradient, and its divisions by the count (E per example each way) are left out like the biases. Not counted:
+ * biases, activations, pooling, the loss and the updater (a few operations per activation or per parameter: about 1 %
  * of the teacher's count and 3–4 % of the student's at batch 64).
  *
- * @param layers the counted layers (convolutions and dense layers), in the configuration's order
+ * @param layers the counted layers (convolutions, dense layers, embedding bags), in the configuration's order
  */
 public record TrainingFlops(List<LayerFlops> layers) {
 
     /**
      * One layer's count.
      *
+     * @param kind          {@code convolution}, {@code dense} or {@code embedding_bag}
      * @param forward       FLOPs of its forward pass for one example
      * @param inputGradient whether training computes the gradient of its input (false when fed by the network input)
      */
@@ -47,7 +51,10 @@ public record TrainingFlops(List<LayerFlops> layers) {
         layers = List.copyOf(layers);
     }
 
-    /** The count for a network configuration: its convolutions and dense layers, with their shapes for its input. */
+    /**
+     * The count for a network configuration: its convolutions, dense layers and embedding bag, with their shapes for
+     * its input.
+     */
     public static TrainingFlops of(NetworkConfig config) {
         ComputationGraphConfiguration graph = Networks.configuration(config);
         InputType input = config.isImage()
@@ -67,6 +74,8 @@ public record TrainingFlops(List<LayerFlops> layers) {
                 int[] k = conv.getKernelSize();
                 long flops = 2L * out.getHeight() * out.getWidth() * conv.getNOut() * conv.getNIn() * k[0] * k[1];
                 layers.add(new LayerFlops(v.getKey(), "convolution", flops, !fedByInput));
+            } else if (layer instanceof EmbeddingBag bag) {
+                layers.add(new LayerFlops(v.getKey(), "embedding_bag", (long) bag.getLength() * bag.getNOut(), false));
             } else if (layer instanceof FeedForwardLayer dense) {
                 layers.add(new LayerFlops(v.getKey(), "dense", 2L * dense.getNIn() * dense.getNOut(), !fedByInput));
             }

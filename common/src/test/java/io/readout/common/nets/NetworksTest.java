@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -85,6 +86,26 @@ class NetworksTest {
     }
 
     @Test
+    void tokensGoThroughAnEmbeddingBagIntoTheMlp() {
+        ComputationGraph net = Networks.build(NetworkConfig.tokens(Architecture.STUDENT, 6, 50, 3, "adam", 1e-3, 1e-4, 0));
+        // embed: 50 ids x 16 (2·c1); block1: 16 -> 32; block2: 32 -> 64; dense: 64 -> 32; output: 32 -> 3.
+        assertEquals(List.of(Networks.EMBED), net.getConfiguration().getVertexInputs().get(Networks.BLOCK1));
+        assertEquals(50 * 16, params(net, Networks.EMBED));
+        assertEquals(16 * 32 + 32, params(net, Networks.BLOCK1));
+        assertEquals(32 * 64 + 64, params(net, Networks.BLOCK2));
+        assertEquals(64 * 32 + 32, params(net, Networks.DENSE));
+        assertEquals(32 * 3 + 3, params(net, Networks.OUTPUT));
+        INDArray ids = Nd4j.createFromArray(new float[][] {{3, 7, 49, 0, 0, 0}, {0, 0, 0, 0, 0, 0}});
+        Map<String, INDArray> acts = net.feedForward(ids, false);
+        assertArrayEquals(new long[] {2, 16}, acts.get(Networks.EMBED).shape());
+        assertArrayEquals(new long[] {2, 32}, acts.get(Networks.BLOCK1).shape());
+        assertArrayEquals(new long[] {2, 3}, acts.get(Networks.OUTPUT).shape());
+        NetworkConfig c = NetworkConfig.tokens(Architecture.STUDENT, 6, 50, 3, "adam", 1e-3, 0, 0);
+        assertTrue(c.isTokens() && !c.isImage());
+        assertTrue(!NetworkConfig.vector(Architecture.STUDENT, 6, 3, "adam", 1e-3, 0, 0).isTokens());
+    }
+
+    @Test
     void theSeedFixesTheInitialParameters() {
         NetworkConfig c = NetworkConfig.image(Architecture.STUDENT, 1, 16, 16, 2, "adam", 1e-3, 0, 11);
         assertEquals(Networks.build(c).params(), Networks.build(c).params());
@@ -98,6 +119,11 @@ class NetworksTest {
                 () -> NetworkConfig.image(Architecture.STUDENT, 1, 8, 8, 2, "adam", -1, 0, 0)).getMessage());
         assertEquals("--updater 'rmsprop' is not one of adam, sgd, nesterovs", assertThrows(BadInputException.class,
                 () -> NetworkConfig.image(Architecture.STUDENT, 1, 8, 8, 2, "rmsprop", 0.1, 0, 0)).getMessage());
+        assertEquals("network input: token ids need a vocabulary size, got 0", assertThrows(BadInputException.class,
+                () -> NetworkConfig.tokens(Architecture.STUDENT, 8, 0, 2, "adam", 0.1, 0, 0)).getMessage());
+        assertEquals("network input: 16777217 token ids do not fit a float input (at most 16777216)",
+                assertThrows(BadInputException.class, () -> NetworkConfig.tokens(Architecture.STUDENT, 8, (1 << 24) + 1,
+                        2, "adam", 0.1, 0, 0)).getMessage());
         assertEquals("--arch 'big' is not one of teacher, student",
                 assertThrows(BadInputException.class, () -> Architecture.parse("big")).getMessage());
     }

@@ -118,6 +118,38 @@ class ReadoutHeadTest {
     }
 
     @Test
+    void tokensHeadsAreDenseOnTheBlockAfterTheEmbeddings() {
+        NetworkConfig tokens = TokensProblem.student("adam", 1e-3, 0, 0);
+        ComputationGraph linear = Networks.build(tokens.withReadout(AUX));
+        assertEquals(List.of(Networks.BLOCK1), linear.getConfiguration().getVertexInputs().get(Networks.READOUT_STOP));
+        assertEquals(32 * 2 + 2, params(linear, Networks.READOUT));
+        ComputationGraph deep = Networks.build(tokens.withReadout(AUX.withBlocks(1, 6)));
+        assertEquals(32 * 6 + 6, params(deep, Networks.READOUT_BLOCK + 1));
+        assertEquals(2, deep.output(TokensProblem.examples(4, 1).getFeatures()).length);
+    }
+
+    /** The converse on tokens: without the stop-gradient the readout's loss reaches the embeddings. */
+    @Test
+    void onTokensWithoutTheStopGradientTheReadoutMovesTheEmbeddings() {
+        ComputationGraph stopped = Networks.build(TokensProblem.student("adam", 1e-3, 0, 5).withReadout(AUX));
+        ComputationGraphConfiguration conf = stopped.getConfiguration().clone();
+        conf.getVertices().put(Networks.READOUT_STOP, new ScaleVertex(1.0));
+        ComputationGraph open = new ComputationGraph(conf);
+        open.init();
+        copyShared(stopped, open);
+        Map<String, float[]> before = snapshot(open, false);
+
+        open.fit(readoutOnly(TokensProblem.examples(32, 1)));
+
+        for (String early : List.of(Networks.EMBED, Networks.BLOCK1)) {
+            assertFalse(Arrays.equals(before.get(early), values(open.getLayer(early).params())), early + " learned");
+        }
+        for (String above : List.of(Networks.BLOCK2, Networks.DENSE, Networks.OUTPUT)) {
+            assertArrayEquals(before.get(above), values(open.getLayer(above).params()), 0f, above);
+        }
+    }
+
+    @Test
     void headsAttachToBlock1OrBlock2Only() {
         for (String at : new String[] {Networks.CONV1, Networks.DENSE, Networks.OUTPUT, "Block1", null}) {
             BadInputException e = assertThrows(BadInputException.class,
@@ -151,22 +183,39 @@ class ReadoutHeadTest {
         for (ReadoutHead head : List.of(AUX, AUX.withBlocks(2, 4), ReadoutHead.linear(Networks.BLOCK2, "adam", 1e-2))) {
             ComputationGraph net = Networks.build(STUDENT.withReadout(head));
             assertEquals(NativeKernels.oneDnnEnabled(), NativeKernels.engaged(net));
-            Map<String, float[]> main = snapshot(net, false);
-            Map<String, float[]> readout = snapshot(net, true);
-            assertEquals(List.of(Networks.CONV1, Networks.CONV2, Networks.DENSE, Networks.OUTPUT), List.copyOf(main.keySet()));
+            assertAReadoutStepMovesTheHeadOnly(net, BarsProblem.examples(32, 1),
+                    List.of(Networks.CONV1, Networks.CONV2, Networks.DENSE, Networks.OUTPUT));
+        }
+    }
 
-            net.fit(readoutOnly(BarsProblem.examples(32, 1)));
+    /** The same on tokens: the embeddings and block1 stay as they are. */
+    @Test
+    void onTokensAStepOnTheReadoutLossAloneLeavesTheMainNetworkUnchanged() {
+        for (ReadoutHead head : List.of(AUX, AUX.withBlocks(2, 4), ReadoutHead.linear(Networks.BLOCK2, "adam", 1e-2))) {
+            assertAReadoutStepMovesTheHeadOnly(Networks.build(TokensProblem.student("adam", 1e-3, 0, 5).withReadout(head)),
+                    TokensProblem.examples(32, 1),
+                    List.of(Networks.EMBED, Networks.BLOCK1, Networks.BLOCK2, Networks.DENSE, Networks.OUTPUT));
+        }
+    }
 
-            assertTrue(net.score() > 0, "the readout's loss was computed");
-            // Exactly, on any CPU: the main network's gradient is zeros, and a zero gradient is a zero Adam step.
-            for (Map.Entry<String, float[]> layer : main.entrySet()) {
-                assertArrayEquals(layer.getValue(), values(net.getLayer(layer.getKey()).params()), 0f,
-                        head + ": " + layer.getKey());
-            }
-            for (Map.Entry<String, float[]> layer : readout.entrySet()) {
-                assertFalse(Arrays.equals(layer.getValue(), values(net.getLayer(layer.getKey()).params())),
-                        head + ": " + layer.getKey() + " learned");
-            }
+    /** One step of {@code net} on {@code d}'s readout loss alone: {@code mainLayers} keep their bits, the head learns. */
+    private static void assertAReadoutStepMovesTheHeadOnly(ComputationGraph net, DataSet d, List<String> mainLayers) {
+        String head = net.getConfiguration().getVertexInputs().get(Networks.READOUT_STOP) + " head";
+        Map<String, float[]> main = snapshot(net, false);
+        Map<String, float[]> readout = snapshot(net, true);
+        assertEquals(mainLayers, List.copyOf(main.keySet()));
+
+        net.fit(readoutOnly(d));
+
+        assertTrue(net.score() > 0, "the readout's loss was computed");
+        // Exactly, on any CPU: the main network's gradient is zeros, and a zero gradient is a zero Adam step.
+        for (Map.Entry<String, float[]> layer : main.entrySet()) {
+            assertArrayEquals(layer.getValue(), values(net.getLayer(layer.getKey()).params()), 0f,
+                    head + ": " + layer.getKey());
+        }
+        for (Map.Entry<String, float[]> layer : readout.entrySet()) {
+            assertFalse(Arrays.equals(layer.getValue(), values(net.getLayer(layer.getKey()).params())),
+                    head + ": " + layer.getKey() + " learned");
         }
     }
 
@@ -224,7 +273,7 @@ class ReadoutHeadTest {
     @Test
     void aHeadLeavesTheMainNetworksInitialParametersAsTheSeedMakesThem() {
         NetworkConfig mlp = NetworkConfig.vector(Architecture.STUDENT, 5, 3, "adam", 1e-3, 0, 2);
-        for (NetworkConfig c : List.of(STUDENT, mlp)) {
+        for (NetworkConfig c : List.of(STUDENT, mlp, TokensProblem.student("adam", 1e-3, 0, 2))) {
             Map<String, float[]> plain = snapshot(Networks.build(c), false);
             for (ReadoutHead head : List.of(AUX, ReadoutHead.linear(Networks.BLOCK2, "sgd", 1e-3).withBlocks(2, 4))) {
                 Map<String, float[]> headed = snapshot(Networks.build(c.withReadout(head)), false);
@@ -246,24 +295,40 @@ class ReadoutHeadTest {
 
     @Test
     void theConfigurationAndTheModelRoundTrip(@TempDir Path dir) throws Exception {
-        ComputationGraph net = Networks.build(STUDENT.withReadout(AUX.withBlocks(1, 4)));
-        DataSet d = BarsProblem.examples(32, 4);
+        assertRoundTrip(Networks.build(STUDENT.withReadout(AUX.withBlocks(1, 4))), BarsProblem.examples(32, 4),
+                BarsProblem.examples(16, 5).getFeatures(), dir.resolve("cnn.zip").toFile());
+    }
+
+    /** The tokens network too: its embedding bag's configuration, parameters and updater state come back. */
+    @Test
+    void aTokensModelRoundTrips(@TempDir Path dir) throws Exception {
+        ComputationGraph back = assertRoundTrip(
+                Networks.build(TokensProblem.student("adam", 1e-2, 1e-4, 2).withReadout(AUX.withBlocks(1, 4))),
+                TokensProblem.examples(32, 4), TokensProblem.examples(16, 5).getFeatures(), dir.resolve("tokens.zip").toFile());
+        assertTrue(back.getLayer(Networks.EMBED) instanceof EmbeddingBagLayer);
+    }
+
+    /**
+     * Fits {@code net} (with a head) one step on {@code d}, saves it with its updater to {@code zip} and restores it:
+     * the same configuration, updater state and outputs on {@code x}. Returns the restored network.
+     */
+    private static ComputationGraph assertRoundTrip(ComputationGraph net, DataSet d, INDArray x, File zip)
+            throws Exception {
         net.fit(new MultiDataSet(new INDArray[] {d.getFeatures()}, new INDArray[] {d.getLabels(), d.getLabels()}));
         ComputationGraphConfiguration conf = net.getConfiguration();
         assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
 
-        File zip = dir.resolve("model.zip").toFile();
         ModelSerializer.writeModel(net, zip, true);
         ComputationGraph back = NativeKernels.engage(ModelSerializer.restoreComputationGraph(zip, true));
         assertEquals(conf, back.getConfiguration());
         assertEquals(NativeKernels.oneDnnEnabled(), NativeKernels.engaged(back));
         assertEquals(net.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
-        INDArray x = BarsProblem.examples(16, 5).getFeatures();
         INDArray[] expected = net.output(x);
         INDArray[] actual = back.output(x);
         for (int i = 0; i < 2; i++) {
             assertArrayEquals(values(expected[i]), values(actual[i]), 0f);
         }
         assertNotEquals(expected[0], expected[1]);
+        return back;
     }
 }

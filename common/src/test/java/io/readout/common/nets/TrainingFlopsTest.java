@@ -57,4 +57,20 @@ class TrainingFlopsTest {
         assertEquals(List.of(640L, 4096L, 4096L, 192L), flops.layers().stream().map(LayerFlops::forward).toList());
         assertEquals(2 * 640L + 3 * (4096L + 4096L + 192L), flops.training());
     }
+
+    @Test
+    void aTokensNetCountsItsBagAsAddsAndBlock1WithItsInputGradient() {
+        TrainingFlops flops = TrainingFlops.of(NetworkConfig.tokens(Architecture.TEACHER, 128, 20_000, 2, "adam", 1e-3,
+                0, 0));
+        // embed: 128 ids x 64 units, one add each (the vocabulary size costs nothing); block1 64→128,
+        // block2 128→256, dense 256→128, output 128→2.
+        assertEquals(List.of(
+                new LayerFlops(Networks.EMBED, "embedding_bag", 128L * 64, false),
+                new LayerFlops(Networks.BLOCK1, "dense", 2L * 64 * 128, true),
+                new LayerFlops(Networks.BLOCK2, "dense", 2L * 128 * 256, true),
+                new LayerFlops(Networks.DENSE, "dense", 2L * 256 * 128, true),
+                new LayerFlops(Networks.OUTPUT, "dense", 2L * 128 * 2, true)), flops.layers());
+        // The bag: forward plus the scatter of its weight gradient; every dense layer 3 x forward.
+        assertEquals(2 * 8_192L + 3 * (16_384L + 65_536L + 65_536L + 512L), flops.training());
+    }
 }

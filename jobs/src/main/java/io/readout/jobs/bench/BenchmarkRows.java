@@ -110,10 +110,7 @@ public final class BenchmarkRows implements AutoCloseable {
 
     /** The benchmark network of an architecture for this data: Adam 1e-3, no weight decay, the seed. */
     public NetworkConfig network(Architecture arch) {
-        return table.isImage()
-                ? NetworkConfig.image(arch, table.shape().channels(), table.shape().height(), table.shape().width(),
-                        table.numClasses(), "adam", 1e-3, 0, seed)
-                : NetworkConfig.vector(arch, table.numFeatures(), table.numClasses(), "adam", 1e-3, 0, seed);
+        return table.network(arch, "adam", 1e-3, 0, seed);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.readout.jobs.passes;
 
 import io.readout.common.BadInputException;
+import io.readout.common.nets.EmbeddingBag;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.ImageShape;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -24,7 +25,8 @@ import java.util.Map;
  * Whether a model can be run on a prepared dataset, checked on the driver before any pass starts,
  * so a wrong {@code --run}/{@code --data} pair is one line naming both rather than a failed Spark
  * task. Checks: one input; a main (first) output that is a softmax output layer with one unit per
- * class of the data (a student's early readout is a second output); a first layer that takes the data's kind of input (image channels or feature count); and,
+ * class of the data (a student's early readout is a second output); a first layer that takes the data's kind of
+ * input (image channels, feature count, or token ids of the same length and vocabulary size); and,
  * because DL4J does not keep the declared input size in the configuration, a forward pass of one
  * zero example of the data's shape (catches a wrong image height or width).
  */
@@ -63,7 +65,16 @@ public final class ModelCompatibility {
                 continue;
             }
             Layer first = lv.getLayerConf().getLayer();
-            if (first instanceof ConvolutionLayer c) {
+            if (first instanceof EmbeddingBag bag) {
+                if (!table.isTokens() || bag.getNIn() != table.vocabSize() || bag.getLength() != table.numFeatures()) {
+                    throw bad(modelName, "takes " + tokens(bag.getLength(), bag.getNIn()) + ", but " + dataName
+                            + " holds " + data);
+                }
+            } else if (table.isTokens()) {
+                throw bad(modelName, "takes " + (first instanceof ConvolutionLayer ? "images"
+                        : first instanceof FeedForwardLayer f ? "vectors of " + f.getNIn() + " features" : "no token ids")
+                        + ", but " + dataName + " holds " + data);
+            } else if (first instanceof ConvolutionLayer c) {
                 if (!table.isImage()) {
                     throw bad(modelName, "takes images, but " + dataName + " holds " + data);
                 }
@@ -115,7 +126,14 @@ public final class ModelCompatibility {
     }
 
     private static String describe(ExamplesTable table) {
+        if (table.isTokens()) {
+            return tokens(table.numFeatures(), table.vocabSize());
+        }
         return table.isImage() ? table.shape() + " images (HxWxC)" : "vectors of " + table.numFeatures() + " features";
+    }
+
+    private static String tokens(long length, long vocabSize) {
+        return "token ids (" + length + " per example, vocabulary of " + vocabSize + ")";
     }
 
     private static BadInputException bad(String modelName, String why) {

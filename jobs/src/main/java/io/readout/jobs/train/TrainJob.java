@@ -287,12 +287,8 @@ public final class TrainJob {
                 }
             }
             run.writeText(RunDir.CONFIG, config.write());
-            NetworkConfig nc = table.isImage()
-                    ? NetworkConfig.image(config.arch(), table.shape().channels(), table.shape().height(),
-                            table.shape().width(), table.numClasses(), config.updater(), config.lr(),
-                            config.weightDecay(), config.seed())
-                    : NetworkConfig.vector(config.arch(), table.numFeatures(), table.numClasses(), config.updater(),
-                            config.lr(), config.weightDecay(), config.seed());
+            NetworkConfig nc = table.network(config.arch(), config.updater(), config.lr(), config.weightDecay(),
+                    config.seed());
             ComputationGraph fresh = Networks.build(method.network(nc.withActivation(config.activation())));
             if (config.init() != null) {
                 WarmStart.apply(fresh, config.init(), run.conf());
