@@ -69,9 +69,7 @@ public record DatasetGroups(String data, List<Group> groups, List<String> labelN
         HadoopInputs in = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         try {
             ExamplesTable table = ExamplesTable.open(in, data, "data");
-            String file = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
-            JsonNode json = Json.mapper().valueToTree(Json.readObject(new String(in.readAll(file, "data"),
-                    StandardCharsets.UTF_8), file));
+            JsonNode json = datasetJson(in, data);
             List<Key> keys = new ArrayList<>();
             for (Row r : table.read(spark)
                     .select(coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)).as(ExamplesSchema.GROUP),
@@ -85,6 +83,13 @@ public record DatasetGroups(String data, List<Group> groups, List<String> labelN
         } catch (BadInputException e) {
             return unknown(data, "groups unnamed: " + e.getMessage());
         }
+    }
+
+    /** A prepared folder's dataset.json as a tree; bad input when it cannot be read. */
+    static JsonNode datasetJson(HadoopInputs in, String data) {
+        String file = HadoopInputs.child(data, ExamplesTable.DATASET_JSON);
+        return Json.mapper().valueToTree(Json.readObject(new String(in.readAll(file, "data"), StandardCharsets.UTF_8),
+                file));
     }
 
     /**

@@ -5,15 +5,10 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.ImageShape;
 import io.readout.datasets.Minibatches;
-import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
-import io.readout.jobs.passes.ModelCompatibility;
-import io.readout.jobs.run.RunDir;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,10 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
+import java.util.Set;
 
 /**
  * Grad-CAM maps of a few bias-conflicting test examples, for every run trained on one examples table: the
@@ -44,7 +36,6 @@ import static org.apache.spark.sql.functions.row_number;
 public record GradCamPanel(String data, ImageShape shape, DatasetGroups groups, boolean biasConflicting,
                            List<Example> examples, List<RunMaps> runs, List<String> notes) {
     private static final Logger LOG = LoggerFactory.getLogger(GradCamPanel.class);
-    private static final String GROUP_OF = "_report_group";
     /** The students' columns: the baseline first, then the two methods it is compared with, then the others. */
     static final List<String> COLUMN_ORDER = List.of("erm", "dedier", "sifer", "kd", "jtt");
 
@@ -56,23 +47,34 @@ public record GradCamPanel(String data, ImageShape shape, DatasetGroups groups, 
     public record RunMaps(ReportModel.Run run, GradCam.Maps maps) {
     }
 
-    /** One panel per examples table the runs name in config.json, in the runs' order. */
+    /**
+     * One panel per examples table the runs name in config.json, in the runs' order, but those of {@code text}
+     * (featurized text datasets, shown by {@link TextPanel} instead).
+     */
     public static List<GradCamPanel> build(SparkSession spark, ReportModel model, Map<String, DatasetGroups> groups,
-                                           int perGroup) {
+                                           int perGroup, Set<String> text) {
         List<GradCamPanel> out = new ArrayList<>();
         if (perGroup <= 0) {
             return out;
         }
+        for (Map.Entry<String, List<ReportModel.Run>> e : runsByData(model).entrySet()) {
+            if (!text.contains(e.getKey())) {
+                out.add(build(spark, e.getKey(), groups.get(e.getKey()), e.getValue(), perGroup));
+            }
+        }
+        return out;
+    }
+
+    /** The runs of each examples table named in config.json, in the runs' order, each table's runs as {@link #columns}. */
+    static Map<String, List<ReportModel.Run>> runsByData(ReportModel model) {
         Map<String, List<ReportModel.Run>> byData = new LinkedHashMap<>();
         for (ReportModel.Run r : model.runs()) {
             if (r.data() != null) {
                 byData.computeIfAbsent(r.data(), d -> new ArrayList<>()).add(r);
             }
         }
-        for (Map.Entry<String, List<ReportModel.Run>> e : byData.entrySet()) {
-            out.add(build(spark, e.getKey(), groups.get(e.getKey()), columns(e.getValue()), perGroup));
-        }
-        return out;
+        byData.replaceAll((data, runs) -> columns(runs));
+        return byData;
     }
 
     /** Students before teachers; students by {@link #COLUMN_ORDER}, then by the report's order. */
@@ -98,16 +100,7 @@ public record GradCamPanel(String data, ImageShape shape, DatasetGroups groups, 
             return new GradCamPanel(data, null, groups, false, List.of(), List.of(), notes);
         }
         List<Integer> conflicting = groups.biasConflicting().stream().map(DatasetGroups.Group::group).toList();
-        Dataset<Row> test = table.split(spark, Split.TEST)
-                .withColumn(GROUP_OF, coalesce(col(ExamplesSchema.GROUP), col(ExamplesSchema.LABEL)));
-        if (!conflicting.isEmpty()) {
-            test = test.where(col(GROUP_OF).isin(conflicting.toArray()));
-        }
-        List<Row> rows = test
-                .withColumn("_k", row_number().over(Window.partitionBy(GROUP_OF).orderBy(col(ExamplesSchema.ID))))
-                .where(col("_k").leq(perGroup))
-                .orderBy(col(GROUP_OF), col(ExamplesSchema.ID))
-                .collectAsList();
+        List<Row> rows = ShownExamples.firstByGroup(spark, table, conflicting, perGroup);
         if (rows.isEmpty()) {
             notes.add("no Grad-CAM maps: " + data + " has no such test examples");
             return new GradCamPanel(data, table.shape(), groups, !conflicting.isEmpty(), List.of(), List.of(), notes);
@@ -116,7 +109,7 @@ public record GradCamPanel(String data, ImageShape shape, DatasetGroups groups, 
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            examples.add(new Example(r.getString(r.fieldIndex(ExamplesSchema.ID)), r.getInt(r.fieldIndex(GROUP_OF)),
+            examples.add(new Example(r.getString(r.fieldIndex(ExamplesSchema.ID)), ShownExamples.groupOf(r),
                     r.getInt(r.fieldIndex(ExamplesSchema.LABEL)),
                     features.get(NDArrayIndex.point(i)).castTo(DataType.FLOAT).dup('c').data().asFloat()));
         }
@@ -135,22 +128,14 @@ public record GradCamPanel(String data, ImageShape shape, DatasetGroups groups, 
     /** A run's maps, or null with a note saying why there are none. */
     private static RunMaps maps(Configuration conf, ReportModel.Run run, ExamplesTable table, String data,
                                 INDArray features, List<String> notes) {
-        RunDir dir = new RunDir(conf, run.dir());
-        if (!dir.exists(RunDir.MODEL)) {
-            notes.add(run.label() + ": no " + RunDir.MODEL);
+        ComputationGraph net = ShownExamples.model(conf, run, table, data, notes);
+        if (net == null) {
             return null;
         }
-        try {
-            ComputationGraph net = dir.loadModel(RunDir.MODEL);
-            ModelCompatibility.require(net, table, dir.path(RunDir.MODEL), data);
-            if (GradCam.target(net) == null) {
-                notes.add(run.label() + ": no convolution layer (" + GradCam.TARGET + "), so no Grad-CAM map");
-                return null;
-            }
-            return new RunMaps(run, GradCam.compute(net, features.castTo(net.params().dataType())));
-        } catch (BadInputException e) {
-            notes.add(run.label() + ": " + e.getMessage());
+        if (GradCam.target(net) == null) {
+            notes.add(run.label() + ": no convolution layer (" + GradCam.TARGET + "), so no Grad-CAM map");
             return null;
         }
+        return new RunMaps(run, GradCam.compute(net, features.castTo(net.params().dataType())));
     }
 }

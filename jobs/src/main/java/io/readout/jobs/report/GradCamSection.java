@@ -1,5 +1,6 @@
 package io.readout.jobs.report;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -52,16 +53,12 @@ final class GradCamSection {
 
     private static void panel(StringBuilder b, GradCamPanel p, Function<ReportModel.Run, String> swatch) {
         b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code></p>\n");
-        if (p.groups().note() != null) {
-            b.append("<p class=\"note\">").append(escape(p.groups().note())).append("</p>\n");
-        }
+        b.append(HtmlReport.notes(Collections.singletonList(p.groups().note())));
         if (!p.biasConflicting() && !p.examples().isEmpty()) {
             b.append("<p class=\"note\">No group is known to be bias-conflicting: the first examples of every ")
                     .append("group.</p>\n");
         }
-        for (String note : p.notes()) {
-            b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
-        }
+        b.append(HtmlReport.notes(p.notes()));
         if (p.examples().isEmpty() || p.runs().isEmpty()) {
             return;
         }
@@ -75,9 +72,8 @@ final class GradCamSection {
         b.append("</tr>\n");
         for (int i = 0; i < p.examples().size(); i++) {
             GradCamPanel.Example e = p.examples().get(i);
-            b.append("<tr><td class=\"left\">").append(GroupLabels.html(p.groups(), e.group()))
-                    .append("<br><span class=\"caption\">true: ").append(escape(p.groups().labelName(e.label())))
-                    .append("<br>").append(escape(e.id())).append("</span></td><td><img alt=\"input ")
+            b.append("<tr><td class=\"left\">").append(GroupLabels.example(p.groups(), e.group(), e.label(), e.id()))
+                    .append("</td><td><img alt=\"input ")
                     .append(escape(e.id())).append("\"").append(size).append(" src=\"")
                     .append(PngImages.dataUri(PngImages.example(e.pixels(), p.shape()))).append("\"></td>");
             for (GradCamPanel.RunMaps m : p.runs()) {

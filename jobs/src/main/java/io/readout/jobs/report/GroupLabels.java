@@ -36,4 +36,10 @@ public final class GroupLabels {
         return escape(g.name()) + (g.size().isEmpty() ? "" : " <span class=\"caption\">" + g.size() + "</span>")
                 + (g.biasConflicting() ? " <span class=\"tag\">" + TAG + "</span>" : "");
     }
+
+    /** An example's heading: its group as {@link #html}, then its true label and its id in a caption. */
+    static String example(DatasetGroups groups, int group, int label, String id) {
+        return html(groups, group) + "<br><span class=\"caption\">true: " + escape(groups.labelName(label)) + "<br>"
+                + escape(id) + "</span>";
+    }
 }

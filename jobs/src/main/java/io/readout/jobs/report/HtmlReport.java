@@ -26,7 +26,8 @@ import static io.readout.jobs.report.SvgCharts.escape;
  * (average, worst-group, group-mean and bias-conflicting accuracy on val and test, the best of each
  * column in bold); per-group test accuracy of every run; each run's training curves; DEDIER's
  * early-readout weights; SIFER's aux readout accuracy; Grad-CAM maps of a few bias-conflicting test examples
- * ({@link GradCamSection}). Each run keeps one colour throughout; groups are named, sized and tagged as
+ * ({@link GradCamSection}) or, for a featurized text dataset, a few test examples as text with each model's
+ * prediction and the words that weighed most in it ({@link TextSection}). Each run keeps one colour throughout; groups are named, sized and tagged as
  * {@link GroupLabels} does, from the runs' datasets ({@link DatasetGroups}); the runs' table has each run's
  * seed, training time and settings ({@link RunSettings}).
  *
@@ -65,12 +66,15 @@ public final class HtmlReport {
             .tag{font-size:11px;color:#b71c1c;background:#fdecea;border-radius:3px;padding:0 4px;white-space:nowrap}
             .ramp{display:inline-block;width:160px;height:10px;vertical-align:middle;margin:0 6px;border:1px solid #ccc}
             p.lead{font-size:15px;margin:8px 0 12px}
+            table.texts td{text-align:left;vertical-align:top;white-space:normal;min-width:160px;max-width:360px}
+            table.texts td div{margin-top:4px}span.w{border-radius:2px;padding:0 1px}
             code{font-size:12px}
             """;
 
     private final ReportModel model;
     private final Map<String, DatasetGroups> groups;
     private final List<GradCamPanel> panels;
+    private final List<TextPanel> texts;
     private final String generated;
     private final SeedsReport seeds;
     private final Map<ReportModel.Run, String> colors = new IdentityHashMap<>();
@@ -79,10 +83,11 @@ public final class HtmlReport {
     private final StringBuilder b = new StringBuilder();
 
     private HtmlReport(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
-                       String generated, SeedsReport seeds) {
+                       List<TextPanel> texts, String generated, SeedsReport seeds) {
         this.model = model;
         this.groups = groups;
         this.panels = panels;
+        this.texts = texts;
         this.generated = generated;
         this.seeds = seeds;
         for (int i = 0; i < model.runs().size(); i++) {
@@ -111,7 +116,16 @@ public final class HtmlReport {
     /** The page of a root with a seed list: the figures over {@code seeds}, then the runs of {@code model}'s seed. */
     public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
                                 String generated, SeedsReport seeds) {
-        return new HtmlReport(model, groups, panels, generated, seeds).page();
+        return render(model, groups, panels, List.of(), generated, seeds);
+    }
+
+    /**
+     * The page with the examples of text datasets ({@code texts}) next to the Grad-CAM maps of the others;
+     * {@code seeds} null for a root without a seed list.
+     */
+    public static String render(ReportModel model, Map<String, DatasetGroups> groups, List<GradCamPanel> panels,
+                                List<TextPanel> texts, String generated, SeedsReport seeds) {
+        return new HtmlReport(model, groups, panels, texts, generated, seeds).page();
     }
 
     private String page() {
@@ -143,6 +157,7 @@ public final class HtmlReport {
         dedier();
         sifer();
         b.append(GradCamSection.render(panels, this::swatch, seeds == null ? null : seeds.shown()));
+        b.append(TextSection.render(texts, this::swatch, seeds == null ? null : seeds.shown()));
         b.append("</body>\n</html>\n");
         return b.toString();
     }
@@ -547,6 +562,17 @@ public final class HtmlReport {
                     line(r, EpochRecord.VAL_ACCURACY, "main output", main)), "epoch", "val accuracy", 0, 1)).append("</div>\n");
         }
         b.append("</div>\n");
+    }
+
+    /** Each note that is not null as a paragraph of class note, escaped. */
+    static String notes(List<String> notes) {
+        StringBuilder out = new StringBuilder();
+        for (String note : notes) {
+            if (note != null) {
+                out.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
+            }
+        }
+        return out.toString();
     }
 
     static String fmt(double v) {

@@ -29,7 +29,9 @@ import java.util.Map;
  * {@code readout report --run ROOT}: one page and one JSON file about every run under a pipeline root.
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
  * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → Grad-CAM maps
- * of a few bias-conflicting test examples ({@link GradCamPanel}, on the driver) → render {@code report.html}
+ * of a few bias-conflicting test examples ({@link GradCamPanel}, on the driver), or for a featurized text dataset
+ * ({@link TextInput}) a few test examples as text with each model's reading of them ({@link TextPanel}) → render
+ * {@code report.html}
  * ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
  * {@code _SUCCESS}; a rerun replaces the earlier report).
@@ -69,8 +71,7 @@ public final class ReportJob {
         ReportModel model = ReportModel.read(conf, config.root());
         LOG.info("report: {} runs under {}", model.runs().size(), model.root());
         Map<String, DatasetGroups> groups = groups(spark, model);
-        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
-        String html = HtmlReport.render(model, groups, panels, generated);
+        String html = page(spark, config, model, groups, generated, null);
         String summary = Json.write(summary(model, generated));
         return write(conf, model.root(), html, summary, model, format(model));
     }
@@ -95,9 +96,23 @@ public final class ReportJob {
                 List.copyOf(points));
         LOG.info("report: {} runs over seeds {} under {}", seeds.runs().size(), seeds.seeds(), seeds.root());
         Map<String, DatasetGroups> groups = groups(spark, model);
-        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup());
-        String html = HtmlReport.render(model, groups, panels, generated, seeds);
+        String html = page(spark, config, model, groups, generated, seeds);
         return write(conf, root, html, Json.write(summary(seeds, model, generated)), model, format(seeds));
+    }
+
+    /** report.html: the example sections (text datasets as text, the others by Grad-CAM), then the page. */
+    private static String page(SparkSession spark, ReportConfig config, ReportModel model,
+                               Map<String, DatasetGroups> groups, String generated, SeedsReport seeds) {
+        Map<String, TextInput> texts = new LinkedHashMap<>();
+        for (String data : groups.keySet()) {
+            TextInput input = TextInput.read(spark, data);
+            if (input != null) {
+                texts.put(data, input);
+            }
+        }
+        List<GradCamPanel> panels = GradCamPanel.build(spark, model, groups, config.examplesPerGroup(), texts.keySet());
+        List<TextPanel> textPanels = TextPanel.build(spark, model, groups, texts, config.examplesPerGroup());
+        return HtmlReport.render(model, groups, panels, textPanels, generated, seeds);
     }
 
     /** The groups of every dataset the runs name, in the runs' order. */

@@ -26,17 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The backward walk of {@link ClassLogitGradient}, checked at the network's input, where it is easiest to check. */
 class ClassLogitGradientTest {
 
-    /** input(3) → softmax output(2): logit_c = x·W[:, c] + b_c, so d logit_c / dx is W's column c. */
-    private static ComputationGraph singleLayer() {
+    /** input(W's rows) → softmax output(W's columns), logits x·W + b. */
+    static ComputationGraph linear(float[][] w, float[] b) {
         ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
                 .addInputs("input")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "input")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(w.length)
+                        .nOut(b.length).activation(Activation.SOFTMAX).build(), "input")
                 .setOutputs("output").build());
         net.init();
-        net.getLayer("output").setParam("W", Nd4j.create(new float[][] {{1f, -2f}, {0.5f, 3f}, {-4f, 0f}}));
-        net.getLayer("output").setParam("b", Nd4j.create(new float[][] {{0.1f, -0.1f}}));
+        net.getLayer("output").setParam("W", Nd4j.create(w));
+        net.getLayer("output").setParam("b", Nd4j.create(new float[][] {b}));
         return net;
+    }
+
+    /** input(3) → softmax output(2): logit_c = x·W[:, c] + b_c, so d logit_c / dx is W's column c. */
+    private static ComputationGraph singleLayer() {
+        return linear(new float[][] {{1f, -2f}, {0.5f, 3f}, {-4f, 0f}}, new float[] {0.1f, -0.1f});
     }
 
     @Test

@@ -36,7 +36,7 @@ class ReportIT extends SharedSparkSession {
     static Path tmp;
     static Path root;
 
-    private static void ok(String... args) {
+    static void ok(String... args) {
         CliRun run = CliRun.of(args);
         assertEquals(0, run.code(), String.join(" ", args) + ": " + run.err());
     }
@@ -61,7 +61,7 @@ class ReportIT extends SharedSparkSession {
         train("sifer", "student", root.resolve("students/sifer"), "--forget-every", "2");
     }
 
-    private static int count(String s, String what) {
+    static int count(String s, String what) {
         int n = 0;
         for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
             n++;

@@ -1,0 +1,41 @@
+package io.readout.jobs.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.readout.common.Json;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Which datasets the report shows as text: featurized ones that kept their texts. */
+class TextInputTest {
+    private static final List<String> FEATURIZED = List.of("id", "split", "label", "attribute", "group", "features",
+            "text", "text_pair");
+    private static final List<String> PLAIN = List.of("id", "split", "label", "attribute", "group", "features");
+
+    private static JsonNode json(String text) {
+        return Json.mapper().valueToTree(Json.readObject(text, "dataset.json"));
+    }
+
+    @Test
+    void aFeaturizedTableWithItsTextsIsText() {
+        assertEquals(TextInput.Kind.VECTOR, TextInput.kind(json("""
+                {"features": "vector", "num_features": 8, "featurization": {"input": "tfidf"}}"""), FEATURIZED));
+        assertEquals(TextInput.Kind.TOKENS, TextInput.kind(json("""
+                {"features": "tokens", "num_features": 16, "vocab_size": 12, "featurization": {"input": "tokens"}}"""),
+                FEATURIZED));
+    }
+
+    @Test
+    void imagesPlainTablesAndTextlessTablesAreNot() {
+        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), PLAIN), "a plain table");
+        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), FEATURIZED),
+                "texts but no featurization");
+        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"featurization\": {}}"), PLAIN), "no text column");
+        assertNull(TextInput.kind(json("{\"features\": \"image\", \"featurization\": {}}"), FEATURIZED), "images");
+        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"featurization\": \"tfidf\"}"), FEATURIZED),
+                "featurization not an object");
+    }
+}
