@@ -49,10 +49,13 @@ public final class FeaturizeCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an output folder that already holds a complete table.")
     boolean overwrite;
 
+    FeaturizeConfig config() {
+        return new FeaturizeConfig(data, out, input, vocabSize, minDf, maxLength, shards, overwrite).validate();
+    }
+
     @Override
     public Integer call() {
-        FeaturizeConfig config = new FeaturizeConfig(data, out, input, vocabSize, minDf, maxLength, shards, overwrite)
-                .validate();
+        FeaturizeConfig config = config();
         context.out().print(FeaturizeJob.run(context.spark("featurize"), config).format());
         return 0;
     }

@@ -2,6 +2,7 @@ package io.readout.jobs.cli;
 
 import io.readout.jobs.aggregate.AggregateConfig;
 import io.readout.jobs.evaluate.EvaluateConfig;
+import io.readout.jobs.featurize.FeaturizeConfig;
 import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.passes.TeacherProbsConfig;
 import io.readout.jobs.pipeline.StageCommands;
@@ -16,6 +17,11 @@ final class PipelineStages implements StageCommands {
     @Override
     public JobFlags<PrepareConfig> prepare() {
         return new CommandFlags<>("prepare", PrepareCommand::new, PrepareCommand::config);
+    }
+
+    @Override
+    public JobFlags<FeaturizeConfig> featurize() {
+        return new CommandFlags<>("featurize", FeaturizeCommand::new, FeaturizeCommand::config);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.readout.jobs.pipeline;
 
 import io.readout.jobs.aggregate.AggregateConfig;
 import io.readout.jobs.evaluate.EvaluateConfig;
+import io.readout.jobs.featurize.FeaturizeConfig;
 import io.readout.jobs.flags.JobFlags;
 import io.readout.jobs.passes.TeacherProbsConfig;
 import io.readout.jobs.prepare.PrepareConfig;
@@ -17,6 +18,8 @@ import java.io.PrintStream;
  */
 public interface StageCommands {
     JobFlags<PrepareConfig> prepare();
+
+    JobFlags<FeaturizeConfig> featurize();
 
     JobFlags<TrainJob.Request> train();
 

@@ -4,6 +4,8 @@ import io.readout.jobs.aggregate.AggregateConfig;
 import io.readout.jobs.aggregate.AggregateJob;
 import io.readout.jobs.evaluate.EvaluateConfig;
 import io.readout.jobs.evaluate.EvaluateJob;
+import io.readout.jobs.featurize.FeaturizeConfig;
+import io.readout.jobs.featurize.FeaturizeJob;
 import io.readout.jobs.passes.TeacherProbsConfig;
 import io.readout.jobs.passes.TeacherProbsJob;
 import io.readout.jobs.prepare.PrepareConfig;
@@ -29,6 +31,7 @@ sealed interface StageJob {
         List<String> args = command.subList(1, command.size());
         return switch (command.get(0)) {
             case "prepare" -> new Prepare(commands.prepare().parse(args));
+            case "featurize" -> new Featurize(commands.featurize().parse(args));
             case "train" -> new Train(commands.train().parse(args));
             case "teacher-probs" -> new TeacherProbs(commands.teacherProbs().parse(args));
             case "evaluate" -> new Evaluate(commands.evaluate().parse(args));
@@ -42,6 +45,13 @@ sealed interface StageJob {
         @Override
         public void run(SparkSession spark, PrintStream out) {
             out.print(PrepareJob.run(spark, config).format());
+        }
+    }
+
+    record Featurize(FeaturizeConfig config) implements StageJob {
+        @Override
+        public void run(SparkSession spark, PrintStream out) {
+            out.print(FeaturizeJob.run(spark, config).format());
         }
     }
 
