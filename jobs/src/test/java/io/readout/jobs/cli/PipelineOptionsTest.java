@@ -3,6 +3,8 @@ package io.readout.jobs.cli;
 import io.readout.common.BadInputException;
 import io.readout.jobs.CliRun;
 import io.readout.jobs.pipeline.PipelineSpec;
+import io.readout.jobs.pipeline.Stage;
+import io.readout.jobs.pipeline.StagePlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,6 +52,21 @@ class PipelineOptionsTest {
                 .seeds());
         assertEquals(List.of(1L, 2L), spec(demo, "--out", "/x", "--seeds", "1,2").seeds());
         assertFalse(spec(demo, "--out", "/x", "--seed", "4").hasSeedList());
+    }
+
+    @Test
+    void theTextDemoPreparesFeaturizesOnceAndTrainsEveryMethodOnTheFeatures(@TempDir Path tmp) {
+        PipelineSpec text = spec(PipelineCommand.embedded(DemoCommand.COMMENTS_CONFIG), "--out", "/x");
+        assertEquals(List.of(0L, 1L, 2L), text.seeds());
+        assertTrue(text.featurizes());
+        List<String> names = StagePlan.of(spec(PipelineCommand.embedded(DemoCommand.COMMENTS_CONFIG), "--out", "/x",
+                "--set", "prepare.source=/src"), "/x").stream().map(Stage::name).toList();
+        assertEquals(List.of("prepare", "features", "seed=0/teacher"), names.subList(0, 3));
+        CliRun dry = CliRun.of("demo", "--text", "--dry-run", "--out", tmp.resolve("d").toString());
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().contains("featurize --input=tfidf"), dry.out());
+        CliRun both = CliRun.of("demo", "--text", "--data-dir", tmp.toString(), "--out", tmp.resolve("e").toString());
+        assertEquals(2, both.code(), both.err());
     }
 
     @Test
