@@ -155,7 +155,8 @@ public final class ExamplesTable implements Serializable {
     public void requireTensors(String flag) {
         if (text) {
             throw new BadInputException(flag + " " + dir + ": '" + name + "' is a text table (raw strings in "
-                    + ExamplesSchema.TEXT + "); networks read images or feature vectors, so featurize it first");
+                    + ExamplesSchema.TEXT + "); networks read images, feature vectors or token ids: run readout"
+                    + " featurize --data " + dir + " --out DIR and train on DIR");
         }
     }
 
