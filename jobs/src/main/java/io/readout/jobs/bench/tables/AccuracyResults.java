@@ -29,7 +29,7 @@ import java.util.Set;
  * {@value #FINAL} or {@value #BEST}, {@code split} {@code val} or {@code test}, {@code metric} one of
  * {@link #METRICS}.
  */
-record AccuracyResults(ResultsFile file, String dataset, double rho, int epochs, List<Integer> seeds, String command,
+record AccuracyResults(ResultsFile file, String dataset, Double rho, int epochs, List<Integer> seeds, String command,
                        List<Stat> methods, List<Stat> paired) {
     static final String FINAL = "final";
     static final String BEST = "best";
@@ -60,7 +60,7 @@ record AccuracyResults(ResultsFile file, String dataset, double rho, int epochs,
         if (methods.isEmpty()) {
             throw f.bad("methods", "is empty");
         }
-        return new AccuracyResults(f, f.text(json, "", "dataset"), f.number(json, "", "rho"),
+        return new AccuracyResults(f, f.text(json, "", "dataset"), f.numberOrNull(json, "", "rho"),
                 f.integer(json, "", "epochs"), List.copyOf(seeds), f.text(json, "", "command"), methods, paired);
     }
 
@@ -100,6 +100,11 @@ record AccuracyResults(ResultsFile file, String dataset, double rho, int epochs,
                     mean, std, min, max, n));
         }
         return out;
+    }
+
+    /** The dataset and, for datasets built at a spurious correlation, its rho: how a row names its file. */
+    String label() {
+        return rho == null ? dataset : dataset + ", rho " + ReferenceBands.plain(rho);
     }
 
     /** The run names of {@code methods}, in the order they first appear. */

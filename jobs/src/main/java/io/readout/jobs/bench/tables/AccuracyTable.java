@@ -55,7 +55,7 @@ final class AccuracyTable implements TableRenderer {
         String split = choose(marker, "split", List.of("test"), AccuracyResults.SPLITS).get(0);
         int decimals = decimals(marker);
         List<String> runs = runs(marker, files);
-        boolean labelRho = files.stream().map(f -> f.dataset() + " " + f.rho()).distinct().count() > 1;
+        boolean labelRho = files.stream().map(AccuracyResults::label).distinct().count() > 1;
 
         List<String> header = new ArrayList<>(List.of("run", "seeds"));
         for (String model : models) {
@@ -85,7 +85,7 @@ final class AccuracyTable implements TableRenderer {
                         }
                     }
                 }
-                String label = labelRho ? run + " (" + f.dataset() + ", rho " + ReferenceBands.plain(f.rho()) + ")" : run;
+                String label = labelRho ? run + " (" + f.label() + ")" : run;
                 List<String> row = new ArrayList<>(List.of(label,
                         String.join(" / ", seeds.stream().map(String::valueOf).toList())));
                 row.addAll(cells);

@@ -39,7 +39,7 @@ final class PairedTable implements TableRenderer {
                 Set.copyOf(AccuracyResults.METRICS));
         int decimals = AccuracyTable.decimals(marker);
         List<String> runs = marker.listOption("runs", null);
-        boolean labelRho = files.stream().map(f -> f.dataset() + " " + f.rho()).distinct().count() > 1;
+        boolean labelRho = files.stream().map(AccuracyResults::label).distinct().count() > 1;
         MarkdownTable table = new MarkdownTable(List.of("run", "baseline", "metric",
                 split + " difference (" + model + "), mean ± std", "min … max", "seeds"));
         for (AccuracyResults f : files) {
@@ -49,7 +49,7 @@ final class PairedTable implements TableRenderer {
                             || (runs != null && !runs.contains(s.run()))) {
                         continue;
                     }
-                    String label = labelRho ? s.run() + " (" + f.dataset() + ", rho " + ReferenceBands.plain(f.rho()) + ")"
+                    String label = labelRho ? s.run() + " (" + f.label() + ")"
                             : s.run();
                     table.row(List.of(label, s.baseline(), AccuracyTable.label(metric),
                             signed(s.mean(), decimals) + (s.std() == null ? "" : " ± "

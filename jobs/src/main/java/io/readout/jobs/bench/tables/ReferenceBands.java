@@ -73,8 +73,8 @@ record ReferenceBands(ResultsFile file, String source, String dataset, String sp
     }
 
     /** The band of a run's metric, when this file has one for the results' dataset, split and model. */
-    Optional<Band> band(String dataset, double rho, String run, String split, String model, String metric) {
-        if (!this.dataset.equals(dataset) || !this.split.equals(split) || !this.model.equals(model)) {
+    Optional<Band> band(String dataset, Double rho, String run, String split, String model, String metric) {
+        if (rho == null || !this.dataset.equals(dataset) || !this.split.equals(split) || !this.model.equals(model)) {
             return Optional.empty();
         }
         return bands.stream().filter(b -> b.run().equals(run) && b.rho() == rho && b.metric().equals(metric))
