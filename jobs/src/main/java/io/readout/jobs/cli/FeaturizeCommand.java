@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
             "Tokenizer, vocabulary and IDF are fitted on the train split only and saved with the table",
             "(featurizer/, vocabulary.txt), so predict and evaluate featurize new text the same way."},
         footer = {"", "Example:",
-            "  readout prepare --dataset civilcomments --source /data/civilcomments_v1.0 --out /tmp/cc-text",
+            "  readout prepare --dataset civilcomments --source /data/civilcomments_v1.0 \\",
+            "      --out /tmp/cc-text",
             "  readout featurize --data /tmp/cc-text --input tfidf --out /tmp/cc"})
 public final class FeaturizeCommand implements Callable<Integer> {
     @ParentCommand

@@ -106,6 +106,31 @@ class FeaturizeIT extends SharedSparkSession {
         assertEquals(spark.read().parquet(tmp.resolve("pred-features").toString()).orderBy("id").collectAsList(),
                 spark.read().parquet(tmp.resolve("pred-text").toString()).orderBy("id").collectAsList());
 
+        // New comments, prepared on their own: featurized with the training featurizer, so a new comment with the
+        // text of training comment 101 is predicted as 101 was, and one of unseen words only as an empty one.
+        List<TextFixtures.Comment> fresh = List.of(
+                new TextFixtures.Comment(901, "Plain comment, with a comma", "train", "0.0"),
+                new TextFixtures.Comment(902, "zebra xylophone quasar", "val", "0.9", "muslim", "1.0"),
+                new TextFixtures.Comment(903, "", "val", "0.1"),
+                new TextFixtures.Comment(904, "Zebra: \"naïve\", then quasar.", "test", "0.2"));
+        Path freshRoot = TextFixtures.civilComments(tmp.resolve("fresh-source"), fresh);
+        String freshText = tmp.resolve("fresh-text").toString();
+        assertEquals(0, CliRun.of("prepare", "--dataset", "civilcomments", "--source", freshRoot.toString(), "--out",
+                freshText).code());
+        CliRun viaNew = CliRun.of("predict", "--run", tmp.resolve("run").toString(), "--data", freshText, "--split",
+                "all", "--out", tmp.resolve("pred-fresh").toString());
+        assertEquals(0, viaNew.code(), viaNew.err());
+        Map<String, Row> freshPredictions = new java.util.HashMap<>();
+        spark.read().parquet(tmp.resolve("pred-fresh").toString()).collectAsList()
+                .forEach(r -> freshPredictions.put(r.getAs("id"), r));
+        Row trained101 = spark.read().parquet(tmp.resolve("pred-text").toString()).where(col("id").equalTo("cc-101"))
+                .first();
+        assertEquals(trained101.getList(trained101.fieldIndex("probs")),
+                freshPredictions.get("cc-901").getList(trained101.fieldIndex("probs")));
+        assertEquals(freshPredictions.get("cc-903").getList(trained101.fieldIndex("probs")),
+                freshPredictions.get("cc-902").getList(trained101.fieldIndex("probs")));
+        assertEquals(4, freshPredictions.size());
+
         // The same text table and options give the same bytes (Spark ML's metadata files hold a timestamp).
         String again = tmp.resolve("cc-again").toString();
         assertEquals(0, CliRun.of("featurize", "--data", text, "--input", "tfidf", "--min-df", "1", "--out", again,
