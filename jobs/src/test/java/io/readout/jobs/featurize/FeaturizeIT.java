@@ -1,6 +1,7 @@
 package io.readout.jobs.featurize;
 
 import io.readout.common.Json;
+import io.readout.common.RelativeTolerance;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.SharedSparkSession;
 import io.readout.datasets.text.TextFixtures;
@@ -125,10 +126,12 @@ class FeaturizeIT extends SharedSparkSession {
                 .forEach(r -> freshPredictions.put(r.getAs("id"), r));
         Row trained101 = spark.read().parquet(tmp.resolve("pred-text").toString()).where(col("id").equalTo("cc-101"))
                 .first();
-        assertEquals(trained101.getList(trained101.fieldIndex("probs")),
-                freshPredictions.get("cc-901").getList(trained101.fieldIndex("probs")));
-        assertEquals(freshPredictions.get("cc-903").getList(trained101.fieldIndex("probs")),
-                freshPredictions.get("cc-902").getList(trained101.fieldIndex("probs")));
+        // The same input in another forward-pass batch: the GEMM's blocking may round differently. The student's
+        // longest sum has 480 + 1 terms, so float32 rounding stays far below 1e-4 of probabilities in [0, 1].
+        double rtol = 1e-4;
+        RelativeTolerance.assertClose(probs(trained101), probs(freshPredictions.get("cc-901")), rtol, "cc-901");
+        RelativeTolerance.assertClose(probs(freshPredictions.get("cc-903")), probs(freshPredictions.get("cc-902")),
+                rtol, "cc-902");
         assertEquals(4, freshPredictions.size());
 
         // The same text table and options give the same bytes (Spark ML's metadata files hold a timestamp).
@@ -154,6 +157,15 @@ class FeaturizeIT extends SharedSparkSession {
         // "test c\n": two unknown tokens, then padding.
         assertArrayEquals(new float[] {TokenIds.UNKNOWN, TokenIds.UNKNOWN, 0, 0}, features(out, "cc-303"));
         assertArrayEquals(new float[4], features(out, "cc-105"));
+    }
+
+    private static float[] probs(Row prediction) {
+        List<?> p = prediction.getList(prediction.fieldIndex("probs"));
+        float[] out = new float[p.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) p.get(i)).floatValue();
+        }
+        return out;
     }
 
     private static float id(String token) {
