@@ -9,7 +9,7 @@ final class ModelPassOptions {
     @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run folder holding model.zip (and best.zip).")
     String run;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Prepared dataset folder (readout prepare --out).")
+    @Option(names = "--data", paramLabel = "DIR", description = "Prepared dataset folder (readout prepare --out).")
     String data;
 
     @Option(names = "--model", paramLabel = "WHICH", defaultValue = PassInputs.FINAL,

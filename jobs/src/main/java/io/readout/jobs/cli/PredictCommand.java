@@ -1,5 +1,6 @@
 package io.readout.jobs.cli;
 
+import io.readout.jobs.passes.NewTexts;
 import io.readout.jobs.passes.PredictConfig;
 import io.readout.jobs.passes.PredictJob;
 import picocli.CommandLine.Command;
@@ -11,11 +12,15 @@ import java.util.concurrent.Callable;
 
 /** {@code readout predict}: parses and validates the flags, then runs {@link PredictJob}. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Write a run's predictions on a prepared dataset as Parquet.",
-            "Columns: id, split, label, group, attribute, pred, confidence, probs."},
-        footer = {"", "Example:",
+        description = {"Write a run's predictions on a prepared dataset, or on a file of new texts, as Parquet.",
+            "Columns: id, split, label, group, attribute, pred, confidence, probs.",
+            "Texts (a prepared text table, or --text) go through the featurizer of the run's training data;",
+            "a --text file's rows have split 'new' and no label."},
+        footer = {"", "Examples:",
             "  readout predict --run /tmp/runs/erm --data /tmp/dom --split test \\",
-            "      --out /tmp/runs/erm/predictions"})
+            "      --out /tmp/runs/erm/predictions",
+            "  readout predict --run /tmp/runs/cc-teacher --text comments.csv \\",
+            "      --text-col comment_text --out /tmp/cc-scores"})
 public final class PredictCommand implements Callable<Integer> {
     @ParentCommand
     private CommandContext context;
@@ -23,8 +28,24 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelPassOptions pass = new ModelPassOptions();
 
-    @Option(names = "--split", required = true, paramLabel = "SPLIT", description = "train, val, test or all.")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "With --data: train, val, test or all.")
     String split;
+
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "New texts instead of --data: a CSV with a header, or JSON lines (.jsonl, .json).")
+    String text;
+
+    @Option(names = "--id-col", paramLabel = "NAME", defaultValue = "id",
+            description = "--text: the id column (default: ${DEFAULT-VALUE}).")
+    String idCol;
+
+    @Option(names = "--text-col", paramLabel = "NAME", defaultValue = "text",
+            description = "--text: the text column (default: ${DEFAULT-VALUE}).")
+    String textCol;
+
+    @Option(names = "--pair-col", paramLabel = "NAME",
+            description = "--text: the second text of a sentence pair (an NLI hypothesis), if any.")
+    String pairCol;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (any Hadoop file system URI).")
     String out;
@@ -34,7 +55,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PredictConfig config = new PredictConfig(pass.run, pass.data, split, out, pass.model, pass.batch, overwrite).validate();
+        NewTexts.Source texts = text == null ? null : new NewTexts.Source(text, idCol, textCol, pairCol);
+        PredictConfig config = new PredictConfig(pass.run, pass.data, split, texts, out, pass.model, pass.batch,
+                overwrite).validate();
         context.out().print(PredictJob.run(context.spark("predict"), config).format());
         return 0;
     }

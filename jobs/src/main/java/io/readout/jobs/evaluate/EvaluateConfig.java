@@ -17,6 +17,9 @@ public record EvaluateConfig(String run, String data, String split, String model
 
     /** Checks every flag; returns this. */
     public EvaluateConfig validate() {
+        if (data == null || data.isBlank()) {
+            throw new BadInputException("--data is required");
+        }
         splits();
         PassInputs.modelFile(model);
         if (batch <= 0) {

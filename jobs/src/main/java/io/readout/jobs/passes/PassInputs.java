@@ -95,7 +95,7 @@ public final class PassInputs {
         Dataset<Row> examples = table.read(spark).where(col(ExamplesSchema.SPLIT).isin(names.toArray()));
         if (table.isText()) {
             // New text goes through the featurizer of the data the model was trained on.
-            Featurized featurizer = trainingFeaturizer(inputs, run, runFlag, dataDir);
+            Featurized featurizer = trainingFeaturizer(inputs, run, runFlag, "--data " + dataDir);
             examples = featurizer.apply(examples, "--data " + dataDir);
             table = ExamplesTable.open(inputs, featurizer.dir(), "the run's training data");
         }
@@ -105,13 +105,30 @@ public final class PassInputs {
     }
 
     /**
+     * Opens a run's model and a file of new texts, featurized by the featurizer of the run's training data.
+     */
+    public static Opened openTexts(SparkSession spark, String runDir, String modelChoice, NewTexts.Source source) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        RunDir run = RunDir.open(conf, runDir, "--run");
+        String modelFile = modelFile(modelChoice);
+        ComputationGraph model = run.loadModel(modelFile);
+        HadoopInputs inputs = new HadoopInputs(conf);
+        Featurized featurizer = trainingFeaturizer(inputs, run, "--run", "--text " + source.file());
+        Dataset<Row> examples = featurizer.apply(NewTexts.read(spark, source), "--text " + source.file());
+        ExamplesTable table = ExamplesTable.open(inputs, featurizer.dir(), "the run's training data");
+        String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
+        ModelCompatibility.require(model, table, modelPath, "--text " + source.file());
+        return new Opened(run, modelPath, model, table, examples);
+    }
+
+    /**
      * The featurizer of the dataset a run was trained on (its config.json's {@code data}), for text tables.
      */
-    static Featurized trainingFeaturizer(HadoopInputs inputs, RunDir run, String runFlag, String dataDir) {
+    static Featurized trainingFeaturizer(HadoopInputs inputs, RunDir run, String runFlag, String texts) {
         JsonNode data = JsonFiles.readObject(run.readText(RunDir.CONFIG), run.path(RunDir.CONFIG)).get("data");
         String trained = data == null || !data.isTextual() ? null : data.textValue();
         if (trained == null || !inputs.exists(trained) || !Featurized.isFeaturized(inputs, trained)) {
-            throw new BadInputException("--data " + dataDir + " is a text table: it is featurized with the featurizer of"
+            throw new BadInputException(texts + " holds text: it is featurized with the featurizer of"
                     + " the data " + runFlag + " " + run.dir() + " was trained on, but "
                     + (trained == null ? "its config.json names no data" : trained + " is not a featurized dataset here")
                     + "; run readout featurize, or predict on featurized data");

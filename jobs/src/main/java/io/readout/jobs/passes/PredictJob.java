@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code readout predict}: a run's model over the chosen splits of a prepared dataset, written as a
+ * {@code readout predict}: a run's model over the chosen splits of a prepared dataset, or over a file of new texts
+ * ({@link NewTexts}: label, group and attribute null, split {@value NewTexts#SPLIT}), written as a
  * Parquet table of {@link Predictions#SCHEMA} with {@code _SUCCESS}. Stages: open the run, its
  * model and the data and check they fit → predict on the executors → write into a hidden sibling →
  * commit by rename. A refused input writes nothing.
@@ -34,7 +35,9 @@ public final class PredictJob {
     public static Result run(SparkSession spark, PredictConfig config) {
         config.validate();
         LOG.info("predict: {}", JsonFiles.compact(config));
-        PassInputs.Opened in = PassInputs.open(spark, config.run(), config.model(), config.data(), config.splits());
+        PassInputs.Opened in = config.text() != null
+                ? PassInputs.openTexts(spark, config.run(), config.model(), config.text())
+                : PassInputs.open(spark, config.run(), config.model(), config.data(), config.splits());
         try (AtomicOutput output = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), config.out(),
                 config.overwrite(), "--out")) {
             Dataset<Row> predictions = Predictions.predict(spark, in.model(), in.table(), in.examples(), config.batch());

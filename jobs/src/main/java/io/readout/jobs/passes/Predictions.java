@@ -61,7 +61,8 @@ public final class Predictions {
     public static final StructType SCHEMA = new StructType(new StructField[] {
         DataTypes.createStructField(ExamplesSchema.ID, DataTypes.StringType, false),
         DataTypes.createStructField(ExamplesSchema.SPLIT, DataTypes.StringType, false),
-        DataTypes.createStructField(ExamplesSchema.LABEL, DataTypes.IntegerType, false),
+        // Null for new texts, which come without one (predict --text).
+        DataTypes.createStructField(ExamplesSchema.LABEL, DataTypes.IntegerType, true),
         DataTypes.createStructField(ExamplesSchema.GROUP, DataTypes.IntegerType, true),
         DataTypes.createStructField(ExamplesSchema.ATTRIBUTE, DataTypes.IntegerType, true),
         DataTypes.createStructField(PRED, DataTypes.IntegerType, false),

@@ -134,6 +134,41 @@ class FeaturizeIT extends SharedSparkSession {
                 rtol, "cc-902");
         assertEquals(4, freshPredictions.size());
 
+        // Unlabelled new texts from a file: a CSV with a header and quoted cells, or JSON lines.
+        Path csv = tmp.resolve("new.csv");
+        Files.writeString(csv, "key,comment\nn1,\"Plain comment, with a comma\"\nn2,\"zebra\nxylophone \"\"quasar\"\"\"\n");
+        String scores = tmp.resolve("scores").toString();
+        CliRun fromCsv = CliRun.of("predict", "--run", tmp.resolve("run").toString(), "--text", csv.toString(),
+                "--id-col", "key", "--text-col", "comment", "--out", scores);
+        assertEquals(0, fromCsv.code(), fromCsv.err());
+        Map<String, Row> scored = new java.util.HashMap<>();
+        spark.read().parquet(scores).collectAsList().forEach(r -> scored.put(r.getAs("id"), r));
+        assertEquals(2, scored.size());
+        assertEquals("new", scored.get("n1").getAs("split"));
+        assertTrue(scored.get("n1").isNullAt(scored.get("n1").fieldIndex("label")));
+        RelativeTolerance.assertClose(probs(trained101), probs(scored.get("n1")), rtol, "n1");
+        RelativeTolerance.assertClose(probs(freshPredictions.get("cc-903")), probs(scored.get("n2")), rtol, "n2");
+        Path jsonl = tmp.resolve("new.jsonl");
+        Files.writeString(jsonl, "{\"id\": \"j1\", \"text\": \"Plain comment, with a comma\"}\n");
+        CliRun fromJson = CliRun.of("predict", "--run", tmp.resolve("run").toString(), "--text", jsonl.toString(),
+                "--out", tmp.resolve("scores-json").toString());
+        assertEquals(0, fromJson.code(), fromJson.err());
+        for (String[] bad : List.of(
+                new String[] {"--text", csv.toString(), "--out", tmp.resolve("x1").toString()},
+                new String[] {"--text", csv.toString(), "--id-col", "key", "--text-col", "comment", "--split", "test",
+                        "--out", tmp.resolve("x2").toString()},
+                new String[] {"--text", tmp.resolve("nowhere.csv").toString(), "--out", tmp.resolve("x3").toString()},
+                new String[] {"--out", tmp.resolve("x4").toString()},
+                new String[] {"--text", csv.toString(), "--data", out, "--split", "test", "--out",
+                        tmp.resolve("x5").toString()})) {
+            List<String> args = new ArrayList<>(List.of("predict", "--run", tmp.resolve("run").toString()));
+            args.addAll(List.of(bad));
+            CliRun r = CliRun.of(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertEquals(1, r.errLines().length, r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("x1")) || Files.exists(tmp.resolve("x3")));
+
         // The same text table and options give the same bytes (Spark ML's metadata files hold a timestamp).
         String again = tmp.resolve("cc-again").toString();
         assertEquals(0, CliRun.of("featurize", "--data", text, "--input", "tfidf", "--min-df", "1", "--out", again,
