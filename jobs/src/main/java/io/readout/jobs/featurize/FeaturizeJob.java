@@ -118,7 +118,7 @@ public final class FeaturizeJob {
         f.put("normalization", "typographic apostrophes to ', lower-case, tokens = runs of letters and digits with"
                 + " inner apostrophes");
         f.put("features_layout", layout.describe());
-        out.set("featurization", f);
+        out.set(Featurized.FEATURIZATION, f);
         return out;
     }
 }

@@ -22,6 +22,8 @@ import static org.apache.spark.sql.functions.col;
 public final class Featurized {
     public static final String FEATURIZER_DIR = "featurizer";
     public static final String VOCABULARY = "vocabulary.txt";
+    /** The object of dataset.json that says how the features were made; only featurized datasets have it. */
+    public static final String FEATURIZATION = "featurization";
 
     /**
      * How features are laid out: the input kind, whether examples are sentence pairs, the vocabulary's size and
@@ -68,7 +70,7 @@ public final class Featurized {
             return false;
         }
         ObjectNode json = JsonFiles.readObject(new String(inputs.readAll(path, "data"), StandardCharsets.UTF_8), path);
-        return json.has("featurization");
+        return json.has(FEATURIZATION);
     }
 
     /**
@@ -80,7 +82,7 @@ public final class Featurized {
         inputs.requireDirectory(dir, flag);
         String path = HadoopInputs.child(dir, ExamplesTable.DATASET_JSON);
         ObjectNode json = JsonFiles.readObject(new String(inputs.readAll(path, flag), StandardCharsets.UTF_8), path);
-        JsonNode f = json.get("featurization");
+        JsonNode f = json.get(FEATURIZATION);
         if (f == null || !f.isObject()) {
             throw new BadInputException(flag + " " + dir + ": not a featurized text dataset (dataset.json has no"
                     + " featurization); run readout featurize");

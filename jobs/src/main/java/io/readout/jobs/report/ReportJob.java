@@ -30,7 +30,7 @@ import java.util.Map;
  * Stages: read the runs ({@link ReportModel}; a missing root, no run, or a malformed file is bad input
  * and nothing is written) → the groups of the datasets the runs name ({@link DatasetGroups}) → Grad-CAM maps
  * of a few bias-conflicting test examples ({@link GradCamPanel}, on the driver), or for a featurized text dataset
- * ({@link TextInput}) a few test examples as text with each model's reading of them ({@link TextPanel}) → render
+ * ({@link TextData}) a few test examples as text with each model's reading of them ({@link TextPanel}) → render
  * {@code report.html}
  * ({@link HtmlReport}) and {@code summary.json} → write both
  * into {@value #REPORT_DIR}/ through {@link AtomicOutput} (a hidden sibling renamed into place with
@@ -103,9 +103,9 @@ public final class ReportJob {
     /** report.html: the example sections (text datasets as text, the others by Grad-CAM), then the page. */
     private static String page(SparkSession spark, ReportConfig config, ReportModel model,
                                Map<String, DatasetGroups> groups, String generated, SeedsReport seeds) {
-        Map<String, TextInput> texts = new LinkedHashMap<>();
+        Map<String, TextData> texts = new LinkedHashMap<>();
         for (String data : groups.keySet()) {
-            TextInput input = TextInput.read(spark, data);
+            TextData input = TextData.read(spark, data);
             if (input != null) {
                 texts.put(data, input);
             }

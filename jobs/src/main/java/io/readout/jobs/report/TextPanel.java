@@ -19,14 +19,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A few test examples of a featurized text dataset ({@link TextInput}) as text, for every run trained on it: the
+ * A few test examples of a featurized text dataset ({@link TextData}) as text, for every run trained on it: the
  * first {@code perGroup} test examples by id of each group, the bias-conflicting groups ({@link DatasetGroups})
  * first, and for each run (in the order of {@link GradCamPanel#columns}) its prediction, the probability it gave
  * it and, for TF-IDF input, the {@value #TOP_WORDS} words that weighed most in it ({@link WordImportance}), from
  * its {@code model.zip} on the driver. What cannot be shown (a table that cannot be read, a model that does not
  * fit the data) becomes a note on the page, not a failure of the report.
  */
-public record TextPanel(String data, TextInput input, DatasetGroups groups, List<Example> examples,
+public record TextPanel(String data, TextData input, DatasetGroups groups, List<Example> examples,
                         List<RunReadings> runs, List<String> notes) {
     private static final Logger LOG = LoggerFactory.getLogger(TextPanel.class);
     /** Words listed (and marked in the text) per example and run. */
@@ -52,13 +52,13 @@ public record TextPanel(String data, TextInput input, DatasetGroups groups, List
 
     /** One panel per featurized text dataset in {@code texts} that the runs name, in the runs' order. */
     public static List<TextPanel> build(SparkSession spark, ReportModel model, Map<String, DatasetGroups> groups,
-                                        Map<String, TextInput> texts, int perGroup) {
+                                        Map<String, TextData> texts, int perGroup) {
         List<TextPanel> out = new ArrayList<>();
         if (perGroup <= 0) {
             return out;
         }
         for (Map.Entry<String, List<ReportModel.Run>> e : GradCamPanel.runsByData(model).entrySet()) {
-            TextInput input = texts.get(e.getKey());
+            TextData input = texts.get(e.getKey());
             if (input != null) {
                 out.add(build(spark, input, groups.get(e.getKey()), e.getValue(), perGroup));
             }
@@ -66,7 +66,7 @@ public record TextPanel(String data, TextInput input, DatasetGroups groups, List
         return out;
     }
 
-    static TextPanel build(SparkSession spark, TextInput input, DatasetGroups groups, List<ReportModel.Run> runs,
+    static TextPanel build(SparkSession spark, TextData input, DatasetGroups groups, List<ReportModel.Run> runs,
                            int perGroup) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         String data = input.data();
@@ -114,7 +114,7 @@ public record TextPanel(String data, TextInput input, DatasetGroups groups, List
      * A model's predictions of {@code features} (rows of the input, in the model's data type), the probability of
      * each and, when {@code input} allows them, the top words of each.
      */
-    static RunReadings readings(ReportModel.Run run, ComputationGraph net, INDArray features, TextInput input) {
+    static RunReadings readings(ReportModel.Run run, ComputationGraph net, INDArray features, TextData input) {
         int main = net.getConfiguration().getNetworkOutputs().indexOf(ClassLogitGradient.mainOutput(net));
         INDArray probs = net.output(false, features)[main];
         int n = (int) probs.size(0);

@@ -56,7 +56,7 @@ final class TextSection {
 
     private static void panel(StringBuilder b, TextPanel p, Function<ReportModel.Run, String> swatch) {
         b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code> · ")
-                .append(p.input().kind() == TextInput.Kind.VECTOR ? "TF-IDF vectors" : "token ids").append("</p>\n");
+                .append(p.input().kind() == TextData.Kind.VECTOR ? "TF-IDF vectors" : "token ids").append("</p>\n");
         b.append(HtmlReport.notes(Arrays.asList(p.groups().note(), p.input().note())));
         b.append(HtmlReport.notes(p.notes()));
         if (p.examples().isEmpty()) {

@@ -113,7 +113,7 @@ class TextReportIT extends SharedSparkSession {
                     "vocabulary_size", VOCABULARY.size()));
         }
         Files.writeString(dir.resolve(ExamplesTable.DATASET_JSON), Json.write(json));
-        Files.writeString(dir.resolve(TextInput.VOCABULARY), String.join("\n", VOCABULARY) + "\n");
+        Files.writeString(dir.resolve(TextData.VOCABULARY), String.join("\n", VOCABULARY) + "\n");
         Files.writeString(dir.resolve(ExamplesTable.SUCCESS), "");
         return dir;
     }

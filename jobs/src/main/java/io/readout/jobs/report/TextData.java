@@ -5,6 +5,7 @@ import io.readout.common.BadInputException;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.io.HadoopInputs;
+import io.readout.jobs.featurize.Featurized;
 import org.apache.spark.sql.SparkSession;
 
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,9 @@ import java.util.List;
  * @param vocabulary {@value #VOCABULARY}'s lines, empty when it cannot be read (then {@code note} says why)
  * @param note       why word importances cannot be shown, or null
  */
-public record TextInput(String data, Kind kind, int numFeatures, List<String> vocabulary, String note) {
-    public static final String VOCABULARY = "vocabulary.txt";
-    static final String FEATURIZATION = "featurization";
+public record TextData(String data, Kind kind, int numFeatures, List<String> vocabulary, String note) {
+    public static final String VOCABULARY = Featurized.VOCABULARY;
+    static final String FEATURIZATION = Featurized.FEATURIZATION;
 
     /** The featurization's input kind, as dataset.json's {@code features} names it. */
     public enum Kind {
@@ -62,7 +63,7 @@ public record TextInput(String data, Kind kind, int numFeatures, List<String> vo
      * The text input of a data folder, or null when it is no featurized text dataset or cannot be read (the
      * Grad-CAM section then says why, as for any other folder).
      */
-    public static TextInput read(SparkSession spark, String data) {
+    public static TextData read(SparkSession spark, String data) {
         HadoopInputs in = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
         try {
             ExamplesTable table = ExamplesTable.open(in, data, "data");
@@ -77,16 +78,16 @@ public record TextInput(String data, Kind kind, int numFeatures, List<String> vo
                 return null;
             }
             if (kind == Kind.TOKENS) {
-                return new TextInput(data, kind, table.numFeatures(), List.of(), "the network reads token ids, "
+                return new TextData(data, kind, table.numFeatures(), List.of(), "the network reads token ids, "
                         + "not a vector of word weights: no word importances are computed for it");
             }
             String vocabulary = HadoopInputs.child(data, VOCABULARY);
             if (!in.exists(vocabulary)) {
-                return new TextInput(data, kind, table.numFeatures(), List.of(), "no word importances: " + data
+                return new TextData(data, kind, table.numFeatures(), List.of(), "no word importances: " + data
                         + " has no " + VOCABULARY);
             }
             List<String> words = new String(in.readAll(vocabulary, "data"), StandardCharsets.UTF_8).lines().toList();
-            return new TextInput(data, kind, table.numFeatures(), words,
+            return new TextData(data, kind, table.numFeatures(), words,
                     WordImportance.mismatch(table.numFeatures(), words.size()));
         } catch (BadInputException e) {
             return null;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Which datasets the report shows as text: featurized ones that kept their texts. */
-class TextInputTest {
+class TextDataTest {
     private static final List<String> FEATURIZED = List.of("id", "split", "label", "attribute", "group", "features",
             "text", "text_pair");
     private static final List<String> PLAIN = List.of("id", "split", "label", "attribute", "group", "features");
@@ -21,21 +21,21 @@ class TextInputTest {
 
     @Test
     void aFeaturizedTableWithItsTextsIsText() {
-        assertEquals(TextInput.Kind.VECTOR, TextInput.kind(json("""
+        assertEquals(TextData.Kind.VECTOR, TextData.kind(json("""
                 {"features": "vector", "num_features": 8, "featurization": {"input": "tfidf"}}"""), FEATURIZED));
-        assertEquals(TextInput.Kind.TOKENS, TextInput.kind(json("""
+        assertEquals(TextData.Kind.TOKENS, TextData.kind(json("""
                 {"features": "tokens", "num_features": 16, "vocab_size": 12, "featurization": {"input": "tokens"}}"""),
                 FEATURIZED));
     }
 
     @Test
     void imagesPlainTablesAndTextlessTablesAreNot() {
-        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), PLAIN), "a plain table");
-        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), FEATURIZED),
+        assertNull(TextData.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), PLAIN), "a plain table");
+        assertNull(TextData.kind(json("{\"features\": \"vector\", \"num_features\": 8}"), FEATURIZED),
                 "texts but no featurization");
-        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"featurization\": {}}"), PLAIN), "no text column");
-        assertNull(TextInput.kind(json("{\"features\": \"image\", \"featurization\": {}}"), FEATURIZED), "images");
-        assertNull(TextInput.kind(json("{\"features\": \"vector\", \"featurization\": \"tfidf\"}"), FEATURIZED),
+        assertNull(TextData.kind(json("{\"features\": \"vector\", \"featurization\": {}}"), PLAIN), "no text column");
+        assertNull(TextData.kind(json("{\"features\": \"image\", \"featurization\": {}}"), FEATURIZED), "images");
+        assertNull(TextData.kind(json("{\"features\": \"vector\", \"featurization\": \"tfidf\"}"), FEATURIZED),
                 "featurization not an object");
     }
 }
