@@ -61,8 +61,8 @@ class LauncherIT {
         List<String> commands = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
                 .takeWhile(l -> !l.isBlank()).toList();
         // One line each: a name and its description, no wrapped continuation lines.
-        assertEquals(List.of("fetch", "prepare", "train", "teacher-probs", "weights", "predict", "evaluate", "sweep",
-                "pipeline", "demo", "aggregate", "report", "retrain", "bench", "help"),
+        assertEquals(List.of("fetch", "generate", "prepare", "featurize", "train", "teacher-probs", "weights",
+                "predict", "evaluate", "sweep", "pipeline", "demo", "aggregate", "report", "retrain", "bench", "help"),
                 commands.stream().map(l -> l.strip().split("\\s+")[0]).toList(), r.out());
         assertTrue(commands.stream().allMatch(l -> l.matches("  [a-z-]+\\s+\\S.*")), r.out());
         assertFalse(r.err().contains("building the uber-jar"), r.err());

@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code readout featurize}: parses and validates the flags, then runs {@link FeaturizeJob}. */
 @Command(name = "featurize", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Turn a prepared text dataset (civilcomments, multinli) into one the networks train on.",
+        description = {"Featurize a prepared text dataset for the networks (Spark ML).",
+            "A civilcomments or multinli table becomes TF-IDF vectors or token ids.",
             "Tokenizer, vocabulary and IDF are fitted on the train split only and saved with the table",
             "(featurizer/, vocabulary.txt), so predict and evaluate featurize new text the same way."},
         footer = {"", "Example:",

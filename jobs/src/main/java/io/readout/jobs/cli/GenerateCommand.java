@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * driver-side program: no Spark.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Write a generated text benchmark in a released dataset's layout.",
+        description = {"Write generated text data in a released dataset's layout.",
             "civilcomments: comments whose label (toxic) rests on a few core words and",
             "whose spurious attribute is an identity term, agreeing with the label in --rho",
             "of train, as WILDS' all_data_with_identities.csv; read it with 'readout",

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code readout predict}: parses and validates the flags, then runs {@link PredictJob}. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Write a run's predictions on a prepared dataset, or on a file of new texts, as Parquet.",
+        description = {"A run's predictions on a dataset or new texts, as Parquet.",
             "Columns: id, split, label, group, attribute, pred, confidence, probs.",
             "Texts (a prepared text table, or --text) go through the featurizer of the run's training data;",
             "a --text file's rows have split 'new' and no label."},
