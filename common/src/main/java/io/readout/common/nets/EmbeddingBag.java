@@ -32,6 +32,9 @@ import java.util.Collection;
  * {@link EmbeddingBagLayer} is what runs in a network.
  */
 public class EmbeddingBag extends FeedForwardLayer {
+    /** The id that pads a short example: it has an embedding row but never counts. */
+    public static final int PADDING = 0;
+
     private static final long serialVersionUID = 1L;
     /** The initial values' distribution, as PyTorch's {@code nn.EmbeddingBag}: N(0, 1) (compared by value, never changed). */
     static final NormalDistribution INITIAL_DISTRIBUTION = new NormalDistribution(0, 1);

@@ -61,7 +61,7 @@ final class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
                 }
                 int id = (int) v;
                 ids[i * length + j] = id;
-                if (id != 0) {
+                if (id != EmbeddingBag.PADDING) {
                     counts[i]++;
                 }
             }
@@ -90,7 +90,7 @@ final class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
             Arrays.fill(sum, 0);
             for (int j = 0; j < b.length(); j++) {
                 int id = b.ids()[i * b.length() + j];
-                if (id != 0) {
+                if (id != EmbeddingBag.PADDING) {
                     long row = (long) id * width;
                     for (int k = 0; k < width; k++) {
                         sum[k] += weights.getDouble(row + k);
@@ -121,7 +121,7 @@ final class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
             int count = b.counts()[i];
             for (int j = 0; j < b.length() && count > 0; j++) {
                 int id = b.ids()[i * b.length() + j];
-                if (id == 0) {
+                if (id == EmbeddingBag.PADDING) {
                     continue;
                 }
                 if (slot[id] < 0) {

@@ -19,7 +19,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
@@ -95,8 +94,7 @@ public final class FeaturizeJob {
      */
     static ObjectNode datasetJson(HadoopInputs inputs, ExamplesTable table, FeaturizeConfig config,
                                   Featurized.Layout layout) {
-        String path = HadoopInputs.child(table.dir(), ExamplesTable.DATASET_JSON);
-        ObjectNode json = JsonFiles.readObject(new String(inputs.readAll(path, "--data"), StandardCharsets.UTF_8), path);
+        ObjectNode json = Featurized.datasetJson(inputs, table.dir(), "--data");
         ObjectNode out = Json.mapper().createObjectNode();
         json.fields().forEachRemaining(e -> {
             out.set(e.getKey(), e.getValue());

@@ -69,8 +69,7 @@ public final class Featurized {
         if (!inputs.exists(path)) {
             return false;
         }
-        ObjectNode json = JsonFiles.readObject(new String(inputs.readAll(path, "data"), StandardCharsets.UTF_8), path);
-        return json.has(FEATURIZATION);
+        return datasetJson(inputs, dir, "data").has(FEATURIZATION);
     }
 
     /**
@@ -81,8 +80,7 @@ public final class Featurized {
     public static Featurized open(HadoopInputs inputs, String dir, String flag) {
         inputs.requireDirectory(dir, flag);
         String path = HadoopInputs.child(dir, ExamplesTable.DATASET_JSON);
-        ObjectNode json = JsonFiles.readObject(new String(inputs.readAll(path, flag), StandardCharsets.UTF_8), path);
-        JsonNode f = json.get(FEATURIZATION);
+        JsonNode f = datasetJson(inputs, dir, flag).get(FEATURIZATION);
         if (f == null || !f.isObject()) {
             throw new BadInputException(flag + " " + dir + ": not a featurized text dataset (dataset.json has no"
                     + " featurization); run readout featurize");
@@ -99,6 +97,12 @@ public final class Featurized {
             throw new BadInputException(flag + " " + dir + ": no " + FEATURIZER_DIR + "/ (the fitted featurizer)");
         }
         return new Featurized(dir, layout, PipelineModel.load(modelDir));
+    }
+
+    /** A prepared folder's dataset.json; {@code flag} names the folder in errors. */
+    static ObjectNode datasetJson(HadoopInputs inputs, String dir, String flag) {
+        String path = HadoopInputs.child(dir, ExamplesTable.DATASET_JSON);
+        return JsonFiles.readObject(new String(inputs.readAll(path, flag), StandardCharsets.UTF_8), path);
     }
 
     public String dir() {

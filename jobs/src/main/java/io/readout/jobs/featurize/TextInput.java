@@ -30,6 +30,16 @@ public enum TextInput {
         return features;
     }
 
+    /** The input of a table whose dataset.json says {@code features}: null for other kinds (image, text). */
+    public static TextInput ofFeatures(String features) {
+        for (TextInput t : values()) {
+            if (t.features.equals(features)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     public static TextInput parse(String value) {
         for (TextInput t : values()) {
             if (t.flag.equals(value == null ? "" : value.trim().toLowerCase(Locale.ROOT))) {

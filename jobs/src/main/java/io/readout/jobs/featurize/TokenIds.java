@@ -1,5 +1,7 @@
 package io.readout.jobs.featurize;
 
+import io.readout.common.nets.EmbeddingBag;
+
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Map;
  * are different embeddings.
  */
 public final class TokenIds implements Serializable {
-    public static final int PADDING = 0;
+    public static final int PADDING = EmbeddingBag.PADDING;
     public static final int UNKNOWN = 1;
     /** Ids before the vocabulary's: padding and unknown. */
     public static final int RESERVED = 2;

@@ -1,5 +1,6 @@
 package io.readout.jobs.passes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.BadInputException;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
@@ -8,8 +9,6 @@ import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.featurize.Featurized;
 import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.run.RunDir;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -84,40 +83,47 @@ public final class PassInputs {
      */
     public static Opened open(SparkSession spark, String runFlag, String runDir, String modelChoice, String dataDir,
                               List<Split> splits) {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        RunDir run = RunDir.open(conf, runDir, runFlag);
+        HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
+        RunDir run = RunDir.open(inputs.conf(), runDir, runFlag);
         String modelFile = modelFile(modelChoice);
         ComputationGraph model = run.loadModel(modelFile);
-        HadoopInputs inputs = new HadoopInputs(conf);
         ExamplesTable table = ExamplesTable.open(inputs, dataDir, "--data");
         List<String> names = new ArrayList<>();
         splits.forEach(s -> names.add(s.column()));
         Dataset<Row> examples = table.read(spark).where(col(ExamplesSchema.SPLIT).isin(names.toArray()));
         if (table.isText()) {
             // New text goes through the featurizer of the data the model was trained on.
-            Featurized featurizer = trainingFeaturizer(inputs, run, runFlag, "--data " + dataDir);
-            examples = featurizer.apply(examples, "--data " + dataDir);
-            table = ExamplesTable.open(inputs, featurizer.dir(), "the run's training data");
+            return asTrained(inputs, run, runFlag, modelFile, model, examples, "--data " + dataDir);
         }
-        String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
-        ModelCompatibility.require(model, table, modelPath, "--data " + dataDir);
-        return new Opened(run, modelPath, model, table, examples);
+        return checked(run, modelFile, model, table, examples, "--data " + dataDir);
     }
 
     /**
      * Opens a run's model and a file of new texts, featurized by the featurizer of the run's training data.
      */
     public static Opened openTexts(SparkSession spark, String runDir, String modelChoice, NewTexts.Source source) {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        RunDir run = RunDir.open(conf, runDir, "--run");
+        HadoopInputs inputs = new HadoopInputs(spark.sparkContext().hadoopConfiguration());
+        RunDir run = RunDir.open(inputs.conf(), runDir, "--run");
         String modelFile = modelFile(modelChoice);
         ComputationGraph model = run.loadModel(modelFile);
-        HadoopInputs inputs = new HadoopInputs(conf);
-        Featurized featurizer = trainingFeaturizer(inputs, run, "--run", "--text " + source.file());
-        Dataset<Row> examples = featurizer.apply(NewTexts.read(spark, source), "--text " + source.file());
+        return asTrained(inputs, run, "--run", modelFile, model, NewTexts.read(spark, source),
+                "--text " + source.file());
+    }
+
+    /** Text rows featurized as the run's training data was, opened with that data's table and checked. */
+    private static Opened asTrained(HadoopInputs inputs, RunDir run, String runFlag, String modelFile,
+                                    ComputationGraph model, Dataset<Row> texts, String what) {
+        Featurized featurizer = trainingFeaturizer(inputs, run, runFlag, what);
+        Dataset<Row> examples = featurizer.apply(texts, what);
         ExamplesTable table = ExamplesTable.open(inputs, featurizer.dir(), "the run's training data");
+        return checked(run, modelFile, model, table, examples, what);
+    }
+
+    /** The opened inputs, once the model is known to run on the table ({@link ModelCompatibility}). */
+    private static Opened checked(RunDir run, String modelFile, ComputationGraph model, ExamplesTable table,
+                                  Dataset<Row> examples, String dataName) {
         String modelPath = HadoopInputs.display(new Path(run.path(modelFile)));
-        ModelCompatibility.require(model, table, modelPath, "--text " + source.file());
+        ModelCompatibility.require(model, table, modelPath, dataName);
         return new Opened(run, modelPath, model, table, examples);
     }
 

@@ -6,6 +6,7 @@ import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.featurize.Featurized;
+import io.readout.jobs.featurize.TextInput;
 import org.apache.spark.sql.SparkSession;
 
 import java.nio.charset.StandardCharsets;
@@ -15,48 +16,27 @@ import java.util.List;
  * How a featurized text dataset (written by {@code readout featurize}) feeds its texts to the networks, as the
  * report needs to know it: a data folder is one when its {@code dataset.json} has a {@code featurization} object
  * and its examples table keeps the {@value ExamplesSchema#TEXT} column next to {@code features}. Its
- * {@code features} says how: {@link Kind#VECTOR} (TF-IDF over {@value #VOCABULARY}'s words: feature j is word j
- * of {@code text}, feature V + j word j of {@code text_pair}) or {@link Kind#TOKENS} (token ids). Other folders
+ * {@code features} says how: {@link TextInput#TFIDF} (TF-IDF over {@value #VOCABULARY}'s words: feature j is word j
+ * of {@code text}, feature V + j word j of {@code text_pair}) or {@link TextInput#TOKENS} (token ids). Other folders
  * (images, plain tables) are not text, and the report treats them as before.
  *
  * @param vocabulary {@value #VOCABULARY}'s lines, empty when it cannot be read (then {@code note} says why)
  * @param note       why word importances cannot be shown, or null
  */
-public record TextData(String data, Kind kind, int numFeatures, List<String> vocabulary, String note) {
+public record TextData(String data, TextInput kind, int numFeatures, List<String> vocabulary, String note) {
     public static final String VOCABULARY = Featurized.VOCABULARY;
     static final String FEATURIZATION = Featurized.FEATURIZATION;
-
-    /** The featurization's input kind, as dataset.json's {@code features} names it. */
-    public enum Kind {
-        VECTOR("vector"), TOKENS("tokens");
-
-        private final String json;
-
-        Kind(String json) {
-            this.json = json;
-        }
-
-        public String json() {
-            return json;
-        }
-    }
 
     /**
      * The kind of a featurized text dataset from its dataset.json and its examples' columns; null for any other
      * dataset: no {@value #FEATURIZATION} object, no {@value ExamplesSchema#TEXT} column, or features that are
      * neither vectors nor token ids.
      */
-    public static Kind kind(JsonNode datasetJson, List<String> columns) {
+    public static TextInput kind(JsonNode datasetJson, List<String> columns) {
         if (!datasetJson.path(FEATURIZATION).isObject() || !columns.contains(ExamplesSchema.TEXT)) {
             return null;
         }
-        String features = datasetJson.path("features").asText("");
-        for (Kind k : Kind.values()) {
-            if (k.json().equals(features)) {
-                return k;
-            }
-        }
-        return null;
+        return TextInput.ofFeatures(datasetJson.path("features").asText(""));
     }
 
     /**
@@ -73,11 +53,11 @@ public record TextData(String data, Kind kind, int numFeatures, List<String> voc
             }
             List<String> columns = List.of(spark.read().parquet(HadoopInputs.child(data, ExamplesTable.EXAMPLES_DIR))
                     .schema().fieldNames());
-            Kind kind = kind(json, columns);
+            TextInput kind = kind(json, columns);
             if (kind == null) {
                 return null;
             }
-            if (kind == Kind.TOKENS) {
+            if (kind == TextInput.TOKENS) {
                 return new TextData(data, kind, table.numFeatures(), List.of(), "the network reads token ids, "
                         + "not a vector of word weights: no word importances are computed for it");
             }
@@ -96,6 +76,6 @@ public record TextData(String data, Kind kind, int numFeatures, List<String> voc
 
     /** Whether word importances can be computed: TF-IDF vectors over a vocabulary that fits them. */
     public boolean importances() {
-        return kind == Kind.VECTOR && note == null;
+        return kind == TextInput.TFIDF && note == null;
     }
 }

@@ -1,5 +1,7 @@
 package io.readout.jobs.report;
 
+import io.readout.jobs.featurize.TextInput;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ final class TextSection {
 
     private static void panel(StringBuilder b, TextPanel p, Function<ReportModel.Run, String> swatch) {
         b.append("<p class=\"meta\">data <code>").append(escape(p.data())).append("</code> · ")
-                .append(p.input().kind() == TextData.Kind.VECTOR ? "TF-IDF vectors" : "token ids").append("</p>\n");
+                .append(p.input().kind() == TextInput.TFIDF ? "TF-IDF vectors" : "token ids").append("</p>\n");
         b.append(HtmlReport.notes(Arrays.asList(p.groups().note(), p.input().note())));
         b.append(HtmlReport.notes(p.notes()));
         if (p.examples().isEmpty()) {

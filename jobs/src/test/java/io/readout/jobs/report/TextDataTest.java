@@ -2,6 +2,7 @@ package io.readout.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.Json;
+import io.readout.jobs.featurize.TextInput;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,9 +22,9 @@ class TextDataTest {
 
     @Test
     void aFeaturizedTableWithItsTextsIsText() {
-        assertEquals(TextData.Kind.VECTOR, TextData.kind(json("""
+        assertEquals(TextInput.TFIDF, TextData.kind(json("""
                 {"features": "vector", "num_features": 8, "featurization": {"input": "tfidf"}}"""), FEATURIZED));
-        assertEquals(TextData.Kind.TOKENS, TextData.kind(json("""
+        assertEquals(TextInput.TOKENS, TextData.kind(json("""
                 {"features": "tokens", "num_features": 16, "vocab_size": 12, "featurization": {"input": "tokens"}}"""),
                 FEATURIZED));
     }

@@ -2,6 +2,7 @@ package io.readout.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.readout.common.Json;
+import io.readout.jobs.featurize.TextInput;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
@@ -48,7 +49,7 @@ class TextSectionTest {
 
     @Test
     void pairsShowPremiseAndHypothesisWithEachModelsWordsMarked() {
-        TextData input = new TextData("/text", TextData.Kind.VECTOR, 6, List.of("good", "bad", "movie"), null);
+        TextData input = new TextData("/text", TextInput.TFIDF, 6, List.of("good", "bad", "movie"), null);
         // features 0..2 the premise's words, 3..5 the hypothesis's; only "bad" in the hypothesis matters much
         ComputationGraph net = linear(new float[][] {{1, 0}, {0, 1}, {0, 0}, {0, 0}, {0, 4}, {0.5f, 0}});
         INDArray x = Nd4j.create(new float[][] {{1, 0, 0.2f, 0, 1, 0}});
@@ -76,7 +77,7 @@ class TextSectionTest {
 
     @Test
     void tokenIdsGetPredictionsAndANoteInsteadOfWords() {
-        TextData input = new TextData("/tokens", TextData.Kind.TOKENS, 3, List.of(), "the network reads token ids");
+        TextData input = new TextData("/tokens", TextInput.TOKENS, 3, List.of(), "the network reads token ids");
         ComputationGraph net = linear(new float[][] {{1, 0}, {0, 1}, {0, 0}});
         INDArray ids = Nd4j.create(new float[][] {{5, 2, 0}, {1, 7, 0}});
         TextPanel.RunReadings erm = TextPanel.readings(ERM, net, ids, input);
