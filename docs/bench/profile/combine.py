@@ -9,7 +9,7 @@ def dnnl(path, skip=10):
         kind,prop,t=f[3],f[5],float(f[10])
         if kind=='reorder': c['reorders (oneDNN, NCHW <-> blocked)']+=t
         elif kind=='convolution':
-            c[{'forward_inference':'conv fwd (oneDNN jit:avx2; run twice per step)','forward_training':'conv fwd (oneDNN jit:avx2; run twice per step)',
+            c[{'forward_inference':'conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)','forward_training':'conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)',
                'backward_data':'conv bwd data (oneDNN jit:avx2)','backward_weights':'conv bwd weights (oneDNN jit:avx2)'}[prop]]+=t
             if prop=='backward_data' and '_ic1oc' in f[9]: c['  of which conv1 input gradient (unneeded)']+=t
         else:
@@ -24,13 +24,18 @@ def perf(path, step, last):
         if m: d[m.group(1)]=(float(m.group(2)),float(m.group(3)))
     n=int(re.search(r'samples in last [\d.]+s: (\d+)',out).group(1))
     return d,n
-rows=['oneDNN total (perf)','conv fwd (oneDNN jit:avx2; run twice per step)','conv bwd data (oneDNN jit:avx2)','  of which conv1 input gradient (unneeded)','conv bwd weights (oneDNN jit:avx2)',
+rows=['oneDNN total (perf)','conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)','conv bwd data (oneDNN jit:avx2)','  of which conv1 input gradient (unneeded)','conv bwd weights (oneDNN jit:avx2)',
       'reorders (oneDNN, NCHW <-> blocked)','pooling fwd (oneDNN simple_nchw)','pooling bwd (oneDNN simple_nchw)',
       'pooling fwd (libnd4j)','pooling bwd (libnd4j)','dense gemm (OpenBLAS)','ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)',
       'other libnd4j element-wise/reductions','memset/page faults (allocation)','JVM: Java code, interpreter, JIT, GC']
+# Two variants profiled by profile.sh, before and after: by default issue 17's first lever (max pooling), or as
+# arguments, e.g. `combine.py dl4j-conv default` for the convolution stand-in.
+BEFORE, AFTER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ('onednn-pooling', 'default')
+TITLES = {'onednn-pooling': 'max pooling on oneDNN', 'dl4j-conv': "DL4J's convolution layer",
+          'default': {'onednn-pooling': 'max pooling on libnd4j', 'dl4j-conv': 'OneDnnConvolutionLayer'}[BEFORE]}
 for net in ['student','teacher']:
     cols={}
-    for v in ['onednn-pooling','default']:
+    for v in [BEFORE, AFTER]:
         po=open(f'/tmp/perf/prof-{net}-{v}.perf.out').read()
         step=float(re.search(r'\(([\d.]+) ms/step\)',po).group(1))
         runs=re.search(r'runs=(\[[^\]]*\])',po).group(1)
@@ -49,11 +54,11 @@ for net in ['student','teacher']:
             col[pm.get(k,k)]=pf.get(k,(0,0))[1]
         cols[v]=(col,step,runs,steps,n)
     print(f"\n### {net}: ms per minibatch of 64, 1 thread\n")
-    print("| category | before: max pooling on oneDNN | after: max pooling on libnd4j |\n|---|---|---|")
+    print(f"| category | before: {TITLES[BEFORE]} | after: {TITLES[AFTER]} |\n|---|---|---|")
     for r in rows:
-        a=cols['onednn-pooling'][0].get(r); b=cols['default'][0].get(r)
+        a=cols[BEFORE][0].get(r); b=cols[AFTER][0].get(r)
         if a is None and b is None: continue
         f=lambda x,s: '–' if x is None else f"{x:.2f} ({100*x/s:.0f} %)"
-        print(f"| {r} | {f(a,cols['onednn-pooling'][1])} | {f(b,cols['default'][1])} |")
-    print(f"| **step (perf run, median of 3 rounds)** | **{cols['onednn-pooling'][1]:.2f}** | **{cols['default'][1]:.2f}** |")
-    print(f"\nrounds ex/s: before {cols['onednn-pooling'][2]}, after {cols['default'][2]}; DNNL_VERBOSE steps averaged: {cols['onednn-pooling'][3]} / {cols['default'][3]}; perf main-thread samples (last 8 s): {cols['onednn-pooling'][4]} / {cols['default'][4]}")
+        print(f"| {r} | {f(a,cols[BEFORE][1])} | {f(b,cols[AFTER][1])} |")
+    print(f"| **step (perf run, median of 3 rounds)** | **{cols[BEFORE][1]:.2f}** | **{cols[AFTER][1]:.2f}** |")
+    print(f"\nrounds ex/s: before {cols[BEFORE][2]}, after {cols[AFTER][2]}; DNNL_VERBOSE steps averaged: {cols[BEFORE][3]} / {cols[AFTER][3]}; perf main-thread samples (last 8 s): {cols[BEFORE][4]} / {cols[AFTER][4]}")

@@ -20,6 +20,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -42,6 +44,10 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
     // workspace that has since closed (ND4J checks every array a context holds).
     private OpContext forward;
     private OpContext backward;
+    /** Whether this layer applies the ReLU of the convolution in front of it ({@link #takeReluFrom}). */
+    private boolean relu;
+    /** With {@link #relu}: the output of the last forward pass, whose positive entries are the ReLU's mask. */
+    private final KeptOutput kept = new KeptOutput();
 
     LibNd4jMaxPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -51,6 +57,22 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
     static boolean handles(org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf) {
         return conf.getPoolingType() == PoolingType.MAX && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && conf.getConvolutionMode() != ConvolutionMode.Causal;
+    }
+
+    /**
+     * Makes this layer apply the ReLU that {@code conv}, its only input, leaves to it: max pooling and ReLU commute
+     * ({@code relu(max(x)) = max(relu(x))}), and after pooling the ReLU runs on a quarter of the values, forward and
+     * backward. The gradients are the same to the bit: where a window's maximum is positive, its first maximum is
+     * the same entry before and after the ReLU and passes the gradient through; where it is not, both orders give
+     * the window a zero gradient.
+     */
+    void takeReluFrom(OneDnnConvolutionLayer conv) {
+        conv.leaveReluToPooling();
+        relu = true;
+    }
+
+    boolean appliesRelu() {
+        return relu;
     }
 
     @Override
@@ -66,6 +88,10 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
                 new long[] {in.size(0), in.size(1), outSize[0], outSize[1]}, 'c');
         forward = run(forward, new MaxPooling2D(in, out, config()), out, in);
+        if (relu) {
+            Nd4j.getExecutioner().exec(new RectifiedLinear(out, out));
+            kept.keep(input, out);
+        }
         return out;
     }
 
@@ -77,9 +103,30 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
         assertInputSet(true);
         INDArray in = input.castTo(dataType);
         INDArray eps = epsilon.castTo(dataType);
+        if (relu) {
+            INDArray output = kept.take(input);
+            if (output == null) { // no forward pass on this input since the last backward pass: pool again
+                output = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, in.dataType(), eps.shape(), 'c');
+                forward = run(forward, new MaxPooling2D(in, output, config()), output, in);
+            }
+            INDArray masked = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, in.dataType(), eps.shape(), 'c');
+            Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(output, eps, masked, 0.0));
+            eps = masked;
+            // libnd4j's maxpool2d_bp searches each window's maximum with branches: on z, whose signs are random, they
+            // mispredict, and the pass took 1.4x as long as on relu(z) (docs/bench/issue17-profile.md). z has no
+            // other reader (this layer is the convolution's only consumer), so it takes its ReLU here, in place: the
+            // same first maximum where the window's maximum is positive, and a zero epsilon where it is not.
+            Nd4j.getExecutioner().exec(new RectifiedLinear(in, in));
+        }
         INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         backward = run(backward, new Pooling2DDerivative(in, eps, gradAtInput, config()), gradAtInput, in, eps);
         return new Pair<>(new DefaultGradient(), gradAtInput);
+    }
+
+    @Override
+    public void clear() {
+        kept.forget();
+        super.clear();
     }
 
     /** Runs {@code op} in {@code context} (a new one if null) with platform helpers disallowed; returns the context. */

@@ -2,17 +2,22 @@ package io.readout.common.nets;
 
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.lang.reflect.Field;
+import java.util.List;
 
 /**
  * Which native kernels the networks' layers run on, and how many threads they use.
@@ -33,6 +38,11 @@ public final class NativeKernels {
      * {@link LibNd4jMaxPoolingLayer}); by default {@link #engage} runs it on libnd4j's own kernel.
      */
     public static final String POOLING_PROPERTY = "readout.onednn.pooling";
+    /**
+     * System property: {@code true} leaves convolutions on DL4J's own layer, which runs the forward convolution
+     * again in its backward pass; by default {@link #engage} puts a {@link OneDnnConvolutionLayer} in its place.
+     */
+    public static final String DL4J_CONV_PROPERTY = "readout.dl4j.conv";
 
     private static volatile Boolean oneDnnLoaded;
 
@@ -71,11 +81,17 @@ public final class NativeKernels {
         return oneDnnEnabled() && !Boolean.getBoolean(POOLING_PROPERTY);
     }
 
+    /** Whether {@link #engage} puts {@link OneDnnConvolutionLayer}s in place of DL4J's convolution layers in this JVM. */
+    public static boolean convolutionKeepsForward() {
+        return oneDnnEnabled() && !Boolean.getBoolean(DL4J_CONV_PROPERTY);
+    }
+
     /**
      * Attaches oneDNN helpers to the convolution and pooling layers that have none, when
-     * {@link #oneDnnEnabled()}, and (unless {@value #POOLING_PROPERTY} is {@code true}) puts a
-     * {@link LibNd4jMaxPoolingLayer} in place of each NCHW max-pooling layer; otherwise leaves the network as
-     * it is. Idempotent and cheap.
+     * {@link #oneDnnEnabled()}, puts a {@link LibNd4jMaxPoolingLayer} in place of each NCHW max-pooling layer
+     * (unless {@value #POOLING_PROPERTY} is {@code true}) and a {@link OneDnnConvolutionLayer} in place of each
+     * convolution layer it handles (unless {@value #DL4J_CONV_PROPERTY} is {@code true}); otherwise leaves the
+     * network as it is. Idempotent and cheap.
      */
     public static ComputationGraph engage(ComputationGraph net) {
         if (net.getLayers() == null || !oneDnnEnabled()) {
@@ -83,6 +99,10 @@ public final class NativeKernels {
         }
         if (poolingOffOneDnn()) {
             replaceMaxPooling(net);
+        }
+        if (convolutionKeepsForward()) {
+            replaceConvolutions(net);
+            moveReluPastPooling(net);
         }
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) {
@@ -100,7 +120,6 @@ public final class NativeKernels {
      * in the layer array and in its graph vertex. Pooling layers have no parameters, listeners are carried over.
      */
     private static void replaceMaxPooling(ComputationGraph net) {
-        Layer[] layers = net.getLayers();
         for (GraphVertex vertex : net.getVertices()) {
             if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == SubsamplingLayer.class
                     && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf
@@ -109,12 +128,57 @@ public final class NativeKernels {
                 LibNd4jMaxPoolingLayer pool = new LibNd4jMaxPoolingLayer(old.conf(), net.params().dataType());
                 pool.setIndex(old.getIndex());
                 pool.setListeners(old.getListeners());
-                set(VERTEX_LAYER, lv, pool);
-                for (int i = 0; i < layers.length; i++) {
-                    if (layers[i] == old) {
-                        layers[i] = pool;
-                    }
-                }
+                swap(net, lv, pool);
+            }
+        }
+    }
+
+    /** Puts {@code replacement} in place of {@code vertex}'s layer, in the vertex and in the network's layer array. */
+    private static void swap(ComputationGraph net, LayerVertex vertex, Layer replacement) {
+        Layer old = vertex.getLayer();
+        set(VERTEX_LAYER, vertex, replacement);
+        Layer[] layers = net.getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] == old) {
+                layers[i] = replacement;
+            }
+        }
+    }
+
+    /**
+     * Swaps each convolution layer that {@link OneDnnConvolutionLayer#handles} for one on the same configuration and
+     * parameter views, in the layer array and in its graph vertex.
+     */
+    private static void replaceConvolutions(ComputationGraph net) {
+        for (GraphVertex vertex : net.getVertices()) {
+            if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == ConvolutionLayer.class
+                    && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf
+                    && OneDnnConvolutionLayer.handles(conf)) {
+                ConvolutionLayer old = (ConvolutionLayer) lv.getLayer();
+                swap(net, lv, OneDnnConvolutionLayer.replacing(old, net.params().dataType(), (CacheMode) get(CACHE_MODE, old)));
+            }
+        }
+    }
+
+    /**
+     * Lets each {@link LibNd4jMaxPoolingLayer} apply the ReLU of the {@link OneDnnConvolutionLayer} in front of it
+     * ({@link LibNd4jMaxPoolingLayer#takeReluFrom}) when the pooling layer is that convolution's only consumer and
+     * the convolution is not an output of the network, so no one else sees the convolution's output change from
+     * relu(z) to z.
+     */
+    private static void moveReluPastPooling(ComputationGraph net) {
+        GraphVertex[] vertices = net.getVertices();
+        List<String> outputs = net.getConfiguration().getNetworkOutputs();
+        for (GraphVertex vertex : vertices) {
+            if (vertex instanceof LayerVertex lv && lv.getLayer() instanceof OneDnnConvolutionLayer conv
+                    && !conv.leavesReluToPooling() && RELU.equals(lv.getLayer().conf().getLayer() instanceof
+                    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c ? c.getActivationFn() : null)
+                    && !outputs.contains(vertex.getVertexName())
+                    && vertex.getOutputVertices() != null && vertex.getOutputVertices().length == 1
+                    && vertices[vertex.getOutputVertices()[0].getVertexIndex()] instanceof LayerVertex next
+                    && next.getLayer() instanceof LibNd4jMaxPoolingLayer pool && !pool.appliesRelu()
+                    && next.getInputVertices().length == 1 && next.getLayerPreProcessor() == null) {
+                pool.takeReluFrom(conv);
             }
         }
     }
@@ -154,10 +218,12 @@ public final class NativeKernels {
         }
     }
 
+    private static final IActivation RELU = new ActivationReLU();
     private static final ThreadLocal<Integer> THREAD_LIMIT = new ThreadLocal<>();
     private static final Field CONV_HELPER = helperField(ConvolutionLayer.class);
     private static final Field POOL_HELPER = helperField(SubsamplingLayer.class);
     private static final Field VERTEX_LAYER = field(LayerVertex.class, "layer");
+    private static final Field CACHE_MODE = field(AbstractLayer.class, "cacheMode");
 
     private static Field helperField(Class<?> layer) {
         return field(layer, "helper");
@@ -170,6 +236,14 @@ public final class NativeKernels {
             return f;
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException("DL4J class " + owner.getName() + " has no " + name + " field", e);
+        }
+    }
+
+    private static Object get(Field field, Object owner) {
+        try {
+            return field.get(owner);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 

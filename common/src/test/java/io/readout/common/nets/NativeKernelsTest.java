@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static io.readout.common.RelativeTolerance.FLOAT_EPSILON;
 import static io.readout.common.RelativeTolerance.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -95,6 +96,68 @@ class NativeKernelsTest {
             }
             INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 56, 28);
             assertEquals(oneDnn.outputSingle(x), libnd4j.outputSingle(x), arch + " outputs");
+        }
+    }
+
+    @Test
+    void convolutionKeepingItsForwardOutputTrainsToTheBitsOfDl4jsLayer() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        ReadoutHead convHead = ReadoutHead.linear(Networks.BLOCK1, "adam", 1e-3).withBlocks(1, 4); // a conv + ReLU aux block behind the stop-gradient
+        for (NetworkConfig c : new NetworkConfig[] {
+                NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 7),
+                NetworkConfig.image(Architecture.TEACHER, 1, 56, 28, 2, "adam", 1e-3, 0, 7),
+                NetworkConfig.image(Architecture.STUDENT, 3, 12, 10, 4, "nesterovs", 1e-2, 0, 9).withReadout(convHead)}) {
+            String name = c.arch() + (c.readout() == null ? "" : " with a conv aux head") + " " + c.channels() + "x"
+                    + c.height() + "x" + c.width();
+            ComputationGraph kept = Networks.build(c);
+            ComputationGraph dl4j = dl4jConvolution(c);
+            assertInstanceOf(OneDnnConvolutionLayer.class, kept.getLayer(Networks.CONV1));
+            assertInstanceOf(OneDnnConvolutionLayer.class, kept.getLayer(Networks.CONV2));
+            assertSame(ConvolutionLayer.class, dl4j.getLayer(Networks.CONV1).getClass());
+            assertTrue(NativeKernels.engaged(kept), name + ": every convolution has its oneDNN helper");
+            for (String block : new String[] {Networks.BLOCK1, Networks.BLOCK2}) {
+                assertTrue(((LibNd4jMaxPoolingLayer) kept.getLayer(block)).appliesRelu(), name + ": " + block + " applies the ReLU");
+            }
+            assertEquals(dl4j.getConfiguration().toJson(), kept.getConfiguration().toJson());
+            assertArrayEquals(dl4j.params().toFloatVector(), kept.params().toFloatVector(), name + ": initial parameters");
+            Nd4j.getRandom().setSeed(17);
+            for (int step = 0; step < 3; step++) {
+                // Negative inputs too, so that ReLU zeros and exact zeros of the output reach the mask.
+                INDArray x = Nd4j.rand(DataType.FLOAT, 16, c.channels(), c.height(), c.width()).subi(0.5);
+                INDArray[] y = new INDArray[dl4j.getNumOutputArrays()];
+                for (int o = 0; o < y.length; o++) {
+                    y[o] = Nd4j.zeros(DataType.FLOAT, 16, c.numClasses());
+                    for (int i = 0; i < 16; i++) {
+                        y[o].putScalar(i, (i + step + o) % c.numClasses(), 1f);
+                    }
+                }
+                var batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, y);
+                dl4j.fit(batch);
+                kept.fit(batch);
+                assertEquals(dl4j.score(), kept.score(), 0.0, name + " loss, step " + step);
+                assertArrayEquals(dl4j.params().toFloatVector(), kept.params().toFloatVector(),
+                        name + " parameters after step " + step + ", to the bit");
+            }
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, c.channels(), c.height(), c.width());
+            assertArrayEquals(dl4j.output(x)[0].data().asFloat(), kept.output(x)[0].data().asFloat(), name + " outputs");
+        }
+    }
+
+    @Test
+    void convolutionCanBeLeftOnDl4jsLayerByTheProperty() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        ComputationGraph dl4j = dl4jConvolution(STUDENT);
+        assertSame(ConvolutionLayer.class, dl4j.getLayer(Networks.CONV2).getClass());
+        assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) dl4j.getLayer(Networks.CONV2)).getHelper());
+        assertTrue(NativeKernels.engaged(dl4j));
+    }
+
+    private static ComputationGraph dl4jConvolution(NetworkConfig c) {
+        System.setProperty(NativeKernels.DL4J_CONV_PROPERTY, "true");
+        try {
+            return Networks.build(c);
+        } finally {
+            System.clearProperty(NativeKernels.DL4J_CONV_PROPERTY);
         }
     }
 

@@ -25,7 +25,10 @@ import java.util.Map;
  * several kernel variants of the same network side by side in one JVM: per round, each variant fits the same
  * minibatches in turn, so a slow spell of a shared machine hits every variant alike (docs/bench/issue17-profile.md).
  * Variants: {@code default} (what Networks.build gives), {@code onednn-pooling} (built with
- * -Dreadout.onednn.pooling=true: max pooling left on oneDNN, the default before issue 17), {@code pool-builtin}
+ * -Dreadout.onednn.pooling=true: max pooling left on oneDNN, the default before issue 17), {@code dl4j-conv} (built
+ * with -Dreadout.dl4j.conv=true: DL4J's own convolution layer, which runs the forward convolution again in its
+ * backward pass), {@code relu-in-conv} (the default's convolutions, but each applies its own ReLU instead of leaving
+ * it to the max pooling after it), {@code pool-builtin}
  * (DL4J's pooling helper removed), {@code conv1-builtin} (conv1 on DL4J's im2col kernel), {@code builtin} (no helpers),
  * {@code cache-device} (CacheMode.DEVICE: the convolutions keep their forward output for the backward pass).
  * Run: {@code mvn -o -q -Pprobes -pl probes -am test -Dtest=TrainingStepProbe -Dsurefire.failIfNoSpecifiedTests=false
@@ -55,15 +58,20 @@ class TrainingStepProbe {
             List<DataSet> batches = batches();
             Map<String, ComputationGraph> graphs = new LinkedHashMap<>();
             for (String v : variants) {
-                String pooling = System.getProperty(NativeKernels.POOLING_PROPERTY);
-                if (v.equals("onednn-pooling")) {
-                    System.setProperty(NativeKernels.POOLING_PROPERTY, "true");
+                String property = switch (v) {
+                    case "onednn-pooling" -> NativeKernels.POOLING_PROPERTY;
+                    case "dl4j-conv" -> NativeKernels.DL4J_CONV_PROPERTY;
+                    default -> null;
+                };
+                String before = property == null ? null : System.getProperty(property);
+                if (property != null) {
+                    System.setProperty(property, "true");
                 }
                 ComputationGraph net = Networks.build(NetworkConfig.image(arch, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
-                if (pooling == null) {
-                    System.clearProperty(NativeKernels.POOLING_PROPERTY);
-                } else {
-                    System.setProperty(NativeKernels.POOLING_PROPERTY, pooling);
+                if (property != null && before == null) {
+                    System.clearProperty(property);
+                } else if (property != null) {
+                    System.setProperty(property, before);
                 }
                 apply(v, net);
                 fit(net, batches, 10); // warm-up
@@ -109,7 +117,16 @@ class TrainingStepProbe {
 
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
-            case "default", "onednn-pooling" -> { }
+            case "default", "onednn-pooling", "dl4j-conv" -> { }
+            case "relu-in-conv" -> { // the convolutions keep their forward output but apply their own ReLU
+                for (Layer l : net.getLayers()) {
+                    if (l instanceof LibNd4jMaxPoolingLayer || l instanceof OneDnnConvolutionLayer) {
+                        Field f = l.getClass().getDeclaredField(l instanceof LibNd4jMaxPoolingLayer ? "relu" : "reluToPooling");
+                        f.setAccessible(true);
+                        f.set(l, false);
+                    }
+                }
+            }
             case "cache-device" -> net.setCacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
             case "pool-builtin" -> clear(net, SubsamplingLayer.class, null);
             case "conv1-builtin" -> clear(net, ConvolutionLayer.class, Networks.CONV1);
