@@ -68,8 +68,7 @@ def main():
             label, path = spec.split('=', 1)
             cpu, nets = parse(path)
             runs.append({'jvm': i + 1, 'env': label,
-                         **{net: v['default']['median_ex_per_s'] for net, variants in nets.items()
-                            for v in [variants]},
+                         **{net: variants['default']['median_ex_per_s'] for net, variants in nets.items()},
                          'rounds_ex_per_s': {net: variants['default']['rounds_ex_per_s'] for net, variants in nets.items()}})
         labels = list(dict.fromkeys(r['env'] for r in runs))
         ratios = {}

@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -171,8 +169,7 @@ public final class NativeKernels {
         List<String> outputs = net.getConfiguration().getNetworkOutputs();
         for (GraphVertex vertex : vertices) {
             if (vertex instanceof LayerVertex lv && lv.getLayer() instanceof OneDnnConvolutionLayer conv
-                    && !conv.leavesReluToPooling() && RELU.equals(lv.getLayer().conf().getLayer() instanceof
-                    org.deeplearning4j.nn.conf.layers.ConvolutionLayer c ? c.getActivationFn() : null)
+                    && conv.canLeaveReluToPooling()
                     && !outputs.contains(vertex.getVertexName())
                     && vertex.getOutputVertices() != null && vertex.getOutputVertices().length == 1
                     && vertices[vertex.getOutputVertices()[0].getVertexIndex()] instanceof LayerVertex next
@@ -218,7 +215,6 @@ public final class NativeKernels {
         }
     }
 
-    private static final IActivation RELU = new ActivationReLU();
     private static final ThreadLocal<Integer> THREAD_LIMIT = new ThreadLocal<>();
     private static final Field CONV_HELPER = helperField(ConvolutionLayer.class);
     private static final Field POOL_HELPER = helperField(SubsamplingLayer.class);

@@ -85,8 +85,9 @@ final class OneDnnConvolutionLayer extends ConvolutionLayer {
         reluToPooling = true;
     }
 
-    boolean leavesReluToPooling() {
-        return reluToPooling;
+    /** Whether this layer has a ReLU it has not yet left to a pooling layer. */
+    boolean canLeaveReluToPooling() {
+        return !reluToPooling && RELU.equals(layerConf().getActivationFn());
     }
 
     private boolean runsHere() {

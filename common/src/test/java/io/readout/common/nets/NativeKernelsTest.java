@@ -152,21 +152,22 @@ class NativeKernelsTest {
         assertTrue(NativeKernels.engaged(dl4j));
     }
 
-    private static ComputationGraph dl4jConvolution(NetworkConfig c) {
-        System.setProperty(NativeKernels.DL4J_CONV_PROPERTY, "true");
-        try {
-            return Networks.build(c);
-        } finally {
-            System.clearProperty(NativeKernels.DL4J_CONV_PROPERTY);
-        }
-    }
 
     private static ComputationGraph oneDnnPooling(NetworkConfig c) {
-        System.setProperty(NativeKernels.POOLING_PROPERTY, "true");
+        return builtWith(NativeKernels.POOLING_PROPERTY, c);
+    }
+
+    private static ComputationGraph dl4jConvolution(NetworkConfig c) {
+        return builtWith(NativeKernels.DL4J_CONV_PROPERTY, c);
+    }
+
+    /** {@code c} built while the system property {@code property} is {@code true}. */
+    private static ComputationGraph builtWith(String property, NetworkConfig c) {
+        System.setProperty(property, "true");
         try {
             return Networks.build(c);
         } finally {
-            System.clearProperty(NativeKernels.POOLING_PROPERTY);
+            System.clearProperty(property);
         }
     }
 
