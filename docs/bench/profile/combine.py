@@ -1,16 +1,21 @@
 import subprocess, re, sys, collections
 # Combined breakdown: oneDNN primitive times from the DNNL_VERBOSE run, the rest from perf samples of the main thread.
+def step_ends(lines):
+    # a step ends with the backward_weights of the first convolution that runs one on oneDNN
+    bw=[f[9] for f in lines if f[3]=='convolution' and f[5]=='backward_weights']
+    last=max(set(bw), key=bw.index)
+    return [i for i,f in enumerate(lines) if f[3]=='convolution' and f[5]=='backward_weights' and f[9]==last]
 def dnnl(path, skip=10):
     lines=[l.strip().split(',') for l in open(path) if l.startswith('dnnl_verbose,exec')]
-    ends=[i for i,f in enumerate(lines) if f[3]=='convolution' and f[5]=='backward_weights' and '_ic1oc' in f[9]]
+    ends=step_ends(lines)
     lines=lines[ends[skip-1]+1:ends[-1]+1]; steps=len(ends)-skip
     c=collections.Counter()
     for f in lines:
         kind,prop,t=f[3],f[5],float(f[10])
         if kind=='reorder': c['reorders (oneDNN, NCHW <-> blocked)']+=t
         elif kind=='convolution':
-            c[{'forward_inference':'conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)','forward_training':'conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)',
-               'backward_data':'conv bwd data (oneDNN jit:avx2)','backward_weights':'conv bwd weights (oneDNN jit:avx2)'}[prop]]+=t
+            c[{'forward_inference':'conv fwd (oneDNN; twice per step on DL4J layer)','forward_training':'conv fwd (oneDNN; twice per step on DL4J layer)',
+               'backward_data':'conv bwd data (oneDNN)','backward_weights':'conv bwd weights (oneDNN)'}[prop]]+=t
             if prop=='backward_data' and '_ic1oc' in f[9]: c['  of which conv1 input gradient (unneeded)']+=t
         else:
             c['pooling fwd (oneDNN simple_nchw)' if prop.startswith('forward') else 'pooling bwd (oneDNN simple_nchw)']+=t
@@ -24,7 +29,7 @@ def perf(path, step, last):
         if m: d[m.group(1)]=(float(m.group(2)),float(m.group(3)))
     n=int(re.search(r'samples in last [\d.]+s: (\d+)',out).group(1))
     return d,n
-rows=['oneDNN total (perf)','conv fwd (oneDNN jit:avx2; twice per step on DL4J layer)','conv bwd data (oneDNN jit:avx2)','  of which conv1 input gradient (unneeded)','conv bwd weights (oneDNN jit:avx2)',
+rows=['oneDNN total (perf)','conv fwd (oneDNN; twice per step on DL4J layer)','conv bwd data (oneDNN)','  of which conv1 input gradient (unneeded)','conv bwd weights (oneDNN)',
       'reorders (oneDNN, NCHW <-> blocked)','pooling fwd (oneDNN simple_nchw)','pooling bwd (oneDNN simple_nchw)',
       'pooling fwd (libnd4j)','pooling bwd (libnd4j)','dense gemm (OpenBLAS)','ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)',
       'other libnd4j element-wise/reductions','memset/page faults (allocation)','JVM: Java code, interpreter, JIT, GC']
@@ -32,7 +37,9 @@ rows=['oneDNN total (perf)','conv fwd (oneDNN jit:avx2; twice per step on DL4J l
 # arguments, e.g. `combine.py dl4j-conv default` for the convolution stand-in.
 BEFORE, AFTER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ('onednn-pooling', 'default')
 TITLES = {'onednn-pooling': 'max pooling on oneDNN', 'dl4j-conv': "DL4J's convolution layer",
-          'default': {'onednn-pooling': 'max pooling on libnd4j', 'dl4j-conv': 'OneDnnConvolutionLayer'}[BEFORE]}
+          'input-grad': "conv1's input gradient on the helper",
+          'default': {'onednn-pooling': 'max pooling on libnd4j', 'dl4j-conv': 'OneDnnConvolutionLayer',
+                      'input-grad': "conv1's weight gradient alone"}[BEFORE]}
 for net in ['student','teacher']:
     cols={}
     for v in [BEFORE, AFTER]:

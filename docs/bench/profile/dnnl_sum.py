@@ -1,8 +1,13 @@
 import sys, collections, re
-# Sum oneDNN exec times (ms) per training step by category; a step = one conv1 backward_weights. Skips warm-up steps.
+# Sum oneDNN exec times (ms) per training step by category. A step ends with the backward_weights primitive of the
+# first convolution that runs one on oneDNN (the last of a step's backward pass); skips warm-up steps.
+def step_ends(lines):
+    bw=[f[9] for f in lines if f[3]=='convolution' and f[5]=='backward_weights']
+    last=max(set(bw), key=bw.index)  # the backward_weights desc that first appears last: the step's final one
+    return [i for i,f in enumerate(lines) if f[3]=='convolution' and f[5]=='backward_weights' and f[9]==last]
 lines=[l.strip().split(',') for l in open(sys.argv[1]) if l.startswith('dnnl_verbose,exec')]
 skip=int(sys.argv[2]) if len(sys.argv)>2 else 10
-ends=[i for i,f in enumerate(lines) if f[3]=='convolution' and f[5]=='backward_weights' and '_ic1oc' in f[9]]
+ends=step_ends(lines)
 lines=lines[ends[skip-1]+1:ends[-1]+1]
 steps=len(ends)-skip
 agg=collections.Counter()

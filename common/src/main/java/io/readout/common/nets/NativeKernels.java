@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -88,7 +89,8 @@ public final class NativeKernels {
      * Attaches oneDNN helpers to the convolution and pooling layers that have none, when
      * {@link #oneDnnEnabled()}, puts a {@link LibNd4jMaxPoolingLayer} in place of each NCHW max-pooling layer
      * (unless {@value #POOLING_PROPERTY} is {@code true}) and a {@link OneDnnConvolutionLayer} in place of each
-     * convolution layer it handles (unless {@value #DL4J_CONV_PROPERTY} is {@code true}); otherwise leaves the
+     * convolution layer it handles (unless {@value #DL4J_CONV_PROPERTY} is {@code true}), the one on a network input
+     * without its unused input gradient; otherwise leaves the
      * network as it is. Idempotent and cheap.
      */
     public static ComputationGraph engage(ComputationGraph net) {
@@ -101,6 +103,7 @@ public final class NativeKernels {
         if (convolutionKeepsForward()) {
             replaceConvolutions(net);
             moveReluPastPooling(net);
+            dropUnusedInputGradients(net);
         }
         for (Layer layer : net.getLayers()) {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() == null) {
@@ -176,6 +179,22 @@ public final class NativeKernels {
                     && next.getLayer() instanceof LibNd4jMaxPoolingLayer pool && !pool.appliesRelu()
                     && next.getInputVertices().length == 1 && next.getLayerPreProcessor() == null) {
                 pool.takeReluFrom(conv);
+            }
+        }
+    }
+
+    /**
+     * Tells each {@link OneDnnConvolutionLayer} whose inputs are all network inputs, with no preprocessor in between,
+     * that nobody reads its input gradient ({@link OneDnnConvolutionLayer#dropInputGradient}).
+     */
+    private static void dropUnusedInputGradients(ComputationGraph net) {
+        GraphVertex[] vertices = net.getVertices();
+        for (GraphVertex vertex : vertices) {
+            if (vertex instanceof LayerVertex lv && lv.getLayer() instanceof OneDnnConvolutionLayer conv
+                    && lv.getLayerPreProcessor() == null && vertex.getInputVertices() != null
+                    && Arrays.stream(vertex.getInputVertices())
+                            .allMatch(in -> vertices[in.getVertexIndex()].isInputVertex())) {
+                conv.dropInputGradient();
             }
         }
     }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -37,6 +38,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link LibNd4jMaxPoolingLayer#takeReluFrom}): this layer then outputs the pre-activation z, and its backward pass
  * receives a delta already masked. Only the pooling layer ever sees z (the network's feed-forward map shows it as
  * this layer's activations); the pooled output, the network's outputs and every gradient are unchanged.
+ *
+ * <p>When its input is a network input, {@link NativeKernels#engage} tells it that nobody reads its input gradient
+ * ({@link #dropInputGradient}): its backward pass then computes the weight and bias gradients alone
+ * ({@link ConvolutionWeightGradient}) and returns none for the input. On an AVX-512 CPU oneDNN computed that unused
+ * gradient with a Winograd convolution on the 1-channel input padded to 16 channels, a third of the student's step
+ * (docs/bench/issue17-profile.md). The weight gradient then adds its products in another order than oneDNN's: equal
+ * to DL4J's layer within float rounding, not to the bit ({@code NativeKernelsTest}).
  */
 final class OneDnnConvolutionLayer extends ConvolutionLayer {
     private static final IActivation RELU = new ActivationReLU();
@@ -45,6 +53,8 @@ final class OneDnnConvolutionLayer extends ConvolutionLayer {
     private final KeptOutput kept = new KeptOutput();
     /** Whether the max-pooling layer after this one applies its ReLU ({@link LibNd4jMaxPoolingLayer#takeReluFrom}). */
     private boolean reluToPooling;
+    /** Whether nobody reads this layer's input gradient (its input is a network input), see {@link #dropInputGradient}. */
+    private boolean inputGradientUnused;
 
     OneDnnConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -83,6 +93,25 @@ final class OneDnnConvolutionLayer extends ConvolutionLayer {
             throw new IllegalStateException(layerId() + " has no ReLU to leave to the pooling layer");
         }
         reluToPooling = true;
+    }
+
+    /**
+     * From now on the backward pass computes only the weight and bias gradients ({@link ConvolutionWeightGradient})
+     * and returns no input gradient, as DL4J's embedding layers do: for a layer whose input is a network input, which
+     * nothing trains on. {@code ComputationGraph.calculateGradients} then has no gradient for that input.
+     */
+    void dropInputGradient() {
+        inputGradientUnused = true;
+    }
+
+    /** Undoes {@link #dropInputGradient}: the helper computes the input gradient again (for tests and probes). */
+    void restoreInputGradient() {
+        inputGradientUnused = false;
+    }
+
+    /** Whether the backward pass leaves out the input gradient ({@link #dropInputGradient}). */
+    boolean dropsInputGradient() {
+        return inputGradientUnused;
     }
 
     /** Whether this layer has a ReLU it has not yet left to a pooling layer. */
@@ -138,9 +167,18 @@ final class OneDnnConvolutionLayer extends ConvolutionLayer {
             delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, epsilon.shape(), 'c');
             Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(output, epsilon, delta, 0.0));
         }
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+        if (inputGradientUnused && ConvolutionWeightGradient.compute(in, delta, kernel, strides, pad, dilation,
+                weightGrad, biasGrad, workspaceMgr)) {
+            Gradient gradient = new DefaultGradient();
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            weightNoiseParams.clear();
+            return new Pair<>(gradient, null);
+        }
         Pair<Gradient, INDArray> ret = helper.backpropGradient(in, weights, bias, delta, kernel, strides, pad,
-                gradientViews.get(ConvolutionParamInitializer.BIAS_KEY),
-                gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), c.getActivationFn(), c.getCudnnAlgoMode(),
+                biasGrad, weightGrad, c.getActivationFn(), c.getCudnnAlgoMode(),
                 c.getCudnnBwdFilterAlgo(), c.getCudnnBwdDataAlgo(), convolutionMode, dilation, CNN2DFormat.NCHW,
                 workspaceMgr);
         weightNoiseParams.clear();

@@ -111,6 +111,9 @@ class NativeKernelsTest {
                     + c.height() + "x" + c.width();
             ComputationGraph kept = Networks.build(c);
             ComputationGraph dl4j = dl4jConvolution(c);
+            // The first convolution's weight gradient without its input gradient adds in another order: the test
+            // below. Here it runs on the helper, as DL4J's layer does, to compare the rest to the bit.
+            ((OneDnnConvolutionLayer) kept.getLayer(Networks.CONV1)).restoreInputGradient();
             assertInstanceOf(OneDnnConvolutionLayer.class, kept.getLayer(Networks.CONV1));
             assertInstanceOf(OneDnnConvolutionLayer.class, kept.getLayer(Networks.CONV2));
             assertSame(ConvolutionLayer.class, dl4j.getLayer(Networks.CONV1).getClass());
@@ -140,6 +143,63 @@ class NativeKernelsTest {
             }
             INDArray x = Nd4j.rand(DataType.FLOAT, 8, c.channels(), c.height(), c.width());
             assertArrayEquals(dl4j.output(x)[0].data().asFloat(), kept.output(x)[0].data().asFloat(), name + " outputs");
+        }
+    }
+
+    /**
+     * The convolution on the network's input computes its weight and bias gradients alone
+     * ({@link ConvolutionWeightGradient}): the same gradients as DL4J's layer up to the order of the additions,
+     * every other layer's gradient to the bit, the same loss.
+     */
+    @Test
+    void firstConvolutionLeavesOutItsInputGradient() {
+        Assumptions.assumeTrue(NativeKernels.oneDnnEnabled(), "no oneDNN build loaded");
+        ReadoutHead convHead = ReadoutHead.linear(Networks.BLOCK1, "adam", 1e-3).withBlocks(1, 4);
+        for (NetworkConfig c : new NetworkConfig[] {
+                NetworkConfig.image(Architecture.STUDENT, 1, 56, 28, 2, "adam", 1e-3, 0, 7),
+                NetworkConfig.image(Architecture.TEACHER, 3, 12, 10, 4, "nesterovs", 1e-2, 0, 9).withReadout(convHead)}) {
+            String name = c.arch() + " " + c.channels() + "x" + c.height() + "x" + c.width();
+            ComputationGraph ours = Networks.build(c);
+            ComputationGraph dl4j = dl4jConvolution(c);
+            for (var layer : ours.getLayers()) {
+                if (layer instanceof OneDnnConvolutionLayer conv) {
+                    assertEquals(Networks.CONV1.equals(layer.getConfig().getLayerName()), conv.dropsInputGradient(),
+                            name + ": only the convolution on the input leaves out its input gradient, "
+                                    + layer.getConfig().getLayerName());
+                }
+            }
+            Nd4j.getRandom().setSeed(23);
+            int n = 16;
+            INDArray x = Nd4j.rand(DataType.FLOAT, n, c.channels(), c.height(), c.width()).subi(0.5);
+            INDArray[] y = new INDArray[dl4j.getNumOutputArrays()];
+            for (int o = 0; o < y.length; o++) {
+                y[o] = Nd4j.zeros(DataType.FLOAT, n, c.numClasses());
+                for (int i = 0; i < n; i++) {
+                    y[o].putScalar(i, (i + o) % c.numClasses(), 1f);
+                }
+            }
+            for (ComputationGraph net : new ComputationGraph[] {ours, dl4j}) {
+                net.setInputs(x);
+                net.setLabels(y);
+                net.computeGradientAndScore();
+            }
+            assertEquals(dl4j.score(), ours.score(), 0.0, name + " loss");
+            Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
+            Map<String, INDArray> actual = ours.gradient().gradientForVariable();
+            assertEquals(expected.keySet(), actual.keySet());
+            // conv1's weight gradient sums n·H·W products per entry (padding 1, stride 1): the bound of a float
+            // sum of that length, in eps of its largest component.
+            double rtol = n * c.height() * c.width() * FLOAT_EPSILON;
+            // What the updater reads: conv1's slice of the network's flattened gradient.
+            assertClose(dl4j.getLayer(Networks.CONV1).getGradientsViewArray(),
+                    ours.getLayer(Networks.CONV1).getGradientsViewArray(), rtol, name + " conv1's flattened gradient");
+            expected.forEach((v, g) -> {
+                if (v.startsWith(Networks.CONV1 + "_")) {
+                    assertClose(g, actual.get(v), rtol, name + " gradient " + v);
+                } else {
+                    assertArrayEquals(g.data().asFloat(), actual.get(v).data().asFloat(), name + " gradient " + v);
+                }
+            });
         }
     }
 

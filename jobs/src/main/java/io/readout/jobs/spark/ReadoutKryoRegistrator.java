@@ -1,6 +1,7 @@
 package io.readout.jobs.spark;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.util.ArrayList;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.nd4j.kryo.Nd4jSerializer;
@@ -21,6 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code ArrayList} it keeps names in, so {@code spark.kryo.registrationRequired=true} works for
  * DataSets built here.
  *
+ * <p>Records (e.g. the worker results that one averaging round sums, {@code WorkerResults.Sum}) travel by Java
+ * serialization: Kryo 4's field serializer cannot set a record's final fields, and a training job under Kryo
+ * failed in its first round. Records here hold arrays, which Java serialization writes with ND4J's own
+ * {@code writeObject}.
+ *
  * <p>dl4j-spark M2 ships an {@code org.nd4j.kryo.Nd4jRegistrator} of its own (in the dl4j-spark
  * jar, not in nd4j-kryo). It registers only the backend array class, plus javakaffee serializers
  * for JDK collection wrappers that reflect into {@code java.util} internals.
@@ -34,5 +40,6 @@ public class ReadoutKryoRegistrator implements KryoRegistrator {
         kryo.register(DataSet.class);
         // DataSet's column names, label names and metadata lists.
         kryo.register(ArrayList.class);
+        kryo.addDefaultSerializer(Record.class, JavaSerializer.class);
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.readout.common.BarsProblem;
+import io.readout.jobs.train.AveragingConfig;
+import io.readout.jobs.train.TrainingMasters;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +163,37 @@ class KryoRoundTripIT {
         // Even values 0+2+...+18 = 90, odd values 1+3+...+19 = 100, in every cell.
         assertEquals(Nd4j.valueArrayOf(new long[] {2, 3}, 90.0, DataType.DOUBLE), sums.get(0));
         assertEquals(Nd4j.valueArrayOf(new long[] {2, 3}, 100.0, DataType.DOUBLE), sums.get(1));
+    }
+
+    /** A record as the averaging rounds' sums are: arrays and numbers in final fields. */
+    record Carried(INDArray params, double score, int count) implements java.io.Serializable {
+    }
+
+    @Test
+    void recordsSurviveTheRoundTrip() {
+        Carried original = new Carried(Nd4j.rand(DataType.FLOAT, 5, 3), 0.25, 2);
+        ClassTag<Carried> tag = ClassTag$.MODULE$.apply(Carried.class);
+        SerializerInstance kryo = new KryoSerializer(new SparkConf(false)
+                .set("spark.kryo.registrator", ReadoutKryoRegistrator.class.getName())).newInstance();
+        Carried copy = kryo.deserialize(kryo.serialize(original, tag), tag);
+        assertNotSame(original, copy);
+        assertEquals(original, copy);
+    }
+
+    /** readout's own training master (its rounds' results summed by WorkerResults) trains under Kryo. */
+    @Test
+    void readoutsTrainingMasterTrainsUnderKryo() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<DataSet> train = sc.parallelize(BarsProblem.examples(256, SEED).batchBy(16), 2);
+        ParameterAveragingTrainingMaster master = TrainingMasters.build(
+                new AveragingConfig(2, 16, 2, AveragingConfig.DIRECT, 0, 1, SEED, null));
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, BarsProblem.network(SEED), master);
+        double initialLoss = sparkNet.calculateScore(train, true);
+        sparkNet.fit(train);
+        sparkNet.fit(train);
+        double finalLoss = sparkNet.calculateScore(train, true);
+        assertTrue(finalLoss <= 0.7 * initialLoss,
+                "loss " + initialLoss + " -> " + finalLoss + " under Kryo, readout's training master");
     }
 
     @Test

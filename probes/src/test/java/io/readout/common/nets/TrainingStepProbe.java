@@ -102,12 +102,17 @@ class TrainingStepProbe {
 
     /** 8 seeded random minibatches of 64 dominoes-shaped inputs (1×56×28) with alternating one-hot labels. */
     static List<DataSet> batches() {
-        Nd4j.getRandom().setSeed(1);
+        return batches(1, 8, 64);
+    }
+
+    /** {@code count} minibatches of {@code size} random dominoes-shaped inputs, alternating one-hot labels. */
+    static List<DataSet> batches(long seed, int count, int size) {
+        Nd4j.getRandom().setSeed(seed);
         List<DataSet> batches = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            var x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28);
-            var y = Nd4j.zeros(DataType.FLOAT, 64, 2);
-            for (int r = 0; r < 64; r++) {
+        for (int i = 0; i < count; i++) {
+            var x = Nd4j.rand(DataType.FLOAT, size, 1, 56, 28);
+            var y = Nd4j.zeros(DataType.FLOAT, size, 2);
+            for (int r = 0; r < size; r++) {
                 y.putScalar(r, (r + i) % 2, 1f);
             }
             batches.add(new DataSet(x, y));
@@ -124,6 +129,13 @@ class TrainingStepProbe {
                         Field f = l.getClass().getDeclaredField(l instanceof LibNd4jMaxPoolingLayer ? "relu" : "reluToPooling");
                         f.setAccessible(true);
                         f.set(l, false);
+                    }
+                }
+            }
+            case "input-grad" -> { // the first convolution computes its (unused) input gradient on its helper again
+                for (Layer l : net.getLayers()) {
+                    if (l instanceof OneDnnConvolutionLayer conv) {
+                        conv.restoreInputGradient();
                     }
                 }
             }
