@@ -1,10 +1,6 @@
 import subprocess, re, sys, collections
+from dnnl_sum import step_ends  # a step's end in a DNNL_VERBOSE log
 # Combined breakdown: oneDNN primitive times from the DNNL_VERBOSE run, the rest from perf samples of the main thread.
-def step_ends(lines):
-    # a step ends with the backward_weights of the first convolution that runs one on oneDNN
-    bw=[f[9] for f in lines if f[3]=='convolution' and f[5]=='backward_weights']
-    last=max(set(bw), key=bw.index)
-    return [i for i,f in enumerate(lines) if f[3]=='convolution' and f[5]=='backward_weights' and f[9]==last]
 def dnnl(path, skip=10):
     lines=[l.strip().split(',') for l in open(path) if l.startswith('dnnl_verbose,exec')]
     ends=step_ends(lines)

@@ -127,13 +127,7 @@ class NativeKernelsTest {
             for (int step = 0; step < 3; step++) {
                 // Negative inputs too, so that ReLU zeros and exact zeros of the output reach the mask.
                 INDArray x = Nd4j.rand(DataType.FLOAT, 16, c.channels(), c.height(), c.width()).subi(0.5);
-                INDArray[] y = new INDArray[dl4j.getNumOutputArrays()];
-                for (int o = 0; o < y.length; o++) {
-                    y[o] = Nd4j.zeros(DataType.FLOAT, 16, c.numClasses());
-                    for (int i = 0; i < 16; i++) {
-                        y[o].putScalar(i, (i + step + o) % c.numClasses(), 1f);
-                    }
-                }
+                INDArray[] y = oneHotLabels(dl4j.getNumOutputArrays(), 16, c.numClasses(), step);
                 var batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, y);
                 dl4j.fit(batch);
                 kept.fit(batch);
@@ -171,13 +165,7 @@ class NativeKernelsTest {
             Nd4j.getRandom().setSeed(23);
             int n = 16;
             INDArray x = Nd4j.rand(DataType.FLOAT, n, c.channels(), c.height(), c.width()).subi(0.5);
-            INDArray[] y = new INDArray[dl4j.getNumOutputArrays()];
-            for (int o = 0; o < y.length; o++) {
-                y[o] = Nd4j.zeros(DataType.FLOAT, n, c.numClasses());
-                for (int i = 0; i < n; i++) {
-                    y[o].putScalar(i, (i + o) % c.numClasses(), 1f);
-                }
-            }
+            INDArray[] y = oneHotLabels(dl4j.getNumOutputArrays(), n, c.numClasses(), 0);
             for (ComputationGraph net : new ComputationGraph[] {ours, dl4j}) {
                 net.setInputs(x);
                 net.setLabels(y);
@@ -212,6 +200,17 @@ class NativeKernelsTest {
         assertTrue(NativeKernels.engaged(dl4j));
     }
 
+    /** One label array per output, n rows: row i of output o is one-hot at class (i + shift + o) mod classes. */
+    private static INDArray[] oneHotLabels(int outputs, int n, int classes, int shift) {
+        INDArray[] y = new INDArray[outputs];
+        for (int o = 0; o < outputs; o++) {
+            y[o] = Nd4j.zeros(DataType.FLOAT, n, classes);
+            for (int i = 0; i < n; i++) {
+                y[o].putScalar(i, (i + shift + o) % classes, 1f);
+            }
+        }
+        return y;
+    }
 
     private static ComputationGraph oneDnnPooling(NetworkConfig c) {
         return builtWith(NativeKernels.POOLING_PROPERTY, c);
