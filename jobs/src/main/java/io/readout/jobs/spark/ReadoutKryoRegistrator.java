@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Records (e.g. the worker results that one averaging round sums, {@code WorkerResults.Sum}) travel by Java
  * serialization: Kryo 4's field serializer cannot set a record's final fields, and a training job under Kryo
- * failed in its first round. Records here hold arrays, which Java serialization writes with ND4J's own
- * {@code writeObject}.
+ * failed in its first round. So does the round's broadcast ({@link CompactNetBroadcast}). Both are written with
+ * their arrays as {@link ArrayBytes}, which Kryo's field serializer would not do.
  *
  * <p>dl4j-spark M2 ships an {@code org.nd4j.kryo.Nd4jRegistrator} of its own (in the dl4j-spark
  * jar, not in nd4j-kryo). It registers only the backend array class, plus javakaffee serializers
@@ -41,5 +41,6 @@ public class ReadoutKryoRegistrator implements KryoRegistrator {
         // DataSet's column names, label names and metadata lists.
         kryo.register(ArrayList.class);
         kryo.addDefaultSerializer(Record.class, JavaSerializer.class);
+        kryo.register(CompactNetBroadcast.class, new JavaSerializer());
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class SparkSessions {
     public static final String LOCAL = "local[*]";
+    /** The largest task result sent to the driver with the task's status, unless the user sets another. */
+    static final String DIRECT_RESULT_SIZE = "64m";
 
     private SparkSessions() {
     }
@@ -46,6 +48,11 @@ public final class SparkSessions {
         // Our tables commit by rename with their own _SUCCESS; Spark's marker would only be a second one.
         sparkConf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
         sparkConf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
+        // Each averaging round returns every worker's parameters and updater state (10 MB for the teacher). Above
+        // 1 MB (Spark's default) a result is put in the executor's block manager and fetched from there by the
+        // driver; sent with the task's status instead, a teacher round's results reached the driver in 32 ms
+        // instead of 43-75 ms (docs/bench/issue17-profile.md). Spark caps this at spark.rpc.message.maxSize.
+        sparkConf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_SIZE);
         defaults.forEach(sparkConf::setIfMissing);
         if (conf != null) {
             conf.forEach(sparkConf::set);

@@ -5,6 +5,7 @@ import io.readout.common.nets.NativeKernels;
 import io.readout.datasets.ExamplesSchema;
 import io.readout.datasets.ExamplesTable;
 import io.readout.datasets.Minibatches;
+import io.readout.jobs.spark.CompactNetBroadcast;
 import io.readout.jobs.spark.TaskGpu;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -209,6 +210,8 @@ public final class TrainingMasters {
     private static final class ReadoutTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int threadsPerTask;
         private final double adaptiveLrScale;
+        /** The running round's network, until its results are summed ({@link #releaseRoundBroadcast}). */
+        private transient Broadcast<NetBroadcastTuple> roundBroadcast;
         /** Objects per partition of the RDD last counted by {@link #getTotalDataSetObjectCount}. */
         private long[] partitionCounts;
 
@@ -273,7 +276,12 @@ public final class TrainingMasters {
                 super.processResults(network, null, results, splitNum, totalSplits);
                 return;
             }
-            WorkerResults.Sum sum = WorkerResults.sum(results);
+            WorkerResults.Sum sum;
+            try {
+                sum = WorkerResults.sum(results);
+            } finally {
+                releaseRoundBroadcast();
+            }
             if (sum == null) {
                 return; // no worker had data in this round
             }
@@ -311,13 +319,27 @@ public final class TrainingMasters {
             }
             // As dl4j-spark's own, but the workers build their networks from a copy whose adaptive updaters take
             // the averaging config's factor (AdaptiveRates); the driver's network keeps the configured rates.
-            Broadcast<NetBroadcastTuple> broadcast = graph.getSparkContext().broadcast(new NetBroadcastTuple(
+            Broadcast<NetBroadcastTuple> broadcast = graph.getSparkContext().broadcast(new CompactNetBroadcast(
                     AdaptiveRates.scaled(driver, adaptiveLrScale), net.params(),
                     net.getUpdater().getStateViewArray()));
             WorkerConfiguration worker = new WorkerConfiguration(true, rddDataSetNumExamples, batchSizePerWorker,
                     averagingFrequency, prefetchNumBatches, collectTrainingStats);
+            releaseRoundBroadcast();
+            roundBroadcast = broadcast;
             return new ParameterAveragingTrainingWorker(broadcast, saveUpdater, worker, hooks, listeners,
                     getRouterProvider());
+        }
+
+        /**
+         * Drops the round's broadcast once its results are in. dl4j-spark never does: every round's network (10 MB
+         * for the teacher: parameters and Adam's moments) stayed in the block managers until a garbage collection
+         * let Spark's cleaner find it, and spilled to disk once storage memory was full.
+         */
+        private void releaseRoundBroadcast() {
+            if (roundBroadcast != null) {
+                roundBroadcast.destroy();
+                roundBroadcast = null;
+            }
         }
 
         /** Null until the first export. */

@@ -1,11 +1,13 @@
 package io.readout.jobs.train;
 
+import io.readout.jobs.spark.ArrayBytes;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import scala.Tuple2;
 
+import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,6 +50,23 @@ final class WorkerResults {
                 u.addi(next.updaterState);
             }
             return new Sum(params.addi(next.params), u, score + next.score, count + next.count);
+        }
+
+        /** Sent with its arrays as {@link ArrayBytes} (ND4J's own form writes them value by value). */
+        @Serial
+        private Object writeReplace() {
+            if (!ArrayBytes.enabled()) {
+                return this;
+            }
+            return new Form(ArrayBytes.of(params), ArrayBytes.of(updaterState), score, count);
+        }
+    }
+
+    /** {@link Sum}'s serialized form. */
+    private record Form(ArrayBytes params, ArrayBytes updaterState, double score, int count) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new Sum(params.array(), ArrayBytes.array(updaterState), score, count);
         }
     }
 

@@ -10,10 +10,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import io.readout.jobs.train.AveragingConfig;
+import io.readout.jobs.train.TrainingMasters;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BlockResult;
+import org.apache.spark.storage.BroadcastBlockId;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -21,6 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
+import scala.Option;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Proves dl4j-spark 1.0.0-M2 (built against Spark 3.1) trains on Spark 3.5 with the trimmed
@@ -111,6 +124,44 @@ class ParameterAveragingIT extends SharedSparkSession {
         double updaterState = sparkNet.getNetwork().getUpdater().getStateViewArray()
                 .norm2Number().doubleValue();
         assertTrue(updaterState > 0, "Adam state was not averaged back to the driver");
+    }
+
+    /** readout's master drops each round's network broadcast once the round's results are summed. */
+    @Test
+    void roundsLeaveNoNetworkBroadcastBehind() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<DataSet> train = minibatches(sc, 256, SEED);
+        ParameterAveragingTrainingMaster master = TrainingMasters.build(new AveragingConfig(WORKERS, BATCH_PER_WORKER,
+                AVERAGING_FREQUENCY, AveragingConfig.DIRECT, 0, 1, SEED, null));
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, BarsProblem.network(SEED), master);
+        int before = networkBroadcasts();
+        sparkNet.fit(train); // 256 / (2 x 16 x 2) = 4 rounds
+        assertEquals(4 * AVERAGING_FREQUENCY, sparkNet.getNetwork().getIterationCount());
+        // Destroying a broadcast removes its blocks asynchronously: allow the last round's a moment.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (networkBroadcasts() > before && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        assertEquals(before, networkBroadcasts(), "network broadcasts kept in the block manager after the fit");
+    }
+
+    /** The broadcast networks the driver's block manager holds. */
+    private static int networkBroadcasts() {
+        BlockManager blocks = SparkEnv.get().blockManager();
+        Seq<BlockId> ids = blocks.getMatchingBlockIds(id -> id instanceof BroadcastBlockId b && b.field().isEmpty());
+        int networks = 0;
+        for (BlockId id : JavaConverters.seqAsJavaList(ids)) {
+            Option<BlockResult> held = blocks.getLocalValues(id);
+            if (held.isDefined()) {
+                Iterator<Object> values = held.get().data();
+                while (values.hasNext()) { // read to the end: that releases the block's read lock
+                    if (values.next() instanceof NetBroadcastTuple) {
+                        networks++;
+                    }
+                }
+            }
+        }
+        return networks;
     }
 
     /** Export mode writes its minibatches under the configured directory, not hadoop.tmp.dir. */

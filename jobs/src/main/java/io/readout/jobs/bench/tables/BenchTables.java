@@ -35,7 +35,8 @@ public final class BenchTables {
 
     private static final Map<String, TableRenderer> RENDERERS = renderers(List.of(new SparkVsSingleTable(),
             new PassesTable(), new EvalScaleTable(), new BackendsTable(), new KernelProbesTable(), new CompareTable(),
-            new SweepWinnerTable(), new SweepSeedsTable(), new AccuracyTable(), new PairedTable(), new StudyTable()));
+            new SweepWinnerTable(), new SweepSeedsTable(), new AccuracyTable(), new PairedTable(), new StudyTable(),
+            new SparkRoundsTable()));
 
     /**
      * @param results the folder the markers' file names are relative to

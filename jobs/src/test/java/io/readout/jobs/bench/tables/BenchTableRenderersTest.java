@@ -440,6 +440,23 @@ class BenchTableRenderersTest {
                 + "\"std\": %s, \"min\": %s, \"max\": %s, \"n\": %d}").formatted(run, model, metric, mean, std, min, max, n);
     }
 
+    @Test
+    void sparkRoundsWithTheirOverheadOutsideFitting() throws IOException {
+        write("rounds.json", """
+                {"label": "teacher, K=10", "cpu": %s, "rounds": 16,
+                 "round_medians_ms": {"job": 525.5, "gap_before": 34.5, "task_wall": 513.5, "task_run": 456.0,
+                  "result_serialization": 5.0, "result_bytes": 9916920.0, "task_rest": 52.5}}
+                """.formatted(CPU));
+        // Overhead: 525.5 - 456.0 + 34.5 = 104.0 ms.
+        assertEquals("""
+                | file | fit | rounds | round job | tasks fitting | result serialization | result to the driver | driver between rounds | overhead outside fitting | result size |
+                |---|---|---|---|---|---|---|---|---|---|
+                | `rounds.json` | teacher, K=10 | 16 | 525.5 ms | 456.0 ms | 5.0 ms | 52.5 ms | 34.5 ms | 104.0 ms | 9.92 MB |
+                """, table(new SparkRoundsTable(), "spark-rounds files=rounds.json"));
+        write("no-medians.json", "{\"label\": \"x\", \"cpu\": %s, \"rounds\": 1}".formatted(CPU));
+        assertTrue(bad(new SparkRoundsTable(), "spark-rounds files=no-medians.json").contains("round_medians_ms"));
+    }
+
     private static String wrapper(String method) {
         return """
                 {"dataset": "dominoes", "rho": 0.95, "epochs": 8, "seeds": [0, 1, 2], "cpu": %s, "command": "c",

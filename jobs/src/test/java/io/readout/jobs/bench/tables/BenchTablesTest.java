@@ -155,7 +155,7 @@ class BenchTablesTest {
         assertEquals(doc + ":3: <!-- /table --> without a table marker before it",
                 bad(results, doc, "x\n\n<!-- /table -->\n"));
         assertEquals(doc + ":1 (table nonsense): no such kind of table (kinds: spark-vs-single, passes, eval-scale, "
-                + "backends, pytorch-vs-dl4j, compare, sweep-winner, sweep-seeds, accuracy, paired, study)",
+                + "backends, pytorch-vs-dl4j, compare, sweep-winner, sweep-seeds, accuracy, paired, study, spark-rounds)",
                 bad(results, doc, "<!-- table: nonsense files=a.json -->\n<!-- /table -->\n"));
         assertEquals(doc + ":1 (table passes): no option 'split' (it takes only files)",
                 bad(results, doc, "<!-- table: passes files=a.json split=test -->\n<!-- /table -->\n"));
