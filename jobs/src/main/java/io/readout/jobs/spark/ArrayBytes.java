@@ -51,13 +51,13 @@ public final class ArrayBytes implements Serializable {
         if (array.isEmpty()) {
             return new ArrayBytes(array.dataType(), array.shape(), array.ordering(), new byte[0]);
         }
+        if (!fits(array)) {
+            throw new IllegalArgumentException("an array of " + array.length() + " values of "
+                    + array.dataType().width() + " bytes does not fit one Java byte array");
+        }
         INDArray dense = isDense(array) ? array : array.dup(array.ordering());
         int width = dense.dataType().width();
-        long bytes = dense.length() * width;
-        if (bytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("an array of " + bytes + " bytes does not fit one Java byte array");
-        }
-        byte[] values = new byte[(int) bytes];
+        byte[] values = new byte[(int) (dense.length() * width)];
         dense.data().asNio().duplicate().get(values);
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             reverseEachValue(values, width);
@@ -83,9 +83,26 @@ public final class ArrayBytes implements Serializable {
         }
     }
 
-    /** Whether serialized forms should use this class ({@link #ND4J_FORM_PROPERTY} unset). */
-    public static boolean enabled() {
-        return !Boolean.getBoolean(ND4J_FORM_PROPERTY);
+    /**
+     * Whether a serialized form should carry these arrays (nulls allowed) as {@code ArrayBytes}: unless
+     * {@link #ND4J_FORM_PROPERTY} is set, or one of them is too large for a Java array (2 GB), which ND4J's own form
+     * still writes.
+     */
+    public static boolean carries(INDArray... arrays) {
+        if (Boolean.getBoolean(ND4J_FORM_PROPERTY)) {
+            return false;
+        }
+        for (INDArray a : arrays) {
+            if (a != null && !fits(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the array's values fit one Java byte array. */
+    static boolean fits(INDArray a) {
+        return a.length() <= (Integer.MAX_VALUE - 8L) / a.dataType().width();
     }
 
     /** Null for null, else {@link #array()}. */

@@ -23,7 +23,7 @@ public final class CompactNetBroadcast extends NetBroadcastTuple {
 
     @Serial
     private Object writeReplace() {
-        if (!ArrayBytes.enabled()) {
+        if (!ArrayBytes.carries(getParameters(), getUpdaterState())) {
             return new NetBroadcastTuple(getGraphConfiguration(), getParameters(), getUpdaterState());
         }
         return new Form(getGraphConfiguration(), ArrayBytes.of(getParameters()), ArrayBytes.of(getUpdaterState()));

@@ -55,7 +55,7 @@ final class WorkerResults {
         /** Sent with its arrays as {@link ArrayBytes} (ND4J's own form writes them value by value). */
         @Serial
         private Object writeReplace() {
-            if (!ArrayBytes.enabled()) {
+            if (!ArrayBytes.carries(params, updaterState)) {
                 return this;
             }
             return new Form(ArrayBytes.of(params), ArrayBytes.of(updaterState), score, count);

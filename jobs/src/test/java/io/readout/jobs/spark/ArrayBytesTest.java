@@ -2,6 +2,7 @@ package io.readout.jobs.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -146,6 +147,7 @@ class ArrayBytesTest {
         INDArray params = Nd4j.rand(DataType.FLOAT, 1, 10);
         System.setProperty(ArrayBytes.ND4J_FORM_PROPERTY, "true");
         try {
+            assertFalse(ArrayBytes.carries(params));
             NetBroadcastTuple copy = javaRoundTrip(new CompactNetBroadcast(
                     new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                             .addLayer("out", new OutputLayer.Builder().nIn(10).nOut(2).build(), "in")
@@ -155,6 +157,7 @@ class ArrayBytesTest {
         } finally {
             System.clearProperty(ArrayBytes.ND4J_FORM_PROPERTY);
         }
-        assertTrue(ArrayBytes.enabled());
+        assertTrue(ArrayBytes.carries(params, null));
+        assertTrue(ArrayBytes.fits(params));
     }
 }
