@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -50,20 +51,18 @@ class ArrayBytesTest {
         return copy.array();
     }
 
-    /** The same data type, shape, order and the same bits of every value. */
+    /** The same data type, shape and the same bits of every value (in c order). */
     private static void assertSameBits(INDArray expected, INDArray actual) {
         assertEquals(expected.dataType(), actual.dataType());
         assertArrayEquals(expected.shape(), actual.shape());
-        INDArray e = expected.dup('c').reshape(expected.length());
-        INDArray a = actual.dup('c').reshape(actual.length());
-        for (long i = 0; i < e.length(); i++) {
-            if (e.dataType() == DataType.FLOAT) {
-                assertEquals(Float.floatToRawIntBits(e.getFloat(i)), Float.floatToRawIntBits(a.getFloat(i)), "value " + i);
-            } else {
-                assertEquals(Double.doubleToRawLongBits(e.getDouble(i)), Double.doubleToRawLongBits(a.getDouble(i)),
-                        "value " + i);
-            }
-        }
+        assertArrayEquals(rawBytes(expected), rawBytes(actual));
+    }
+
+    private static byte[] rawBytes(INDArray a) {
+        ByteBuffer values = a.dup('c').data().asNio();
+        byte[] bytes = new byte[values.remaining()];
+        values.get(bytes);
+        return bytes;
     }
 
     @Test

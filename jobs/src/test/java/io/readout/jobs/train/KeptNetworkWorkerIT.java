@@ -1,5 +1,6 @@
 package io.readout.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -52,17 +52,10 @@ class KeptNetworkWorkerIT extends SharedSparkSession {
         // 8 rounds of 2 workers; each task thread builds its network once at most, local[2] has 2 task threads.
         assertTrue(keptRounds >= 8, "only " + keptRounds + " of 16 worker rounds started from a kept network");
         assertEquals(0, keptWhenOff);
-        assertSameBits(fresh.params(), kept.params(), "parameters");
-        assertSameBits(fresh.getUpdater().getStateViewArray(), kept.getUpdater().getStateViewArray(), "Adam's state");
+        assertArrayEquals(fresh.params().toFloatVector(), kept.params().toFloatVector(), "parameters, to the bit");
+        assertArrayEquals(fresh.getUpdater().getStateViewArray().toFloatVector(),
+                kept.getUpdater().getStateViewArray().toFloatVector(), "Adam's state, to the bit");
         assertEquals(fresh.getIterationCount(), kept.getIterationCount());
         assertEquals(fresh.getEpochCount(), kept.getEpochCount());
-    }
-
-    private static void assertSameBits(INDArray expected, INDArray actual, String what) {
-        assertEquals(expected.length(), actual.length(), what);
-        for (long i = 0; i < expected.length(); i++) {
-            assertEquals(Float.floatToRawIntBits(expected.getFloat(i)), Float.floatToRawIntBits(actual.getFloat(i)),
-                    what + " [" + i + "]");
-        }
     }
 }
