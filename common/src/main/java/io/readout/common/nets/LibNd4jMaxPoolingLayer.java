@@ -103,6 +103,9 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
         assertInputSet(true);
         INDArray in = input.castTo(dataType);
         INDArray eps = epsilon.castTo(dataType);
+        var c = layerConf();
+        boolean inJava = c.getConvolutionMode() != ConvolutionMode.Same && MaxPoolingGradient.applies(in, eps,
+                c.getKernelSize(), c.getStride(), c.getPadding(), c.getDilation());
         if (relu) {
             INDArray output = kept.take(input);
             if (output == null) { // no forward pass on this input since the last backward pass: pool again
@@ -116,10 +119,17 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
             // mispredict, and the pass took 1.4x as long as on relu(z) (docs/bench/issue17-profile.md). z has no
             // other reader (this layer is the convolution's only consumer), so it takes its ReLU here, in place: the
             // same first maximum where the window's maximum is positive, and a zero epsilon where it is not.
-            Nd4j.getExecutioner().exec(new RectifiedLinear(in, in));
+            // MaxPoolingGradient has no branch on the data and needs no such help.
+            if (!inJava) {
+                Nd4j.getExecutioner().exec(new RectifiedLinear(in, in));
+            }
         }
         INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
-        backward = run(backward, new Pooling2DDerivative(in, eps, gradAtInput, config()), gradAtInput, in, eps);
+        if (inJava) {
+            MaxPoolingGradient.compute(in, eps, gradAtInput);
+        } else {
+            backward = run(backward, new Pooling2DDerivative(in, eps, gradAtInput, config()), gradAtInput, in, eps);
+        }
         return new Pair<>(new DefaultGradient(), gradAtInput);
     }
 

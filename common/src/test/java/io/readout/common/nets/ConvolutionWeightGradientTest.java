@@ -40,9 +40,78 @@ class ConvolutionWeightGradientTest {
 
     @Test
     void paddingStrideDilationAndChannelsAgainstADoubleLoop() {
-        int n = 3, c = 2, o = 4, h = 7, w = 6, kh = 3, kw = 2, sh = 2, sw = 1, ph = 1, pw = 1, dh = 1, dw = 2;
-        int oh = (h + 2 * ph - (kh + (kh - 1) * (dh - 1))) / sh + 1;
-        int ow = (w + 2 * pw - (kw + (kw - 1) * (dw - 1))) / sw + 1;
+        // stride 2 in one dimension: libnd4j's im2col
+        assertFalse(againstADoubleLoop(new Shape(3, 2, 4, 7, 6, 3, 2, 2, 1, 1, 1, 1, 2), false));
+    }
+
+    @Test
+    void strideOneInJavaAgainstADoubleLoop() {
+        // padding and dilation in both dimensions, more channels, an asymmetric kernel: the direct path
+        assertTrue(againstADoubleLoop(new Shape(3, 2, 4, 7, 6, 3, 2, 1, 1, 2, 1, 2, 1), false));
+        // the student's first convolution (same padding), then a smaller one on the same thread's larger scratch
+        assertTrue(againstADoubleLoop(new Shape(64, 1, 8, 56, 28, 3, 3, 1, 1, 1, 1, 1, 1), false));
+        assertTrue(againstADoubleLoop(new Shape(2, 3, 5, 4, 5, 3, 3, 1, 1, 0, 2, 1, 1), false));
+        // padding wider than the kernel reaches: rows and columns of zeros only
+        assertTrue(againstADoubleLoop(new Shape(2, 1, 2, 3, 3, 2, 2, 1, 1, 3, 3, 1, 1), false));
+    }
+
+    @Test
+    void anInputViewIsReadAsItsValues() {
+        assertTrue(againstADoubleLoop(new Shape(4, 2, 3, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1), true));
+    }
+
+    @Test
+    void theDirectPathAndIm2colAgreeOnTheStudentsFirstConvolution() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28).subi(0.5);
+        INDArray delta = Nd4j.rand(DataType.FLOAT, 64, 8, 56, 28).subi(0.5);
+        int[] k = {3, 3}, one = {1, 1};
+        Views direct = Views.of(8, 1, 3, 3);
+        Views im2col = Views.of(8, 1, 3, 3);
+        assertTrue(ConvolutionWeightGradient.directApplies(x, delta, k, one));
+        assertTrue(ConvolutionWeightGradient.compute(x, delta, k, one, one, one, direct.weights(), direct.bias(),
+                NO_WORKSPACES));
+        System.setProperty(ConvolutionWeightGradient.IM2COL_PROPERTY, "true");
+        try {
+            assertFalse(ConvolutionWeightGradient.directApplies(x, delta, k, one));
+            assertTrue(ConvolutionWeightGradient.compute(x, delta, k, one, one, one, im2col.weights(), im2col.bias(),
+                    NO_WORKSPACES));
+        } finally {
+            System.clearProperty(ConvolutionWeightGradient.IM2COL_PROPERTY);
+        }
+        // both are float sums of n·oh·ow products in different orders
+        assertClose(im2col.flat().toFloatVector(), direct.flat().toFloatVector(), 64 * 56 * 28 * FLOAT_EPSILON,
+                "direct against im2col");
+    }
+
+    @Test
+    void otherStridesAndDataTypesAreLeftToIm2col() {
+        int[] k = {3, 3}, one = {1, 1};
+        assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
+                Nd4j.rand(DataType.FLOAT, 2, 4, 4, 8), k, new int[] {2, 1}));
+        assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.DOUBLE, 2, 1, 8, 8),
+                Nd4j.rand(DataType.DOUBLE, 2, 4, 8, 8), k, one));
+        assertTrue(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
+                Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8), k, one));
+    }
+
+    /** A convolution's sizes: examples, channels in and out, input height and width, kernel, stride, padding, dilation. */
+    private record Shape(int n, int c, int o, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
+            int dw) {
+        int oh() {
+            return (h + 2 * ph - (kh + (kh - 1) * (dh - 1))) / sh + 1;
+        }
+
+        int ow() {
+            return (w + 2 * pw - (kw + (kw - 1) * (dw - 1))) / sw + 1;
+        }
+    }
+
+    /**
+     * Checks the gradients of random inputs against a double loop over the definition, the input given as a view
+     * into a larger array when {@code asView}; returns whether the direct path took them.
+     */
+    private static boolean againstADoubleLoop(Shape s, boolean asView) {
+        int n = s.n(), c = s.c(), o = s.o(), h = s.h(), w = s.w(), kh = s.kh(), kw = s.kw(), oh = s.oh(), ow = s.ow();
         Random random = new Random(5);
         float[] xs = new float[n * c * h * w];
         float[] ds = new float[n * o * oh * ow];
@@ -63,8 +132,8 @@ class ConvolutionWeightGradientTest {
                         for (int ch = 0; ch < c; ch++) {
                             for (int i = 0; i < kh; i++) {
                                 for (int j = 0; j < kw; j++) {
-                                    int row = y * sh - ph + i * dh;
-                                    int col = z * sw - pw + j * dw;
+                                    int row = y * s.sh() - s.ph() + i * s.dh();
+                                    int col = z * s.sw() - s.pw() + j * s.dw();
                                     if (row >= 0 && row < h && col >= 0 && col < w) {
                                         dW[((q * c + ch) * kh + i) * kw + j] += d * xs[((e * c + ch) * h + row) * w + col];
                                     }
@@ -75,14 +144,23 @@ class ConvolutionWeightGradientTest {
                 }
             }
         }
+        INDArray x = Nd4j.createFromArray(xs).reshape(n, c, h, w);
+        if (asView) { // the same values in the even examples of an array twice as long
+            INDArray twice = Nd4j.zeros(DataType.FLOAT, 2L * n, c, h, w);
+            twice.get(NDArrayIndex.interval(0, 2, 2L * n)).assign(x);
+            x = twice.get(NDArrayIndex.interval(0, 2, 2L * n));
+        }
+        INDArray delta = Nd4j.createFromArray(ds).reshape(n, o, oh, ow);
+        int[] kernel = {kh, kw}, stride = {s.sh(), s.sw()};
+        boolean direct = ConvolutionWeightGradient.directApplies(x, delta, kernel, stride);
         Views g = Views.of(o, c, kh, kw);
-        assertTrue(ConvolutionWeightGradient.compute(Nd4j.createFromArray(xs).reshape(n, c, h, w),
-                Nd4j.createFromArray(ds).reshape(n, o, oh, ow), new int[] {kh, kw}, new int[] {sh, sw},
-                new int[] {ph, pw}, new int[] {dh, dw}, g.weights(), g.bias(), NO_WORKSPACES));
+        assertTrue(ConvolutionWeightGradient.compute(x, delta, kernel, stride, new int[] {s.ph(), s.pw()},
+                new int[] {s.dh(), s.dw()}, g.weights(), g.bias(), NO_WORKSPACES));
         // Each entry is a float sum of n·oh·ow products: within that many eps of the largest entry.
         double rtol = n * oh * ow * FLOAT_EPSILON;
-        assertClose(toFloats(db), g.bias().toFloatVector(), rtol, "bias gradient");
-        assertClose(toFloats(dW), g.weights().reshape(-1).toFloatVector(), rtol, "weight gradient");
+        assertClose(toFloats(db), g.bias().toFloatVector(), rtol, "bias gradient " + s);
+        assertClose(toFloats(dW), g.weights().reshape(-1).toFloatVector(), rtol, "weight gradient " + s);
+        return direct;
     }
 
     @Test

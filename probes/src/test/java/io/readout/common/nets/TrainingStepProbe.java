@@ -74,7 +74,7 @@ class TrainingStepProbe {
                     System.setProperty(property, before);
                 }
                 apply(v, net);
-                fit(net, batches, 10); // warm-up
+                fitAs(v, net, batches, 10); // warm-up
                 graphs.put(v, net);
             }
             Map<String, double[]> rates = new LinkedHashMap<>();
@@ -84,7 +84,7 @@ class TrainingStepProbe {
             for (int r = 0; r < repeats; r++) {
                 for (String v : variants) {
                     long t0 = System.nanoTime();
-                    fit(graphs.get(v), batches, timed);
+                    fitAs(v, graphs.get(v), batches, timed);
                     double s = (System.nanoTime() - t0) / 1e9;
                     rates.get(v)[r] = timed * 64 / s;
                 }
@@ -122,7 +122,7 @@ class TrainingStepProbe {
 
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
-            case "default", "onednn-pooling", "dl4j-conv" -> { }
+            case "default", "onednn-pooling", "dl4j-conv", "im2col-weight-gradient", "libnd4j-pooling-gradient" -> { }
             case "relu-in-conv" -> { // the convolutions keep their forward output but apply their own ReLU
                 for (Layer l : net.getLayers()) {
                     if (l instanceof LibNd4jMaxPoolingLayer || l instanceof OneDnnConvolutionLayer) {
@@ -170,6 +170,29 @@ class TrainingStepProbe {
             }
         }
         return s.toString().trim();
+    }
+
+    /**
+     * Fits as variant {@code v}. Two variants are switches read on every call, so they are set for that variant's
+     * fits only: {@code im2col-weight-gradient} (the first convolution's weight gradient by im2col, as before the
+     * direct path) and {@code libnd4j-pooling-gradient} (max-pooling gradients on libnd4j's kernel).
+     */
+    private static void fitAs(String v, ComputationGraph net, List<DataSet> batches, int n) {
+        String property = switch (v) {
+            case "im2col-weight-gradient" -> ConvolutionWeightGradient.IM2COL_PROPERTY;
+            case "libnd4j-pooling-gradient" -> MaxPoolingGradient.LIBND4J_PROPERTY;
+            default -> null;
+        };
+        if (property != null) {
+            System.setProperty(property, "true");
+        }
+        try {
+            fit(net, batches, n);
+        } finally {
+            if (property != null) {
+                System.clearProperty(property);
+            }
+        }
     }
 
     private static void fit(ComputationGraph net, List<DataSet> batches, int n) {
