@@ -38,6 +38,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * global switch is flipped under another thread. Max pooling is exact, and the gradient routes each window's
  * epsilon to its maximum, so both kernels give the same bits ({@code NativeKernelsTest}). Other pooling types
  * and NHWC go to the inherited code.
+ *
+ * <p>A training pass of a 2×2, stride-2 pooling without padding runs in Java instead ({@link MaxPooling2x2}, the
+ * same bits as libnd4j's kernels, without their mispredicted branches): the forward pass keeps each window's first
+ * maximum, and the backward pass routes the epsilon by it rather than searching the window again.
  */
 final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
     // One op context per direction, each always given the same number of arrays, so none keeps an array of a
@@ -48,6 +52,10 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
     private boolean relu;
     /** With {@link #relu}: the output of the last forward pass, whose positive entries are the ReLU's mask. */
     private final KeptOutput kept = new KeptOutput();
+    /** Each window's first maximum from the last training forward pass in Java ({@link MaxPooling2x2}). */
+    private byte[] firstMaxima;
+    /** The input {@link #firstMaxima} belong to; null when they belong to none. */
+    private INDArray maximaOf;
 
     LibNd4jMaxPoolingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -87,12 +95,25 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
                 c.getDilation(), CNN2DFormat.NCHW);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(),
                 new long[] {in.size(0), in.size(1), outSize[0], outSize[1]}, 'c');
-        forward = run(forward, new MaxPooling2D(in, out, config()), out, in);
+        maximaOf = null;
+        if (training && inJava(in, out)) {
+            firstMaxima = MaxPooling2x2.forward(in, out, firstMaxima);
+            maximaOf = input;
+        } else {
+            forward = run(forward, new MaxPooling2D(in, out, config()), out, in);
+        }
         if (relu) {
             Nd4j.getExecutioner().exec(new RectifiedLinear(out, out));
             kept.keep(input, out);
         }
         return out;
+    }
+
+    /** Whether {@link MaxPooling2x2} pools {@code in} to {@code pooled} (the output or the epsilon there). */
+    private boolean inJava(INDArray in, INDArray pooled) {
+        var c = layerConf();
+        return c.getConvolutionMode() != ConvolutionMode.Same && MaxPooling2x2.applies(in, pooled, c.getKernelSize(),
+                c.getStride(), c.getPadding(), c.getDilation());
     }
 
     @Override
@@ -103,9 +124,9 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
         assertInputSet(true);
         INDArray in = input.castTo(dataType);
         INDArray eps = epsilon.castTo(dataType);
-        var c = layerConf();
-        boolean inJava = c.getConvolutionMode() != ConvolutionMode.Same && MaxPoolingGradient.applies(in, eps,
-                c.getKernelSize(), c.getStride(), c.getPadding(), c.getDilation());
+        boolean inJava = inJava(in, eps);
+        byte[] maxima = maximaOf == input ? firstMaxima : null; // the forward pass's, when it saw this input
+        maximaOf = null;
         if (relu) {
             INDArray output = kept.take(input);
             if (output == null) { // no forward pass on this input since the last backward pass: pool again
@@ -119,14 +140,16 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
             // mispredict, and the pass took 1.4x as long as on relu(z) (docs/bench/issue17-profile.md). z has no
             // other reader (this layer is the convolution's only consumer), so it takes its ReLU here, in place: the
             // same first maximum where the window's maximum is positive, and a zero epsilon where it is not.
-            // MaxPoolingGradient has no branch on the data and needs no such help.
+            // MaxPooling2x2 has no branch on the data and needs no such help.
             if (!inJava) {
                 Nd4j.getExecutioner().exec(new RectifiedLinear(in, in));
             }
         }
         INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
-        if (inJava) {
-            MaxPoolingGradient.compute(in, eps, gradAtInput);
+        if (inJava && maxima != null) {
+            MaxPooling2x2.backward(maxima, eps, gradAtInput);
+        } else if (inJava) {
+            MaxPooling2x2.backward(in, eps, gradAtInput);
         } else {
             backward = run(backward, new Pooling2DDerivative(in, eps, gradAtInput, config()), gradAtInput, in, eps);
         }
@@ -136,6 +159,7 @@ final class LibNd4jMaxPoolingLayer extends SubsamplingLayer {
     @Override
     public void clear() {
         kept.forget();
+        maximaOf = null;
         super.clear();
     }
 

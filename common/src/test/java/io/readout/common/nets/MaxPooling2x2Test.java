@@ -3,7 +3,9 @@ package io.readout.common.nets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -18,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MaxPoolingGradientTest {
+class MaxPooling2x2Test {
     private static final int[] TWO = {2, 2};
     private static final int[] ZERO = {0, 0};
     private static final int[] ONE = {1, 1};
     /** Values where libnd4j's search is easy to get wrong: signed zeros, NaNs, infinities, its starting value. */
     private static final float[] SPECIAL = {0f, -0f, 1f, -1f, Float.NaN, Float.intBitsToFloat(0xffc00000),
-            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, Float.MAX_VALUE, Float.MIN_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, Math.nextUp(-Float.MAX_VALUE),
+            MaxPooling2x2.SEARCH_START, Math.nextUp(MaxPooling2x2.SEARCH_START), Float.MAX_VALUE, Float.MIN_VALUE,
             -Float.MIN_VALUE};
 
     @Test
@@ -39,11 +42,11 @@ class MaxPoolingGradientTest {
                 nan, nan, /**/ Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}).reshape(1, 1, 6, 4);
         INDArray eps = Nd4j.createFromArray(new float[] {10, 20, -0f, 40, 50, 60}).reshape(1, 1, 3, 2);
         INDArray grad = Nd4j.createUninitialized(DataType.FLOAT, 1, 1, 6, 4);
-        assertTrue(MaxPoolingGradient.applies(x, eps, TWO, TWO, ZERO, ONE));
-        MaxPoolingGradient.compute(x, eps, grad);
+        assertTrue(MaxPooling2x2.applies(x, eps, TWO, TWO, ZERO, ONE));
+        MaxPooling2x2.backward(x, eps, grad);
         // window 1: 3 at (0,1) before the 3 at (1,0); window 2: all 2, the first; window 3: -0 and 0 are equal, the
         // first, and -0 as epsilon arrives as 0 + -0 = +0; window 4: NaN is never chosen, -5 is;
-        // windows 5 and 6: nothing above -MAX_VALUE, the first entry
+        // windows 5 and 6: nothing above libnd4j's start, -3.402823e38, the first entry
         assertArrayEquals(new float[] {
                 0, 10, /**/ 20, 0,
                 0, 0, /**/ 0, 0,
@@ -52,6 +55,15 @@ class MaxPoolingGradientTest {
                 50, 0, /**/ 60, 0,
                 0, 0, /**/ 0, 0}, grad.reshape(-1).toFloatVector());
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(grad.getFloat(0, 0, 2, 0)), "0 + -0 is +0");
+        // forward: the first maximum's own value (-0 stays -0), the start where nothing is above it
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 1, 1, 3, 2);
+        byte[] maxima = MaxPooling2x2.forward(x, out, null);
+        assertArrayEquals(new float[] {3, 2, -0f, -5, -3.402823e38f, -3.402823e38f}, out.reshape(-1).toFloatVector());
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(out.getFloat(0, 0, 1, 0)), "-0 pools to -0");
+        assertArrayEquals(new byte[] {1, 0, 0, 1, 0, 0}, maxima);
+        INDArray fromMaxima = Nd4j.createUninitialized(DataType.FLOAT, 1, 1, 6, 4);
+        MaxPooling2x2.backward(maxima, eps, fromMaxima);
+        assertArrayEquals(grad.reshape(-1).toFloatVector(), fromMaxima.reshape(-1).toFloatVector());
     }
 
     @Test
@@ -60,15 +72,15 @@ class MaxPoolingGradientTest {
         for (int i = 0; i < n * n * n * n; i++) {
             float[] v = {SPECIAL[i % n], SPECIAL[i / n % n], SPECIAL[i / (n * n) % n], SPECIAL[i / (n * n * n)]};
             int expected = 0;
-            float largest = -Float.MAX_VALUE;
+            float largest = -3.402823e38f; // libnd4j's -DataTypeUtils::max<float>()
             for (int k = 0; k < 4; k++) {
                 if (v[k] > largest) {
                     largest = v[k];
                     expected = k;
                 }
             }
-            int actual = MaxPoolingGradient.firstMaximum(MaxPoolingGradient.key(v[0]), MaxPoolingGradient.key(v[1]),
-                    MaxPoolingGradient.key(v[2]), MaxPoolingGradient.key(v[3]));
+            int actual = MaxPooling2x2.firstMaximum(MaxPooling2x2.key(v[0]), MaxPooling2x2.key(v[1]),
+                    MaxPooling2x2.key(v[2]), MaxPooling2x2.key(v[3]));
             assertEquals(expected, actual, () -> java.util.Arrays.toString(v));
         }
     }
@@ -92,9 +104,18 @@ class MaxPoolingGradientTest {
             INDArray eps = Nd4j.createFromArray(es).reshape(n, c, h / 2, w / 2);
             INDArray expected = libNd4j(x, eps);
             INDArray grad = Nd4j.createUninitialized(DataType.FLOAT, n, c, h, w);
-            assertTrue(MaxPoolingGradient.applies(x, eps, TWO, TWO, ZERO, ONE));
-            MaxPoolingGradient.compute(x, eps, grad);
-            assertArrayEquals(bits(expected), bits(grad), "shape " + java.util.Arrays.toString(shape));
+            assertTrue(MaxPooling2x2.applies(x, eps, TWO, TWO, ZERO, ONE));
+            MaxPooling2x2.backward(x, eps, grad);
+            String what = "shape " + java.util.Arrays.toString(shape);
+            assertArrayEquals(bits(expected), bits(grad), what);
+            INDArray pooled = Nd4j.createUninitialized(DataType.FLOAT, eps.shape());
+            byte[] maxima = MaxPooling2x2.forward(x, pooled, new byte[3]); // too short: a new array
+            if (!pooled.isEmpty()) { // libnd4j refuses an output without windows
+                assertArrayEquals(bits(libNd4jForward(x)), bits(pooled), "forward, " + what);
+            }
+            INDArray fromMaxima = Nd4j.createUninitialized(DataType.FLOAT, n, c, h, w);
+            MaxPooling2x2.backward(maxima, eps, fromMaxima);
+            assertArrayEquals(bits(expected), bits(fromMaxima), "from the forward pass's maxima, " + what);
             // the input, epsilon and gradient as views into larger arrays
             INDArray xView = Nd4j.zeros(DataType.FLOAT, 2L * n, c, h, w).get(NDArrayIndex.interval(0, 2, 2L * n));
             xView.assign(x);
@@ -103,8 +124,12 @@ class MaxPoolingGradientTest {
             epsView.assign(eps);
             INDArray gradView = Nd4j.zeros(DataType.FLOAT, n, c + 1, h, w)
                     .get(NDArrayIndex.all(), NDArrayIndex.interval(1, c + 1));
-            MaxPoolingGradient.compute(xView, epsView, gradView);
-            assertArrayEquals(bits(expected), bits(gradView), "views, shape " + java.util.Arrays.toString(shape));
+            MaxPooling2x2.backward(xView, epsView, gradView);
+            assertArrayEquals(bits(expected), bits(gradView), "views, " + what);
+            INDArray pooledView = Nd4j.zeros(DataType.FLOAT, n, c, h / 2 + 1, w / 2)
+                    .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1, h / 2 + 1));
+            MaxPooling2x2.forward(xView, pooledView, null);
+            assertArrayEquals(bits(pooled), bits(pooledView), "forward into a view, " + what);
         }
     }
 
@@ -112,37 +137,47 @@ class MaxPoolingGradientTest {
     void otherPoolingsAreLeftToLibNd4j() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
         INDArray eps = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
-        assertTrue(MaxPoolingGradient.applies(x, eps, TWO, TWO, ZERO, ONE));
-        assertFalse(MaxPoolingGradient.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 7, 7), TWO, new int[] {1, 1}, ZERO, ONE));
-        assertFalse(MaxPoolingGradient.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 2, 2), new int[] {3, 3},
+        assertTrue(MaxPooling2x2.applies(x, eps, TWO, TWO, ZERO, ONE));
+        assertFalse(MaxPooling2x2.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 7, 7), TWO, new int[] {1, 1}, ZERO, ONE));
+        assertFalse(MaxPooling2x2.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 2, 2), new int[] {3, 3},
                 new int[] {3, 3}, ZERO, ONE));
-        assertFalse(MaxPoolingGradient.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 5, 5), TWO, TWO, ONE, ONE));
-        assertFalse(MaxPoolingGradient.applies(x, eps, TWO, TWO, ZERO, TWO));
-        assertFalse(MaxPoolingGradient.applies(x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE), TWO, TWO, ZERO, ONE));
-        System.setProperty(MaxPoolingGradient.LIBND4J_PROPERTY, "true");
+        assertFalse(MaxPooling2x2.applies(x, Nd4j.rand(DataType.FLOAT, 2, 3, 5, 5), TWO, TWO, ONE, ONE));
+        assertFalse(MaxPooling2x2.applies(x, eps, TWO, TWO, ZERO, TWO));
+        assertFalse(MaxPooling2x2.applies(x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE), TWO, TWO, ZERO, ONE));
+        System.setProperty(MaxPooling2x2.LIBND4J_PROPERTY, "true");
         try {
-            assertFalse(MaxPoolingGradient.applies(x, eps, TWO, TWO, ZERO, ONE));
+            assertFalse(MaxPooling2x2.applies(x, eps, TWO, TWO, ZERO, ONE));
         } finally {
-            System.clearProperty(MaxPoolingGradient.LIBND4J_PROPERTY);
+            System.clearProperty(MaxPooling2x2.LIBND4J_PROPERTY);
         }
     }
+
+    private static final Pooling2DConfig CONFIG = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0)
+            .dH(1).dW(1).paddingMode(PaddingMode.VALID).type(Pooling2D.Pooling2DType.MAX).isNHWC(false).build();
 
     /** libnd4j's own {@code maxpool2d_bp}, oneDNN kept out, as {@link LibNd4jMaxPoolingLayer} ran it before. */
     private static INDArray libNd4j(INDArray x, INDArray eps) {
         INDArray grad = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        Pooling2DConfig config = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).type(Pooling2D.Pooling2DType.MAX).isNHWC(false).build();
-        Pooling2DDerivative op = new Pooling2DDerivative(x, eps, grad, config);
+        return run(new Pooling2DDerivative(x, eps, grad, CONFIG), grad, x, eps);
+    }
+
+    /** libnd4j's own {@code maxpool2d}, oneDNN kept out. */
+    private static INDArray libNd4jForward(INDArray x) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.size(0), x.size(1), x.size(2) / 2, x.size(3) / 2);
+        return run(new MaxPooling2D(x, out, CONFIG), out, x);
+    }
+
+    private static INDArray run(DynamicCustomOp op, INDArray output, INDArray... inputs) {
         try (OpContext context = Nd4j.getExecutioner().buildContext()) {
             context.allowHelpers(false);
-            context.setInputArrays(x, eps);
-            context.setOutputArrays(grad);
+            context.setInputArrays(inputs);
+            context.setOutputArrays(output);
             context.setIArguments(op.iArgs());
             Nd4j.getExecutioner().exec(op, context);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return grad;
+        return output;
     }
 
     private static int[] bits(INDArray a) {
