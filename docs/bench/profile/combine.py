@@ -27,15 +27,19 @@ def perf(path, step, last):
     return d,n
 rows=['oneDNN total (perf)','conv fwd (oneDNN; twice per step on DL4J layer)','conv bwd data (oneDNN)','  of which conv1 input gradient (unneeded)','conv bwd weights (oneDNN)',
       'reorders (oneDNN, NCHW <-> blocked)','pooling fwd (oneDNN simple_nchw)','pooling bwd (oneDNN simple_nchw)',
-      'pooling fwd (libnd4j)','pooling bwd (libnd4j)','dense gemm (OpenBLAS)','ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)',
+      'pooling fwd (libnd4j)','pooling bwd (libnd4j)','pooling fwd (libnd4j or Java)','pooling bwd (libnd4j or Java)',
+      'conv1 weight gradient (im2col or Java)','JVM copies (buffer <-> Java array, arraycopy)','dense gemm (OpenBLAS)',
+      'ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)',
       'other libnd4j element-wise/reductions','memset/page faults (allocation)','JVM: Java code, interpreter, JIT, GC']
 # Two variants profiled by profile.sh, before and after: by default issue 17's first lever (max pooling), or as
 # arguments, e.g. `combine.py dl4j-conv default` for the convolution stand-in.
 BEFORE, AFTER = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ('onednn-pooling', 'default')
 TITLES = {'onednn-pooling': 'max pooling on oneDNN', 'dl4j-conv': "DL4J's convolution layer",
           'input-grad': "conv1's input gradient on the helper",
+          'im2col-weight-gradient+libnd4j-pooling': "im2col and libnd4j's pooling",
           'default': {'onednn-pooling': 'max pooling on libnd4j', 'dl4j-conv': 'OneDnnConvolutionLayer',
-                      'input-grad': "conv1's weight gradient alone"}[BEFORE]}
+                      'input-grad': "conv1's weight gradient alone",
+                      'im2col-weight-gradient+libnd4j-pooling': 'both in Java'}[BEFORE]}
 for net in ['student','teacher']:
     cols={}
     for v in [BEFORE, AFTER]:
@@ -51,8 +55,11 @@ for net in ['student','teacher']:
         dtot=sum(x for k,x in dn.items() if not k.startswith('  '))
         col={k:total*x/dtot for k,x in dn.items()}
         col['oneDNN total (perf)']=total
-        pm={'pooling fwd':'pooling fwd (libnd4j)','pooling bwd':'pooling bwd (libnd4j)','JVM (Java code, JIT, GC)':'JVM: Java code, interpreter, JIT, GC'}
-        for k in ['pooling fwd','pooling bwd','dense gemm (OpenBLAS)','ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)','other libnd4j element-wise/reductions','memset/page faults (allocation)','JVM (Java code, JIT, GC)']:
+        java = BEFORE == 'im2col-weight-gradient+libnd4j-pooling'  # a session whose pooling may run in Java
+        pm={'pooling fwd':'pooling fwd (libnd4j or Java)' if java else 'pooling fwd (libnd4j)',
+            'pooling bwd':'pooling bwd (libnd4j or Java)' if java else 'pooling bwd (libnd4j)',
+            'JVM (Java code, JIT, GC)':'JVM: Java code, interpreter, JIT, GC'}
+        for k in ['pooling fwd','pooling bwd','conv1 weight gradient (im2col or Java)','JVM copies (buffer <-> Java array, arraycopy)','dense gemm (OpenBLAS)','ReLU fwd/bwd (libnd4j)','Adam updater (libnd4j)','other libnd4j element-wise/reductions','memset/page faults (allocation)','JVM (Java code, JIT, GC)']:
             if k.startswith('pooling') and v=='onednn-pooling': continue
             col[pm.get(k,k)]=pf.get(k,(0,0))[1]
         cols[v]=(col,step,runs,steps,n)

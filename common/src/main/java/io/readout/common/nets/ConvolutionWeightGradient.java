@@ -16,9 +16,10 @@ import java.util.Arrays;
  * The weight and bias gradients of an NCHW convolution without its input gradient. For a convolution on the
  * network's input, whose input gradient nobody reads.
  *
- * <p>Two ways, the same sums in another order. A float convolution of stride 1 takes {@link #direct}:
- * multiply-adds in Java, lane by lane over the output plane. Any other takes {@link #viaIm2col}: libnd4j's im2col,
- * one batched matrix product per example, a sum over the minibatch. On the student's first convolution libnd4j's
+ * <p>Two ways, the same sums in another order. A float convolution of stride 1 with few output channels
+ * ({@link #DIRECT_MAX_OUTPUTS}) takes {@link #direct}: multiply-adds in Java, lane by lane over the output plane.
+ * Any other takes {@link #viaIm2col}: libnd4j's im2col, one batched matrix product per example, a sum over the
+ * minibatch. On the student's first convolution libnd4j's
  * im2col alone took 2.9 ms of a 22 ms training step on an Intel Xeon (docs/bench/issue17-profile.md, fifth
  * session). {@value #IM2COL_PROPERTY}{@code =true} keeps every convolution on im2col, for measurements.
  *
@@ -35,6 +36,13 @@ final class ConvolutionWeightGradient {
      * student's and the teacher's first convolution need 0.9 M at minibatch 64.
      */
     private static final long MAX_SCRATCH = 1L << 24;
+    /**
+     * The most output channels the direct path takes. Its work grows with them (one pass over the taps per output
+     * channel, bound by the L2 cache), im2col's does not: side by side on the Intel Xeon of
+     * docs/bench/issue17-profile.md (fifth session) the student's first convolution (8 outputs) trained 1.14× as
+     * fast per step on the direct path, the teacher's (32) 0.96×.
+     */
+    static final long DIRECT_MAX_OUTPUTS = 16;
     /** Each thread's scratch arrays, grown as needed and kept: a training thread calls this every step. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -64,12 +72,15 @@ final class ConvolutionWeightGradient {
         return true;
     }
 
-    /** Whether {@link #direct} takes this convolution: float, stride 1, its taps within {@link #MAX_SCRATCH}. */
+    /**
+     * Whether {@link #direct} takes this convolution: float, stride 1, at most {@link #DIRECT_MAX_OUTPUTS} output
+     * channels, its taps within {@link #MAX_SCRATCH}.
+     */
     static boolean directApplies(INDArray input, INDArray delta, int[] kernel, int[] stride) {
         long taps = (long) kernel[0] * kernel[1] * input.size(0) * input.size(1) * delta.size(2) * delta.size(3);
         return input.dataType() == DataType.FLOAT && delta.dataType() == DataType.FLOAT && stride[0] == 1
-                && stride[1] == 1 && !Boolean.getBoolean(IM2COL_PROPERTY) && taps <= MAX_SCRATCH
-                && input.length() <= MAX_SCRATCH && delta.length() < Integer.MAX_VALUE;
+                && stride[1] == 1 && !Boolean.getBoolean(IM2COL_PROPERTY) && delta.size(1) <= DIRECT_MAX_OUTPUTS
+                && taps <= MAX_SCRATCH && input.length() <= MAX_SCRATCH && delta.length() < Integer.MAX_VALUE;
     }
 
     /**

@@ -84,14 +84,17 @@ class ConvolutionWeightGradientTest {
     }
 
     @Test
-    void otherStridesAndDataTypesAreLeftToIm2col() {
+    void otherStridesDataTypesAndWideConvolutionsAreLeftToIm2col() {
         int[] k = {3, 3}, one = {1, 1};
         assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
                 Nd4j.rand(DataType.FLOAT, 2, 4, 4, 8), k, new int[] {2, 1}));
         assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.DOUBLE, 2, 1, 8, 8),
                 Nd4j.rand(DataType.DOUBLE, 2, 4, 8, 8), k, one));
         assertTrue(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
-                Nd4j.rand(DataType.FLOAT, 2, 4, 8, 8), k, one));
+                Nd4j.rand(DataType.FLOAT, 2, 16, 8, 8), k, one));
+        // the teacher's first convolution: 32 output channels
+        assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
+                Nd4j.rand(DataType.FLOAT, 2, 32, 8, 8), k, one));
     }
 
     /** A convolution's sizes: examples, channels in and out, input height and width, kernel, stride, padding, dilation. */

@@ -122,7 +122,8 @@ class TrainingStepProbe {
 
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
-            case "default", "onednn-pooling", "dl4j-conv", "im2col-weight-gradient", "libnd4j-pooling" -> { }
+            case "default", "onednn-pooling", "dl4j-conv", "im2col-weight-gradient", "libnd4j-pooling",
+                    "im2col-weight-gradient+libnd4j-pooling" -> { }
             case "relu-in-conv" -> { // the convolutions keep their forward output but apply their own ReLU
                 for (Layer l : net.getLayers()) {
                     if (l instanceof LibNd4jMaxPoolingLayer || l instanceof OneDnnConvolutionLayer) {
@@ -175,23 +176,23 @@ class TrainingStepProbe {
     /**
      * Fits as variant {@code v}. Two variants are switches read on every call, so they are set for that variant's
      * fits only: {@code im2col-weight-gradient} (the first convolution's weight gradient by im2col, as before the
-     * direct path) and {@code libnd4j-pooling} (max pooling on libnd4j's kernels, forward and backward).
+     * direct path) and {@code libnd4j-pooling} (max pooling on libnd4j's kernels, forward and backward);
+     * {@code im2col-weight-gradient+libnd4j-pooling} sets both.
      */
     private static void fitAs(String v, ComputationGraph net, List<DataSet> batches, int n) {
-        String property = switch (v) {
-            case "im2col-weight-gradient" -> ConvolutionWeightGradient.IM2COL_PROPERTY;
-            case "libnd4j-pooling" -> MaxPooling2x2.LIBND4J_PROPERTY;
-            default -> null;
-        };
-        if (property != null) {
-            System.setProperty(property, "true");
+        List<String> properties = new ArrayList<>();
+        for (String part : v.split("\\+")) {
+            switch (part) {
+                case "im2col-weight-gradient" -> properties.add(ConvolutionWeightGradient.IM2COL_PROPERTY);
+                case "libnd4j-pooling" -> properties.add(MaxPooling2x2.LIBND4J_PROPERTY);
+                default -> { }
+            }
         }
+        properties.forEach(p -> System.setProperty(p, "true"));
         try {
             fit(net, batches, n);
         } finally {
-            if (property != null) {
-                System.clearProperty(property);
-            }
+            properties.forEach(System::clearProperty);
         }
     }
 
