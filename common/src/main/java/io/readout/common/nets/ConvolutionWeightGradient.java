@@ -39,8 +39,8 @@ final class ConvolutionWeightGradient {
     /**
      * The most output channels the direct path takes. Its work grows with them (one pass over the taps per output
      * channel, bound by the L2 cache), im2col's does not: side by side on the Intel Xeon of
-     * docs/bench/issue17-profile.md (fifth session) the student's first convolution (8 outputs) trained 1.14× as
-     * fast per step on the direct path, the teacher's (32) 0.96×.
+     * docs/bench/issue17-profile.md (fifth session) the student's first convolution (8 outputs) trained 1.12× as
+     * fast per step on the direct path, the teacher's (32) 0.95× (levers-java-kernels-intel.json).
      */
     static final long DIRECT_MAX_OUTPUTS = 16;
     /** Each thread's scratch arrays, grown as needed and kept: a training thread calls this every step. */
