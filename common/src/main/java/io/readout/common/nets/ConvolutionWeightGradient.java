@@ -99,7 +99,7 @@ final class ConvolutionWeightGradient {
         int tapCount = kernel[0] * kernel[1];
         Scratch s = SCRATCH.get();
         float[] x = s.input(n * c * h * w);
-        dense(input).data().asNioFloat().get(0, x, 0, n * c * h * w);
+        DenseFloats.read(input).get(0, x, 0, n * c * h * w);
         float[][][] taps = s.taps(tapCount, n * c, plane);
         for (int i = 0; i < kernel[0]; i++) {
             for (int j = 0; j < kernel[1]; j++) {
@@ -118,7 +118,7 @@ final class ConvolutionWeightGradient {
                 }
             }
         }
-        FloatBuffer deltas = dense(delta).data().asNioFloat();
+        FloatBuffer deltas = DenseFloats.read(delta);
         float[][] d = s.delta(n, plane);
         float[] lanes = s.lanes(plane);
         float[] weights = new float[o * c * tapCount];
@@ -165,12 +165,6 @@ final class ConvolutionWeightGradient {
             total += lanes[p];
         }
         return (float) total;
-    }
-
-    /** The array itself when its buffer holds exactly its values in c order, else a dense c-order copy. */
-    private static INDArray dense(INDArray a) {
-        boolean dense = a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
-        return dense ? a : a.dup('c');
     }
 
     /** im2col, one batched matrix product per example, a sum over the minibatch. */

@@ -2,7 +2,6 @@ package io.readout.common.nets;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -73,8 +72,8 @@ final class MaxPooling2x2 {
         float[][] scratch = SCRATCH.get();
         float[] z = scratch[0] = atLeast(scratch[0], example);
         float[] out = scratch[1] = atLeast(scratch[1], pooled);
-        FloatBuffer in = dense(input).data().asNioFloat();
-        INDArray target = isDense(output) ? output : Nd4j.createUninitialized(DataType.FLOAT, output.shape(), 'c');
+        FloatBuffer in = DenseFloats.read(input);
+        INDArray target = DenseFloats.writable(output);
         FloatBuffer outBuffer = target.data().asNioFloat();
         for (int e = 0; e < n; e++) {
             in.get(e * example, z, 0, example);
@@ -128,9 +127,9 @@ final class MaxPooling2x2 {
         float[] z = input == null ? null : (scratch[0] = atLeast(scratch[0], example));
         float[] eps = scratch[1] = atLeast(scratch[1], pooled);
         float[] grad = scratch[2] = atLeast(scratch[2], example);
-        FloatBuffer in = input == null ? null : dense(input).data().asNioFloat();
-        FloatBuffer epsIn = dense(epsilon).data().asNioFloat();
-        INDArray target = isDense(gradient) ? gradient : Nd4j.createUninitialized(DataType.FLOAT, gradient.shape(), 'c');
+        FloatBuffer in = input == null ? null : DenseFloats.read(input);
+        FloatBuffer epsIn = DenseFloats.read(epsilon);
+        INDArray target = DenseFloats.writable(gradient);
         FloatBuffer out = target.data().asNioFloat();
         for (int e = 0; e < n; e++) {
             if (in != null) {
@@ -190,14 +189,5 @@ final class MaxPooling2x2 {
 
     private static float[] atLeast(float[] array, int length) {
         return array.length >= length ? array : new float[length];
-    }
-
-    /** The array itself when its buffer holds exactly its values in c order, else a dense c-order copy. */
-    private static INDArray dense(INDArray a) {
-        return isDense(a) ? a : a.dup('c');
-    }
-
-    private static boolean isDense(INDArray a) {
-        return a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
     }
 }
