@@ -23,6 +23,8 @@ import java.util.List;
  * @param prefetch           minibatches each worker prefetches
  * @param maxExamples        use at most this many training examples (0: all)
  * @param repeats            timed rounds of the four modes; medians are reported
+ * @param warmupRounds       the most untimed rounds before them: the first runs every mode, later ones the DL4J
+ *                           modes only, until one in which the JIT is quiet ({@link SideBySide.WarmUp#untilQuiet})
  * @param python             the Python to run the script with, or null to try {@link PytorchBaseline#DEFAULT_PYTHONS}
  * @param script             docs/bench/pytorch_baseline.py elsewhere, or null for {@link PytorchBaseline#DEFAULT_SCRIPT}
  * @param flopPerCycle       FP32 FLOP per cycle of one core, or null to estimate it from the ISA
@@ -31,7 +33,7 @@ import java.util.List;
  */
 public record CompareBenchConfig(String data, List<Architecture> archs, int epochs, int batch, int workers,
                                  int averagingFrequency, String approach, int prefetch, int maxExamples, int repeats,
-                                 String python, String script, Integer flopPerCycle, Double clockMhz, String out,
+                                 int warmupRounds, String python, String script, Integer flopPerCycle, Double clockMhz, String out,
                                  long seed) {
 
     /** Cross-field rules, in one place; throws {@link BadInputException} naming the flag. */
@@ -39,6 +41,9 @@ public record CompareBenchConfig(String data, List<Architecture> archs, int epoc
         ThroughputBenchConfig.validateArchs(archs);
         TrainingComparison.validate(epochs, repeats, List.of(1));
         ThroughputBenchConfig.validateMaxExamples(maxExamples);
+        if (warmupRounds < 1) {
+            throw new BadInputException("--warmup-rounds " + warmupRounds + " must be at least 1");
+        }
         if (batch < 1) {
             throw new BadInputException("--batch " + batch + " must be at least 1");
         }
@@ -73,6 +78,11 @@ public record CompareBenchConfig(String data, List<Architecture> archs, int epoc
         return Path.of(script != null ? script : PytorchBaseline.DEFAULT_SCRIPT);
     }
 
+    /** The warm-up before the timed rounds. */
+    public SideBySide.WarmUp warmUp() {
+        return SideBySide.WarmUp.untilQuiet(warmupRounds);
+    }
+
     /** Parameter averaging as {@code bench throughput} and {@code readout train} do: the batch shared by the workers. */
     public AveragingConfig averaging(int threadsPerTask) {
         return ThroughputBenchConfig.globalBatch(batch, workers, averagingFrequency, approach, prefetch,
@@ -81,10 +91,11 @@ public record CompareBenchConfig(String data, List<Architecture> archs, int epoc
 
     /** The config as a results file records it ({@code config}). */
     @JsonPropertyOrder({"data", "archs", "epochs", "batch", "workers", "averaging_frequency", "approach", "prefetch",
-            "max_examples", "repeats", "python", "script", "flop_per_cycle", "clock_mhz", "seed"})
+            "max_examples", "repeats", "warmup_rounds", "python", "script", "flop_per_cycle", "clock_mhz", "seed"})
     public record Described(String data, List<String> archs, int epochs, int batch, int workers,
                             @JsonProperty("averaging_frequency") int averagingFrequency, String approach, int prefetch,
-                            @JsonProperty("max_examples") int maxExamples, int repeats, String python, String script,
+                            @JsonProperty("max_examples") int maxExamples, int repeats,
+                            @JsonProperty("warmup_rounds") int warmupRounds, String python, String script,
                             @JsonProperty("flop_per_cycle") Integer flopPerCycle,
                             @JsonProperty("clock_mhz") Double clockMhz, long seed) {
     }
@@ -92,7 +103,7 @@ public record CompareBenchConfig(String data, List<Architecture> archs, int epoc
     public Described describe() {
         return new Described(data == null ? "synthetic (generated)" : data, archs.stream().map(Architecture::id).toList(),
                 epochs, batch, workers, averagingFrequency, approach, prefetch, maxExamples, repeats,
-                python == null ? "first with torch of " + String.join(", ", PytorchBaseline.DEFAULT_PYTHONS) : python,
+                warmupRounds, python == null ? "first with torch of " + String.join(", ", PytorchBaseline.DEFAULT_PYTHONS) : python,
                 scriptPath().toString(), flopPerCycle, clockMhz, seed);
     }
 }

@@ -14,7 +14,11 @@ import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.TrainingFlops;
 import io.readout.jobs.bench.PytorchBaseline.TorchInfo;
 import io.readout.jobs.bench.PytorchBaseline.TorchRun;
+import io.readout.jobs.bench.SideBySide.JvmActivity;
+import io.readout.jobs.bench.SideBySide.JvmClock;
+import io.readout.jobs.bench.SideBySide.Measured;
 import io.readout.jobs.bench.SideBySide.Trial;
+import io.readout.jobs.bench.SideBySide.WarmUpRound;
 import io.readout.jobs.io.AtomicFile;
 import io.readout.jobs.io.JsonFiles;
 import io.readout.jobs.spark.TaskThreads;
@@ -36,11 +40,12 @@ import static io.readout.jobs.bench.SideBySide.line;
 
 /**
  * DL4J against PyTorch on the same CPU in one run, and both against the hardware: per architecture, four modes
- * {@link SideBySide side by side} (one untimed round, then {@code repeats} rounds in this order): DL4J in a
+ * {@link SideBySide side by side} (untimed rounds, then {@code repeats} rounds in this order): DL4J in a
  * single process on 1 thread, PyTorch on 1 thread, DL4J through Spark parameter averaging on the session's
  * master (W workers), PyTorch on W × task-CPUs threads; each over the same number of training examples
  * (the rows × epochs), batch 64 and Adam as {@code bench throughput} ({@link TrainingComparison} times the DL4J
- * modes, {@link PytorchBaseline} the PyTorch ones, in a child process each). Reported per mode: the median
+ * modes, {@link PytorchBaseline} the PyTorch ones, in a child process each; the DL4J modes warm up
+ * {@link SideBySide.WarmUp#untilQuiet until the JIT is quiet}). Reported per mode: the median
  * examples/s, GFLOP/s ({@link TrainingFlops}) and the fraction of the peak of the cores it used
  * ({@link CorePeak}); per pair of modes on the same cores, DL4J / PyTorch against the issue's target of
  * {@value #TARGET_RATIO}. Also recorded: the CPU, the ISA oneDNN dispatched to ({@link OneDnnDispatch}) and
@@ -62,9 +67,11 @@ public final class CompareBenchmark {
      * @param id                its key in the results file ({@value #SINGLE}, {@code pytorch_1_thread}, …)
      * @param cores             the cores it runs on: threads of a process, or Spark's workers × task CPUs
      * @param processCpuPerWall PyTorch's process CPU time over wall time per round (cores busy); empty for DL4J
+     * @param jvm               what this JVM compiled and collected during each timed round (for a PyTorch mode:
+     *                          the JIT work that competed with the child process for the cores)
      */
     public record ModeRun(String id, String side, String mode, int cores, List<Double> values,
-                          List<Double> processCpuPerWall) {
+                          List<Double> processCpuPerWall, List<JvmActivity> jvm) {
         public double median() {
             return SideBySide.median(values);
         }
@@ -77,9 +84,11 @@ public final class CompareBenchmark {
     /**
      * One architecture's figures.
      *
-     * @param pairs the DL4J / PyTorch comparisons; empty without a PyTorch side
+     * @param pairs  the DL4J / PyTorch comparisons; empty without a PyTorch side
+     * @param warmUp the untimed rounds before the timed ones
      */
-    public record NetFigures(Architecture arch, TrainingFlops flops, List<ModeRun> modes, List<Pair> pairs) {
+    public record NetFigures(Architecture arch, TrainingFlops flops, List<ModeRun> modes, List<Pair> pairs,
+                             List<WarmUpRound> warmUp) {
         public ModeRun mode(String id) {
             return modes.stream().filter(m -> m.id().equals(id)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no mode " + id));
@@ -130,6 +139,13 @@ public final class CompareBenchmark {
             for (NetFigures n : nets) {
                 line(b, "%s: %s MFLOP per training example (forward %s)", n.arch().id(),
                         fixed(n.flops().training() / 1e6, 3), fixed(n.flops().forward() / 1e6, 3));
+                if (!n.warmUp().isEmpty()) {
+                    WarmUpRound last = n.warmUp().get(n.warmUp().size() - 1);
+                    line(b, "%s: %d warm-up round(s), the JIT compiling for %s of the last one's wall time; during the "
+                            + "timed rounds %s ms of JIT", n.arch().id(), n.warmUp().size(),
+                            fixed(last.jitFraction(), 3), fixed(n.modes().stream().flatMap(m -> m.jvm().stream())
+                                    .mapToDouble(JvmActivity::jitMillis).sum(), 0));
+                }
                 for (Pair p : n.pairs()) {
                     double ratio = n.ratio(p);
                     line(b, "%s, %d core(s): %s / %s = %s (target >= %s: %s)", n.arch().id(), p.cores(),
@@ -147,11 +163,15 @@ public final class CompareBenchmark {
                 for (ModeRun m : n.modes()) {
                     modes.put(m.id(), new ModeJson(m.side(), m.mode(), m.cores(), m.median(), m.values(),
                             n.gflops(m), peak.fraction(n.gflops(m), m.cores()),
-                            m.processCpuPerWall().isEmpty() ? null : m.processCpuPerWall()));
+                            m.processCpuPerWall().isEmpty() ? null : m.processCpuPerWall(),
+                            m.jvm().stream().map(JvmActivity::jitMillis).toList(),
+                            m.jvm().stream().map(JvmActivity::gcMillis).toList()));
                 }
                 List<RatioJson> ratios = n.pairs().stream().map(p -> new RatioJson(p.dl4j(), p.pytorch(), p.cores(),
                         n.ratio(p), n.ratio(p) >= TARGET_RATIO)).toList();
-                netJson.put(n.arch().id(), new NetJson(JsonFiles.tree(n.flops().toJson()), modes, ratios));
+                netJson.put(n.arch().id(), new NetJson(JsonFiles.tree(n.flops().toJson()), modes, ratios,
+                        n.warmUp().stream().map(w -> new WarmUpJson(w.wallMillis(), w.activity().jitMillis(),
+                                w.activity().gcMillis())).toList()));
             }
             return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), JsonFiles.tree(peak.toJson()),
                     kernels, onednn, torch, pytorchAbsent, master, dataset, examples, input, classes, TARGET_RATIO,
@@ -170,20 +190,31 @@ public final class CompareBenchmark {
                               Map<String, NetJson> nets) {
     }
 
-    /** One architecture ({@code nets.<arch>}): its FLOPs, its modes by id, and the DL4J / PyTorch ratios. */
-    @JsonPropertyOrder({"flops", "modes", "ratios"})
-    public record NetJson(ObjectNode flops, Map<String, ModeJson> modes, List<RatioJson> ratios) {
+    /**
+     * One architecture ({@code nets.<arch>}): its FLOPs, its modes by id, the DL4J / PyTorch ratios, and the
+     * untimed rounds before them.
+     */
+    @JsonPropertyOrder({"flops", "modes", "ratios", "warm_up"})
+    public record NetJson(ObjectNode flops, Map<String, ModeJson> modes, List<RatioJson> ratios,
+                          @JsonProperty("warm_up") List<WarmUpJson> warmUp) {
+    }
+
+    /** One untimed round ({@code nets.<arch>.warm_up[]}): its wall time, and this JVM's JIT and GC meanwhile. */
+    @JsonPropertyOrder({"wall_ms", "jit_ms", "gc_ms"})
+    public record WarmUpJson(@JsonProperty("wall_ms") double wallMs, @JsonProperty("jit_ms") double jitMs,
+                             @JsonProperty("gc_ms") double gcMs) {
     }
 
     /** One mode ({@code nets.<arch>.modes.<id>}). */
     @JsonPropertyOrder({"side", "mode", "cores", "examples_per_second_median", "examples_per_second", "gflops",
-            "fraction_of_peak", "process_cpu_per_wall"})
+            "fraction_of_peak", "process_cpu_per_wall", "jit_ms", "gc_ms"})
     public record ModeJson(String side, String mode, int cores,
                            @JsonProperty("examples_per_second_median") double examplesPerSecondMedian,
                            @JsonProperty("examples_per_second") List<Double> examplesPerSecond, double gflops,
                            @JsonProperty("fraction_of_peak") Double fractionOfPeak,
                            @JsonInclude(JsonInclude.Include.NON_NULL)
-                           @JsonProperty("process_cpu_per_wall") List<Double> processCpuPerWall) {
+                           @JsonProperty("process_cpu_per_wall") List<Double> processCpuPerWall,
+                           @JsonProperty("jit_ms") List<Double> jitMs, @JsonProperty("gc_ms") List<Double> gcMs) {
     }
 
     /** One pair ({@code nets.<arch>.ratios[]}): DL4J's median over PyTorch's. */
@@ -255,17 +286,17 @@ public final class CompareBenchmark {
                 pytorch.ifPresent(p -> slots.add(torchSlot(p, arch, sparkCores, examples, config, chw,
                         net.numClasses())));
             }
-            List<List<Double>> rates = SideBySide.alternate(slots.stream().map(Slot::trial).toList(),
-                    config.repeats());
+            Measured measured = SideBySide.measure(slots.stream().map(Slot::trial).toList(), config.warmUp(),
+                    config.repeats(), JvmClock.MANAGEMENT);
             List<ModeRun> modes = new ArrayList<>();
             for (int i = 0; i < slots.size(); i++) {
                 Slot s = slots.get(i);
-                modes.add(new ModeRun(s.id(), s.side(), s.mode(), s.cores(), rates.get(i),
-                        s.torchRuns().stream().map(TorchRun::processCpuPerWall).toList()));
+                modes.add(new ModeRun(s.id(), s.side(), s.mode(), s.cores(), measured.figures().get(i),
+                        s.torchRuns().stream().map(TorchRun::processCpuPerWall).toList(), measured.activity().get(i)));
             }
             List<Pair> pairs = pytorch.isEmpty() ? List.of()
                     : List.of(new Pair(SINGLE, torchId(1), 1), new Pair(SPARK, torchId(sparkCores), sparkCores));
-            return new NetFigures(arch, TrainingFlops.of(net), modes, pairs);
+            return new NetFigures(arch, TrainingFlops.of(net), modes, pairs, measured.warmUp());
         });
     }
 

@@ -156,7 +156,7 @@ public final class PytorchBaseline {
                     TorchRun r = run(arch, threads, examples, batch, chw, classes, seed);
                     timed.add(r);
                     return r.examplesPerSecond();
-                });
+                }, false);
     }
 
     /** How a PyTorch run is named in the tables: {@code pytorch, 2 thread(s)}. */

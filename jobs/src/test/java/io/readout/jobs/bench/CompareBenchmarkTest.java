@@ -11,6 +11,8 @@ import io.readout.jobs.bench.CompareBenchmark.ModeRun;
 import io.readout.jobs.bench.CompareBenchmark.NetFigures;
 import io.readout.jobs.bench.CompareBenchmark.Pair;
 import io.readout.jobs.bench.PytorchBaseline.TorchInfo;
+import io.readout.jobs.bench.SideBySide.JvmActivity;
+import io.readout.jobs.bench.SideBySide.WarmUpRound;
 import io.readout.jobs.bench.tables.BenchTables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,10 @@ class CompareBenchmarkTest {
     private static final CorePeak PEAK = new CorePeak(32, "avx2: 8 FP32 lanes x 2 FLOP per FMA x 2 FMA units, assumed",
             2500.0, CorePeak.LSCPU_MAX);
 
+    private static final List<JvmActivity> JVM1 = List.of(new JvmActivity(12, 3));
+    private static final List<JvmActivity> JVM3 = List.of(new JvmActivity(20, 1), new JvmActivity(8, 0),
+            new JvmActivity(4, 2));
+
     @TempDir
     Path tmp;
 
@@ -46,15 +52,16 @@ class CompareBenchmarkTest {
         TrainingFlops flops = TrainingFlops.of(NetworkConfig.image(TEACHER, 1, 56, 28, 2, "adam", 1e-3, 0, 0));
         return new NetFigures(TEACHER, flops, List.of(
                 new ModeRun(CompareBenchmark.SINGLE, CompareBenchmark.DL4J, "single process, 1 thread(s)", 1,
-                        List.of(290.0, 300.0, 310.4), List.of()),
+                        List.of(290.0, 300.0, 310.4), List.of(), JVM3),
                 new ModeRun(CompareBenchmark.torchId(1), CompareBenchmark.PYTORCH, "pytorch, 1 thread(s)", 1,
-                        List.of(250.0, 240.0, 260.0), List.of(1.0, 1.0, 1.01)),
+                        List.of(250.0, 240.0, 260.0), List.of(1.0, 1.0, 1.01), JVM3),
                 new ModeRun(CompareBenchmark.SPARK, CompareBenchmark.DL4J, "spark local[2], 2 workers of batch 32", 2,
-                        List.of(450.0), List.of()),
+                        List.of(450.0), List.of(), JVM1),
                 new ModeRun(CompareBenchmark.torchId(2), CompareBenchmark.PYTORCH, "pytorch, 2 thread(s)", 2,
-                        List.of(500.0), List.of(1.9))),
+                        List.of(500.0), List.of(1.9), JVM1)),
                 List.of(new Pair(CompareBenchmark.SINGLE, "pytorch_1_thread", 1),
-                        new Pair(CompareBenchmark.SPARK, "pytorch_2_threads", 2)));
+                        new Pair(CompareBenchmark.SPARK, "pytorch_2_threads", 2)),
+                List.of(new WarmUpRound(4000, new JvmActivity(2600, 40)), new WarmUpRound(2000, new JvmActivity(60, 10))));
     }
 
     private static CompareBenchmark.Result result() {
@@ -90,6 +97,8 @@ class CompareBenchmarkTest {
         assertTrue(printed.lines().anyMatch(l -> l.matches(
                 "teacher +single process, 1 thread\\(s\\) +1 +300 +290 300 310 +14\\.99 +0\\.187")), printed);
         assertTrue(printed.contains("teacher: 49.977 MFLOP per training example (forward 16.960)"), printed);
+        assertTrue(printed.contains("teacher: 2 warm-up round(s), the JIT compiling for 0.030 of the last one's wall "
+                + "time; during the timed rounds 88 ms of JIT"), printed);
         assertTrue(printed.contains("teacher, 2 core(s): spark local[2], 2 workers of batch 32 / pytorch, 2 thread(s) "
                 + "= 0.90 (target >= 1.0: missed)"), printed);
     }
@@ -109,7 +118,17 @@ class CompareBenchmarkTest {
                 | teacher | 2 | spark local[2], 2 workers of batch 32 | 450 (450) | 500 (500) | 0.90 ✗ | 49.98 | 22.49 / 24.99 | 14.1 % / 15.6 % |
                 """), table);
         assertTrue(table.contains("; PyTorch 1.13.0a0, CPU capability AVX2, BLAS /usr/lib/libopenblas.so.0, oneDNN v2.6.3; "
-                + "dominoes, 10,000 examples of 1×56×28, batch 64, 1 epoch(s) a run, medians of 3 rounds."), table);
+                + "dominoes, 10,000 examples of 1×56×28, batch 64, 1 epoch(s) a run, medians of 3 rounds after untimed rounds "
+                + "until the JIT was quiet: teacher 2 (JIT 3.0 % of the last)."), table);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> teacher = (Map<String, Object>) ((Map<String, Object>) json.get("nets")).get("teacher");
+        assertEquals(List.of(Map.of("wall_ms", 4000.0, "jit_ms", 2600.0, "gc_ms", 40.0),
+                Map.of("wall_ms", 2000.0, "jit_ms", 60.0, "gc_ms", 10.0)), teacher.get("warm_up"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> single = (Map<String, Object>) ((Map<String, Object>) teacher.get("modes"))
+                .get(CompareBenchmark.SINGLE);
+        assertEquals(List.of(20.0, 8.0, 4.0), single.get("jit_ms"));
+        assertEquals(List.of(1.0, 0.0, 2.0), single.get("gc_ms"));
     }
 
     @Test
@@ -124,7 +143,7 @@ class CompareBenchmarkTest {
         assertEquals(PytorchBaseline.DEFAULT_PYTHONS, auto.pythons());
         assertEquals(Path.of(PytorchBaseline.DEFAULT_SCRIPT), auto.scriptPath());
         assertFalse(auto.pytorchRequired(), "found automatically: a missing torch is a note, not an error");
-        CompareBenchConfig asked = new CompareBenchConfig(null, List.of(STUDENT), 1, 64, 2, 10, "direct", 0, 0, 3,
+        CompareBenchConfig asked = new CompareBenchConfig(null, List.of(STUDENT), 1, 64, 2, 10, "direct", 0, 0, 3, 1,
                 "/opt/py/bin/python", null, null, null, null, 0);
         assertTrue(asked.pytorchRequired());
         assertEquals("--python /opt/py/bin/python", asked.pytorchFlag());
@@ -132,7 +151,7 @@ class CompareBenchmarkTest {
     }
 
     private static CompareBenchConfig config(List<Architecture> archs, int workers, Integer flopPerCycle) {
-        return new CompareBenchConfig(null, archs, 1, 64, workers, 10, "direct", 0, 0, 3, null, null, flopPerCycle, null,
+        return new CompareBenchConfig(null, archs, 1, 64, workers, 10, "direct", 0, 0, 3, 1, null, null, flopPerCycle, null,
                 null, 0);
     }
 }

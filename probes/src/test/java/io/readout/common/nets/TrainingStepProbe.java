@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times one training step (fit of one minibatch of 64, Adam) of the student or teacher on 1 native thread, for
+ * Times one training step (fit of one minibatch of 64, or {@code -Dreadout.probe.batch}, Adam) of the student or
+ * teacher on 1 native thread, for
  * several kernel variants of the same network side by side in one JVM: per round, each variant fits the same
  * minibatches in turn, so a slow spell of a shared machine hits every variant alike (docs/bench/issue17-profile.md).
  * Variants: {@code default} (what Networks.build gives), {@code onednn-pooling} (built with
@@ -37,6 +38,9 @@ import java.util.Map;
  * DNNL_VERBOSE reach the JVM as given).
  */
 class TrainingStepProbe {
+    /** The minibatch size: 64, as every benchmark's single process; 32 is a Spark worker's share of it. */
+    private static final int BATCH = Integer.getInteger("readout.probe.batch", 64);
+
     @Test
     void probe() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("readout.probe"), "speed probe: run with -Dreadout.probe=true");
@@ -55,7 +59,7 @@ class TrainingStepProbe {
         for (String n : nets.split(",")) {
             Architecture arch = Architecture.valueOf(n.toUpperCase());
             int timed = Integer.getInteger("readout.probe.batches", arch == Architecture.TEACHER ? 20 : 60);
-            List<DataSet> batches = batches();
+            List<DataSet> batches = batches(1, 8, BATCH);
             Map<String, ComputationGraph> graphs = new LinkedHashMap<>();
             for (String v : variants) {
                 String property = switch (v) {
@@ -86,14 +90,14 @@ class TrainingStepProbe {
                     long t0 = System.nanoTime();
                     fitAs(v, graphs.get(v), batches, timed);
                     double s = (System.nanoTime() - t0) / 1e9;
-                    rates.get(v)[r] = timed * 64 / s;
+                    rates.get(v)[r] = timed * BATCH / s;
                 }
             }
             double base = median(rates.get(variants.get(0)));
             for (String v : variants) {
                 double m = median(rates.get(v));
                 System.out.printf("PROBE %s variant=%s threads=%d median=%.0f ex/s (%.2f ms/step) vs %s %.3f runs=%s helpers=%s score=%.6f%n",
-                        n, v, threads, m, 64_000 / m, variants.get(0), m / base,
+                        n, v, threads, m, BATCH * 1000.0 / m, variants.get(0), m / base,
                         Arrays.toString(Arrays.stream(rates.get(v)).mapToLong(Math::round).toArray()),
                         helpers(graphs.get(v)), graphs.get(v).score());
             }

@@ -126,6 +126,24 @@ final class CompareTable implements TableRenderer {
                 + MarkdownTable.count(f.number(json, "", "examples")) + " examples of " + input.get(0).asInt() + "×"
                 + input.get(1).asInt() + "×" + input.get(2).asInt() + ", batch " + f.integer(config, "config", "batch")
                 + ", " + f.integer(config, "config", "epochs") + " epoch(s) a run, medians of "
-                + f.integer(config, "config", "repeats") + " rounds.";
+                + f.integer(config, "config", "repeats") + " rounds" + warmUp(json) + ".";
+    }
+
+    /**
+     * The untimed rounds per net, where the file records them ({@code nets.<arch>.warm_up}; files before it had
+     * one).
+     */
+    private static String warmUp(JsonNode json) {
+        List<String> nets = new ArrayList<>();
+        json.path("nets").fields().forEachRemaining(n -> {
+            JsonNode rounds = n.getValue().get("warm_up");
+            if (rounds != null && rounds.isArray() && !rounds.isEmpty()) {
+                JsonNode last = rounds.get(rounds.size() - 1);
+                double wall = last.path("wall_ms").asDouble();
+                nets.add(n.getKey() + " " + rounds.size() + " (JIT " + String.format(Locale.ROOT, "%.1f %%",
+                        wall > 0 ? 100 * last.path("jit_ms").asDouble() / wall : 0) + " of the last)");
+            }
+        });
+        return nets.isEmpty() ? "" : " after untimed rounds until the JIT was quiet: " + String.join(", ", nets);
     }
 }

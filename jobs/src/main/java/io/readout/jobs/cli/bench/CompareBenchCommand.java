@@ -34,9 +34,14 @@ public final class CompareBenchCommand implements Callable<Integer> {
     BenchOptions bench = new BenchOptions();
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-            description = "Timed rounds of the four modes, after one untimed round; medians are reported "
+            description = "Timed rounds of the four modes, after the untimed ones; medians are reported "
                     + "(default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "8",
+            description = "At most N untimed rounds first: one of every mode, then of the DL4J modes until one in "
+                    + "which the JIT compiled for at most 5% of the round (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
 
     @Option(names = "--archs", paramLabel = "A,A", split = ",", defaultValue = "teacher,student",
             description = "Architectures to measure, one after the other (default: ${DEFAULT-VALUE}).")
@@ -70,7 +75,7 @@ public final class CompareBenchCommand implements Callable<Integer> {
     CompareBenchConfig config() {
         return new CompareBenchConfig(bench.data, ThroughputBenchConfig.parseArchs(archs), bench.epochs, bench.batch,
                 workers, averaging.averagingFrequency, averaging.approach, averaging.prefetch, bench.maxExamples,
-                repeats, python, script, flopPerCycle, clockMhz, bench.out, bench.seed).validate();
+                repeats, warmupRounds, python, script, flopPerCycle, clockMhz, bench.out, bench.seed).validate();
     }
 
     @Override
