@@ -25,8 +25,12 @@ import java.util.stream.Collectors;
  * were readable, so "none of them" and "not known" stay apart. {@code source} says where the
  * description came from: {@value #PROC_CPUINFO}, {@value #LSCPU}, {@value #OS_ARCH}, or, for a
  * file recorded before this field existed, how the description was established afterwards.
+ *
+ * <p>{@code onednnMaxIsa} is the process's {@value #ONEDNN_MAX_ISA_VARIABLE} when set to a cap (oneDNN then
+ * dispatches kernels of at most that ISA, whatever the CPU has: other speed, other bits), else null. It is
+ * written to a file only when set, so files recorded without a cap read back unchanged.
  */
-public record MachineCpu(String model, Integer cores, List<String> isa, String source) {
+public record MachineCpu(String model, Integer cores, List<String> isa, String source, String onednnMaxIsa) {
     /** x86 flags as /proc/cpuinfo names them, in the order oneDNN's ISA levels build on each other. */
     public static final List<String> ONEDNN_ISA = List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile");
     public static final String PROC_CPUINFO = "/proc/cpuinfo";
@@ -34,18 +38,40 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
     public static final String OS_ARCH = "os.arch";
     /** The sources a live description comes from; any other source marks a description added after the run. */
     public static final Set<String> LIVE_SOURCES = Set.of(PROC_CPUINFO, LSCPU, OS_ARCH);
+    /** oneDNN's environment variable that caps the ISA it dispatches to, read once per process by oneDNN. */
+    public static final String ONEDNN_MAX_ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 
     private static volatile MachineCpu current;
 
     public MachineCpu {
         isa = isa == null ? null : List.copyOf(isa);
+        onednnMaxIsa = onednnCap(onednnMaxIsa);
+    }
+
+    /** A CPU as read, with no oneDNN cap. */
+    public MachineCpu(String model, Integer cores, List<String> isa, String source) {
+        this(model, cores, isa, source, null);
+    }
+
+    /** The same CPU with oneDNN capped at {@code maxIsa} (null, blank or {@code ALL}: no cap). */
+    public MachineCpu withOnednnMaxIsa(String maxIsa) {
+        return new MachineCpu(model, cores, isa, source, maxIsa);
+    }
+
+    /** A {@value #ONEDNN_MAX_ISA_VARIABLE} value as a cap: null when unset, blank or {@code ALL} (oneDNN's default). */
+    static String onednnCap(String value) {
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("ALL")) {
+            return null;
+        }
+        return value.strip();
     }
 
     /** This machine, read once per JVM. */
     public static MachineCpu current() {
         MachineCpu cpu = current;
         if (cpu == null) {
-            cpu = describe(Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch", "unknown"));
+            cpu = describe(Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch", "unknown"))
+                    .withOnednnMaxIsa(System.getenv(ONEDNN_MAX_ISA_VARIABLE));
             current = cpu;
         }
         return cpu;
@@ -125,12 +151,16 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         return LIVE_SOURCES.contains(source);
     }
 
-    /** One line for tables and logs: {@code AMD EPYC, 2 cores, avx2 avx512f}. */
+    /**
+     * One line for tables and logs: {@code AMD EPYC, 2 cores, avx2 avx512f}, and with a cap
+     * {@code ..., avx2 avx512f; oneDNN capped at AVX2 (DNNL_MAX_CPU_ISA)}.
+     */
     public String describe() {
         String flags = isa == null ? "ISA flags not recorded"
                 : isa.isEmpty() ? "none of " + String.join(" ", ONEDNN_ISA) : String.join(" ", isa);
         return model + ", " + (cores == null ? "cores not recorded" : cores + (cores == 1 ? " core" : " cores"))
-                + ", " + flags;
+                + ", " + flags
+                + (onednnMaxIsa == null ? "" : "; oneDNN capped at " + onednnMaxIsa + " (" + ONEDNN_MAX_ISA_VARIABLE + ")");
     }
 
     /** The {@code cpu} field of a results file. */
@@ -140,6 +170,9 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         m.put("cores", cores);
         m.put("isa", isa);
         m.put("source", source);
+        if (onednnMaxIsa != null) {
+            m.put("onednn_max_isa", onednnMaxIsa);
+        }
         return m;
     }
 
@@ -156,6 +189,7 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         Object cores = m.get("cores");
         Object isa = m.get("isa");
         Object source = m.get("source");
+        Object cap = m.get("onednn_max_isa");
         if (!(model instanceof String s) || s.isBlank()) {
             throw new BadInputException(where + ": cpu.model must be a non-empty string");
         }
@@ -172,7 +206,10 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
         if (!(source instanceof String src) || src.isBlank()) {
             throw new BadInputException(where + ": cpu.source must say where the description came from");
         }
-        return new MachineCpu(s, (Integer) cores, flags, src);
+        if (cap != null && !(cap instanceof String c && !c.isBlank())) {
+            throw new BadInputException(where + ": cpu.onednn_max_isa must be a non-empty string when present, got " + cap);
+        }
+        return new MachineCpu(s, (Integer) cores, flags, src, (String) cap);
     }
 
     /** The text of /proc/cpuinfo, when readable. */

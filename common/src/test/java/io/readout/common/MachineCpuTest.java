@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,7 +134,8 @@ class MachineCpuTest {
         Path proc = Path.of("/proc/cpuinfo");
         if (Files.isReadable(proc) && Files.readString(proc).contains("model name")) {
             assertEquals(MachineCpu.PROC_CPUINFO, cpu.source());
-            assertEquals(MachineCpu.fromCpuinfo(Files.readString(proc), cpu.cores()).orElseThrow(), cpu);
+            assertEquals(MachineCpu.fromCpuinfo(Files.readString(proc), cpu.cores()).orElseThrow()
+                    .withOnednnMaxIsa(System.getenv(MachineCpu.ONEDNN_MAX_ISA_VARIABLE)), cpu);
         }
     }
 
@@ -166,5 +168,34 @@ class MachineCpuTest {
         assertEquals("f.json: cpu.model must be a non-empty string",
                 assertThrows(BadInputException.class, () -> MachineCpu.fromJson(
                         Map.of("cores", 2, "source", "s"), "f.json")).getMessage());
+    }
+
+    @Test
+    void aOneDnnCapIsRecordedOnlyWhenSet() {
+        MachineCpu cpu = new MachineCpu("Intel(R) Xeon(R) Processor", 2, List.of("avx2", "avx512f"), MachineCpu.LSCPU);
+        assertNull(cpu.onednnMaxIsa());
+        assertEquals(cpu, cpu.withOnednnMaxIsa(null));
+        assertEquals(cpu, cpu.withOnednnMaxIsa(" "));
+        assertEquals(cpu, cpu.withOnednnMaxIsa("all")); // oneDNN's default: no cap
+
+        MachineCpu capped = cpu.withOnednnMaxIsa(" AVX2 ");
+        assertEquals("AVX2", capped.onednnMaxIsa());
+        assertNotEquals(cpu, capped);
+        assertEquals("Intel(R) Xeon(R) Processor, 2 cores, avx2 avx512f; oneDNN capped at AVX2 (DNNL_MAX_CPU_ISA)",
+                capped.describe());
+        assertTrue(capped.live());
+        Map<String, Object> json = Json.readObject(Json.write(capped.toJson()), "cpu");
+        assertEquals(List.of("model", "cores", "isa", "source", "onednn_max_isa"), List.copyOf(json.keySet()));
+        assertEquals(capped, MachineCpu.fromJson(json, "f.json"));
+
+        assertEquals("f.json: cpu.onednn_max_isa must be a non-empty string when present, got 2",
+                assertThrows(BadInputException.class, () -> MachineCpu.fromJson(
+                        Map.of("model", "m", "cores", 2, "source", "s", "onednn_max_isa", 2), "f.json")).getMessage());
+    }
+
+    @Test
+    void thisProcessRecordsTheCapItRunsWith() {
+        assertEquals(MachineCpu.onednnCap(System.getenv(MachineCpu.ONEDNN_MAX_ISA_VARIABLE)),
+                MachineCpu.current().onednnMaxIsa());
     }
 }

@@ -103,10 +103,13 @@ public record OneDnnDispatch(String isa, String source, String version, String r
                 : Optional.of(new OneDnnDispatch(isa, PROBED, version, runtime, new ArrayList<>(kernels)));
     }
 
-    /** The highest of the CPU's oneDNN ISA flags, with the reason there is no probed one. */
+    /** The highest of the CPU's oneDNN ISA flags (and the process's cap, if any), with the reason there is no probed one. */
     public static OneDnnDispatch inferred(MachineCpu cpu, String why) {
         String isa = cpu.isa() == null ? "not known (no ISA flags)"
                 : cpu.isa().isEmpty() ? "below avx2" : cpu.isa().get(cpu.isa().size() - 1);
+        if (cpu.onednnMaxIsa() != null) {
+            isa += ", capped at " + cpu.onednnMaxIsa() + " (" + MachineCpu.ONEDNN_MAX_ISA_VARIABLE + ")";
+        }
         return new OneDnnDispatch(isa, "inferred from cpu.isa: " + why, null, null, List.of());
     }
 

@@ -70,5 +70,7 @@ class OneDnnDispatchTest {
         assertNull(inferred.version());
         assertEquals(List.of(), inferred.implementations());
         assertEquals("not known (no ISA flags)", OneDnnDispatch.inferred(MachineCpu.fromArch("aarch64", 2), "x").isa());
+        assertEquals("avx512_vnni, capped at AVX2 (DNNL_MAX_CPU_ISA)",
+                OneDnnDispatch.inferred(xeon.withOnednnMaxIsa("AVX2"), "x").isa());
     }
 }
