@@ -1,5 +1,7 @@
 package io.readout.common;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +32,8 @@ import java.util.stream.Collectors;
  * dispatches kernels of at most that ISA, whatever the CPU has: other speed, other bits), else null. It is
  * written to a file only when set, so files recorded without a cap read back unchanged.
  */
-public record MachineCpu(String model, Integer cores, List<String> isa, String source, String onednnMaxIsa) {
+public record MachineCpu(String model, Integer cores, List<String> isa, String source,
+                         @JsonProperty("onednn_max_isa") @JsonInclude(JsonInclude.Include.NON_NULL) String onednnMaxIsa) {
     /** x86 flags as /proc/cpuinfo names them, in the order oneDNN's ISA levels build on each other. */
     public static final List<String> ONEDNN_ISA = List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile");
     public static final String PROC_CPUINFO = "/proc/cpuinfo";

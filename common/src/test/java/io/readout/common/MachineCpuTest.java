@@ -188,6 +188,10 @@ class MachineCpuTest {
         assertEquals(List.of("model", "cores", "isa", "source", "onednn_max_isa"), List.copyOf(json.keySet()));
         assertEquals(capped, MachineCpu.fromJson(json, "f.json"));
 
+        // Results files that hold the record itself (aggregate, sweep) write it as toJson() does.
+        assertEquals(json, Json.readObject(Json.write(capped), "cpu"));
+        assertEquals(Json.readObject(Json.write(cpu.toJson()), "cpu"), Json.readObject(Json.write(cpu), "cpu"));
+
         assertEquals("f.json: cpu.onednn_max_isa must be a non-empty string when present, got 2",
                 assertThrows(BadInputException.class, () -> MachineCpu.fromJson(
                         Map.of("model", "m", "cores", 2, "source", "s", "onednn_max_isa", 2), "f.json")).getMessage());
