@@ -163,7 +163,12 @@ public record MachineCpu(String model, Integer cores, List<String> isa, String s
                 : isa.isEmpty() ? "none of " + String.join(" ", ONEDNN_ISA) : String.join(" ", isa);
         return model + ", " + (cores == null ? "cores not recorded" : cores + (cores == 1 ? " core" : " cores"))
                 + ", " + flags
-                + (onednnMaxIsa == null ? "" : "; oneDNN capped at " + onednnMaxIsa + " (" + ONEDNN_MAX_ISA_VARIABLE + ")");
+                + (onednnMaxIsa == null ? "" : "; oneDNN " + onednnCapNote());
+    }
+
+    /** {@code capped at AVX2 (DNNL_MAX_CPU_ISA)}; null when oneDNN is not capped. */
+    public String onednnCapNote() {
+        return onednnMaxIsa == null ? null : "capped at " + onednnMaxIsa + " (" + ONEDNN_MAX_ISA_VARIABLE + ")";
     }
 
     /** The {@code cpu} field of a results file. */

@@ -108,7 +108,7 @@ public record OneDnnDispatch(String isa, String source, String version, String r
         String isa = cpu.isa() == null ? "not known (no ISA flags)"
                 : cpu.isa().isEmpty() ? "below avx2" : cpu.isa().get(cpu.isa().size() - 1);
         if (cpu.onednnMaxIsa() != null) {
-            isa += ", capped at " + cpu.onednnMaxIsa() + " (" + MachineCpu.ONEDNN_MAX_ISA_VARIABLE + ")";
+            isa += ", " + cpu.onednnCapNote();
         }
         return new OneDnnDispatch(isa, "inferred from cpu.isa: " + why, null, null, List.of());
     }
