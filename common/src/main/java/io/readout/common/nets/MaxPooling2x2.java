@@ -26,6 +26,10 @@ import java.util.Arrays;
 final class MaxPooling2x2 {
     /** System property: {@code true} leaves max pooling, forward and backward, to libnd4j's kernels. */
     static final String LIBND4J_PROPERTY = "readout.pooling.libnd4j";
+    /** System property: {@code false} keeps the forward pass on the scalar loop when the vector API is there. */
+    static final String VECTOR_PROPERTY = "readout.pooling.vector";
+    /** Whether this JVM resolved {@code jdk.incubator.vector} ({@code --add-modules}, as deploy's jvm.options has it). */
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /** Shifts the keys so that positive NaNs, the largest keys, wrap around to the smallest. */
     private static final int NAN_SHIFT = Integer.MIN_VALUE - 0x7f800001;
     /**
@@ -57,6 +61,19 @@ final class MaxPooling2x2 {
     }
 
     /**
+     * Whether {@link #forward} runs on {@link VectorMaxPooling} (the same bits as the scalar loop): the JVM has the
+     * vector module and {@code -Dreadout.pooling.vector=false} is not set.
+     */
+    static boolean vectorized() {
+        return VECTOR_MODULE && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY));
+    }
+
+    /** How the forward pass runs in this JVM, for logs and benchmark records. */
+    static String describe() {
+        return vectorized() ? "vector, " + VectorMaxPooling.lanes() + " floats" : "scalar";
+    }
+
+    /**
      * Pools {@code input} into {@code output} (shapes as {@link #applies} checks) and returns each window's first
      * maximum, 0 top left to 3 bottom right, in {@code firstMaxima} if it is long enough, else in a new array.
      */
@@ -69,14 +86,20 @@ final class MaxPooling2x2 {
         if (pooled == 0) {
             return maxima;
         }
+        boolean vector = vectorized();
         float[][] scratch = SCRATCH.get();
-        float[] z = scratch[0] = atLeast(scratch[0], example);
+        float[] z = scratch[0] = atLeast(scratch[0], vector ? example + VectorMaxPooling.padding(w) : example);
         float[] out = scratch[1] = atLeast(scratch[1], pooled);
         FloatBuffer in = DenseFloats.read(input);
         INDArray target = DenseFloats.writable(output);
         FloatBuffer outBuffer = target.data().asNioFloat();
         for (int e = 0; e < n; e++) {
             in.get(e * example, z, 0, example);
+            if (vector) {
+                VectorMaxPooling.forward(z, c, h, w, out, maxima, e * pooled);
+                outBuffer.put(e * pooled, out, 0, pooled);
+                continue;
+            }
             for (int ch = 0; ch < c; ch++) {
                 for (int r = 0; r < oh; r++) {
                     int top = (ch * h + 2 * r) * w; // the window row's first entry in z

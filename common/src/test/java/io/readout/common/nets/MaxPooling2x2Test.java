@@ -57,7 +57,7 @@ class MaxPooling2x2Test {
         assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(grad.getFloat(0, 0, 2, 0)), "0 + -0 is +0");
         // forward: the first maximum's own value (-0 stays -0), the start where nothing is above it
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 1, 1, 3, 2);
-        byte[] maxima = MaxPooling2x2.forward(x, out, null);
+        byte[] maxima = forwardBothWays(x, out, null);
         assertArrayEquals(new float[] {3, 2, -0f, -5, -3.402823e38f, -3.402823e38f}, out.reshape(-1).toFloatVector());
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(out.getFloat(0, 0, 1, 0)), "-0 pools to -0");
         assertArrayEquals(new byte[] {1, 0, 0, 1, 0, 0}, maxima);
@@ -109,7 +109,7 @@ class MaxPooling2x2Test {
             String what = "shape " + java.util.Arrays.toString(shape);
             assertArrayEquals(bits(expected), bits(grad), what);
             INDArray pooled = Nd4j.createUninitialized(DataType.FLOAT, eps.shape());
-            byte[] maxima = MaxPooling2x2.forward(x, pooled, new byte[3]); // too short: a new array
+            byte[] maxima = forwardBothWays(x, pooled, new byte[3]); // too short: a new array
             if (!pooled.isEmpty()) { // libnd4j refuses an output without windows
                 assertArrayEquals(bits(libNd4jForward(x)), bits(pooled), "forward, " + what);
             }
@@ -128,9 +128,55 @@ class MaxPooling2x2Test {
             assertArrayEquals(bits(expected), bits(gradView), "views, " + what);
             INDArray pooledView = Nd4j.zeros(DataType.FLOAT, n, c, h / 2 + 1, w / 2)
                     .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(1, h / 2 + 1));
-            MaxPooling2x2.forward(xView, pooledView, null);
+            forwardBothWays(xView, pooledView, null);
             assertArrayEquals(bits(pooled), bits(pooledView), "forward into a view, " + what);
         }
+    }
+
+    @Test
+    void theVectorForwardPassIsTheScalarOneToTheBitOnEveryWidth() {
+        assertTrue(MaxPooling2x2.vectorized(), "the tests' JVM has jdk.incubator.vector (readout.jvm.opens)");
+        Random random = new Random(5);
+        // widths below, at and past one and two vectors of 8 and 16 floats, odd ones leaving a column out
+        for (int w : new int[] {1, 2, 3, 7, 8, 14, 15, 16, 17, 28, 31, 32, 33, 56}) {
+            int n = 3, c = 2, h = 5;
+            float[] xs = new float[n * c * h * w];
+            for (int i = 0; i < xs.length; i++) {
+                int kind = random.nextInt(6);
+                xs[i] = kind < 3 ? (float) random.nextGaussian() : kind < 5 ? Math.round(random.nextGaussian())
+                        : SPECIAL[random.nextInt(SPECIAL.length)];
+            }
+            INDArray x = Nd4j.createFromArray(xs).reshape(n, c, h, w);
+            INDArray pooled = Nd4j.createUninitialized(DataType.FLOAT, n, c, h / 2, w / 2);
+            forwardBothWays(x, pooled, null);
+        }
+    }
+
+    /**
+     * The forward pass on the scalar loop and on the vector API (when this JVM has it): the same outputs and first
+     * maxima to the bit; returns the maxima.
+     */
+    private static byte[] forwardBothWays(INDArray x, INDArray pooled, byte[] firstMaxima) {
+        INDArray scalarOut = pooled.ulike();
+        String before = System.getProperty(MaxPooling2x2.VECTOR_PROPERTY);
+        byte[] scalar;
+        try {
+            System.setProperty(MaxPooling2x2.VECTOR_PROPERTY, "false");
+            assertFalse(MaxPooling2x2.vectorized());
+            scalar = MaxPooling2x2.forward(x, scalarOut, firstMaxima == null ? null : firstMaxima.clone());
+        } finally {
+            if (before == null) {
+                System.clearProperty(MaxPooling2x2.VECTOR_PROPERTY);
+            } else {
+                System.setProperty(MaxPooling2x2.VECTOR_PROPERTY, before);
+            }
+        }
+        byte[] maxima = MaxPooling2x2.forward(x, pooled, firstMaxima);
+        String what = "shape " + java.util.Arrays.toString(x.shape()) + ", " + MaxPooling2x2.describe();
+        assertArrayEquals(bits(scalarOut), bits(pooled), what);
+        int windows = (int) pooled.length();
+        assertArrayEquals(java.util.Arrays.copyOf(scalar, windows), java.util.Arrays.copyOf(maxima, windows), what);
+        return maxima;
     }
 
     @Test

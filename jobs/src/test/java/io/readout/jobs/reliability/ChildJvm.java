@@ -43,8 +43,8 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // The argLine's flags; not the test JVM's heap, agents or debugger.
-            if (a.startsWith("--add-opens") || a.startsWith("-Dreadout.") || a.startsWith("-Dio.netty")
-                    || a.startsWith("-Dorg.bytedeco")) {
+            if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Dreadout.")
+                    || a.startsWith("-Dio.netty") || a.startsWith("-Dorg.bytedeco")) {
                 cmd.add(a);
             }
         }

@@ -59,7 +59,10 @@ class TrainingStepProbe {
         for (String n : nets.split(",")) {
             Architecture arch = Architecture.valueOf(n.toUpperCase());
             int timed = Integer.getInteger("readout.probe.batches", arch == Architecture.TEACHER ? 20 : 60);
-            List<DataSet> batches = batches(1, 8, BATCH);
+            // 8 distinct minibatches by default (the earlier sessions' figures); the net memorizes them, its
+            // gradients vanish and Adam's moments go denormal (~2 ms a step on x86): -Dreadout.probe.distinct=200
+            // keeps the gradients of real training for measuring a step's fixed costs.
+            List<DataSet> batches = batches(1, Integer.getInteger("readout.probe.distinct", 8), BATCH);
             Map<String, ComputationGraph> graphs = new LinkedHashMap<>();
             for (String v : variants) {
                 String property = switch (v) {
@@ -127,7 +130,7 @@ class TrainingStepProbe {
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
             case "default", "onednn-pooling", "dl4j-conv", "im2col-weight-gradient", "libnd4j-pooling",
-                    "im2col-weight-gradient+libnd4j-pooling" -> { }
+                    "im2col-weight-gradient+libnd4j-pooling", "scalar-pooling" -> { }
             case "relu-in-conv" -> { // the convolutions keep their forward output but apply their own ReLU
                 for (Layer l : net.getLayers()) {
                     if (l instanceof LibNd4jMaxPoolingLayer || l instanceof OneDnnConvolutionLayer) {
@@ -181,7 +184,8 @@ class TrainingStepProbe {
      * Fits as variant {@code v}. Two variants are switches read on every call, so they are set for that variant's
      * fits only: {@code im2col-weight-gradient} (the first convolution's weight gradient by im2col, as before the
      * direct path) and {@code libnd4j-pooling} (max pooling on libnd4j's kernels, forward and backward);
-     * {@code im2col-weight-gradient+libnd4j-pooling} sets both.
+     * {@code im2col-weight-gradient+libnd4j-pooling} sets both; {@code scalar-pooling} keeps the Java pooling's
+     * forward pass off the vector API.
      */
     private static void fitAs(String v, ComputationGraph net, List<DataSet> batches, int n) {
         List<String> properties = new ArrayList<>();
@@ -193,10 +197,17 @@ class TrainingStepProbe {
             }
         }
         properties.forEach(p -> System.setProperty(p, "true"));
+        boolean scalar = Arrays.asList(v.split("\\+")).contains("scalar-pooling");
+        if (scalar) {
+            System.setProperty(MaxPooling2x2.VECTOR_PROPERTY, "false");
+        }
         try {
             fit(net, batches, n);
         } finally {
             properties.forEach(System::clearProperty);
+            if (scalar) {
+                System.clearProperty(MaxPooling2x2.VECTOR_PROPERTY);
+            }
         }
     }
 
