@@ -25,7 +25,7 @@ rules=[
  ('conv bwd data (oneDNN)', r'bwd_data'),
  ('conv bwd weights (oneDNN)', r'bwd_weights'),
  ('reorders (oneDNN)', r'reorder'),
- ('pooling fwd', r'pooling2d_<|pooling_fwd|nchw_pooling_fwd|ref_pooling_fwd|simple_nchw.*fwd|pooling_fwd|MaxPooling2x2\.forward'),
+ ('pooling fwd', r'pooling2d_<|pooling_fwd|nchw_pooling_fwd|ref_pooling_fwd|simple_nchw.*fwd|pooling_fwd|(Vector)?MaxPooling(2x2)?\.forward'),
  ('pooling bwd', r'pooling2dBP|pooling_bwd|nchw_pooling_bwd|MaxPooling2x2\.backward'),
  ('conv1 weight gradient (im2col or Java)', r'im2col_|ConvolutionWeightGradient'),
  ('JVM copies (buffer <-> Java array, arraycopy)', r'StubRoutines \(2\)|Unsafe_CopyMemory'),

@@ -28,8 +28,6 @@ final class MaxPooling2x2 {
     static final String LIBND4J_PROPERTY = "readout.pooling.libnd4j";
     /** System property: {@code false} keeps the forward pass on the scalar loop when the vector API is there. */
     static final String VECTOR_PROPERTY = "readout.pooling.vector";
-    /** Whether this JVM resolved {@code jdk.incubator.vector} ({@code --add-modules}, as deploy's jvm.options has it). */
-    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /** Shifts the keys so that positive NaNs, the largest keys, wrap around to the smallest. */
     private static final int NAN_SHIFT = Integer.MIN_VALUE - 0x7f800001;
     /**
@@ -62,10 +60,10 @@ final class MaxPooling2x2 {
 
     /**
      * Whether {@link #forward} runs on {@link VectorMaxPooling} (the same bits as the scalar loop): the JVM has the
-     * vector module and {@code -Dreadout.pooling.vector=false} is not set.
+     * vector module and {@code -Dreadout.pooling.vector=false} is not set ({@link VectorApi}).
      */
     static boolean vectorized() {
-        return VECTOR_MODULE && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY));
+        return VectorApi.enabled(VECTOR_PROPERTY);
     }
 
     /** How the forward pass runs in this JVM, for logs and benchmark records. */
