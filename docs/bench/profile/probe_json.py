@@ -42,11 +42,13 @@ def main():
     ap.add_argument('--load-before')
     ap.add_argument('--load-after')
     ap.add_argument('--note')
+    ap.add_argument('--distinct', type=int, default=8, help='the probe\'s -Dreadout.probe.distinct')
     ap.add_argument('out')
     ap.add_argument('probe', nargs='?')
     ap.add_argument('--runs', nargs='+')
     a = ap.parse_args()
-    doc = {'harness': HARNESS, 'lever': a.lever, 'command': a.command}
+    harness = HARNESS if a.distinct == 8 else HARNESS.replace('(8 reused)', f'({a.distinct} reused)')
+    doc = {'harness': harness, 'lever': a.lever, 'command': a.command}
     if a.note:
         doc['note'] = a.note
     if a.runs is None:
