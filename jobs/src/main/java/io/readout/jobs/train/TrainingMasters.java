@@ -40,6 +40,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -183,9 +185,10 @@ public final class TrainingMasters {
      */
     public static <T> JavaRDD<T> minibatchRdd(Dataset<Row> rows, int workers, int batchSize, long shuffleSeed,
                                               MinibatchAssembly<T> assembly) {
+        Column seed = shuffleSeedColumn(shuffleSeed);
         Column[] keyed = Arrays.asList(rows.columns()).contains(COPY)
-                ? new Column[] {lit(shuffleSeed), col(ExamplesSchema.ID), col(COPY)}
-                : new Column[] {lit(shuffleSeed), col(ExamplesSchema.ID)};
+                ? new Column[] {seed, col(ExamplesSchema.ID), col(COPY)}
+                : new Column[] {seed, col(ExamplesSchema.ID)};
         Dataset<Row> shuffled = rows
                 .withColumn(SHUFFLE_KEY, xxhash64(keyed))
                 .repartition(workers, col(SHUFFLE_KEY))
@@ -204,6 +207,18 @@ public final class TrainingMasters {
                 }
             };
         });
+    }
+
+    /**
+     * The shuffle seed as {@code xxhash64}'s first input: its 8 bytes, little-endian, as a binary literal. Spark's
+     * XXH64 hashes 8 bytes read as a little-endian long exactly as it hashes that long ({@code hashUnsafeBytes} and
+     * {@code hashLong} are the same steps), so every key is the one {@code lit(shuffleSeed)} gives. A long literal is
+     * written into the generated Java code, so each epoch's new seed made Spark compile the shuffle's stages again
+     * (and the JIT compile the new classes) on the driver, while the workers train; a binary literal is passed to
+     * the generated code as a reference, and one compiled plan serves every seed.
+     */
+    static Column shuffleSeedColumn(long shuffleSeed) {
+        return lit(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(shuffleSeed).array());
     }
 
     /**

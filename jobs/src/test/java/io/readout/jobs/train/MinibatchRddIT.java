@@ -5,6 +5,7 @@ import io.readout.datasets.SharedSparkSession;
 import io.readout.datasets.Split;
 import io.readout.datasets.io.HadoopInputs;
 import io.readout.jobs.CliRun;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,6 +54,30 @@ class MinibatchRddIT extends SharedSparkSession {
                 "--n-test", "16", "--shards", "" + shards, "--seed", "3");
         assertEquals(0, run.code(), run.err());
         return ExamplesTable.open(new HadoopInputs(spark.sparkContext().hadoopConfiguration()), out, "--data");
+    }
+
+    @Test
+    void theSeedsBytesGiveTheKeysOfTheSeedAndOneCompiledPlanServesEverySeed() {
+        Dataset<Row> ids = spark.range(-50, 250).withColumn("copy", col("id").mod(3));
+        for (long seed : new long[] {0, 1, -1, 7, 123_456_789_012L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            List<Row> keys = ids.select(
+                    xxhash64(lit(seed), col("id")), xxhash64(TrainingMasters.shuffleSeedColumn(seed), col("id")),
+                    xxhash64(lit(seed), col("id"), col("copy")),
+                    xxhash64(TrainingMasters.shuffleSeedColumn(seed), col("id"), col("copy"))).collectAsList();
+            for (Row r : keys) {
+                assertEquals(r.getLong(0), r.getLong(1), "seed " + seed);
+                assertEquals(r.getLong(2), r.getLong(3), "seed " + seed + ", with copies");
+            }
+        }
+        // The shuffle of another epoch (another seed) compiles nothing new; a long literal would compile its stages.
+        Dataset<Row> rows = oneShard.split(spark, Split.TRAIN);
+        batches(oneShard, rows, 2, 11);
+        long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+        batches(oneShard, rows, 2, 12);
+        assertEquals(compiled, CodegenMetrics.METRIC_COMPILATION_TIME().getCount(), "compilations for a new seed");
+        ids.select(xxhash64(lit(13L), col("id"))).collectAsList();
+        ids.select(xxhash64(lit(14L), col("id"))).collectAsList();
+        assertTrue(CodegenMetrics.METRIC_COMPILATION_TIME().getCount() > compiled, "a long literal's code is compiled");
     }
 
     private static List<List<DataSet>> batches(ExamplesTable table, Dataset<Row> rows, int workers, long seed) {
