@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -99,7 +100,9 @@ final class ConvolutionWeightGradient {
         int tapCount = kernel[0] * kernel[1];
         Scratch s = SCRATCH.get();
         float[] x = s.input(n * c * h * w);
-        DenseFloats.read(input).get(0, x, 0, n * c * h * w);
+        INDArray denseInput = DenseFloats.dense(input);
+        denseInput.data().asNioFloat().get(0, x, 0, n * c * h * w);
+        Reference.reachabilityFence(denseInput);
         float[][][] taps = s.taps(tapCount, n * c, plane);
         for (int i = 0; i < kernel[0]; i++) {
             for (int j = 0; j < kernel[1]; j++) {
@@ -118,7 +121,8 @@ final class ConvolutionWeightGradient {
                 }
             }
         }
-        FloatBuffer deltas = DenseFloats.read(delta);
+        INDArray denseDelta = DenseFloats.dense(delta);
+        FloatBuffer deltas = denseDelta.data().asNioFloat();
         float[][] d = s.delta(n, plane);
         float[] lanes = s.lanes(plane);
         float[] weights = new float[o * c * tapCount];
@@ -140,6 +144,7 @@ final class ConvolutionWeightGradient {
                 }
             }
         }
+        Reference.reachabilityFence(denseDelta);
         weightGrad.assign(Nd4j.createFromArray(weights).reshape('c', weightGrad.shape()));
         biasGrad.assign(Nd4j.createFromArray(bias).reshape('c', biasGrad.shape()));
     }

@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 
 /**
  * A float array's values as one c-order buffer, for the Java kernels that copy them to and from heap arrays
@@ -14,9 +13,15 @@ final class DenseFloats {
     private DenseFloats() {
     }
 
-    /** The values of {@code a} in c order from index 0: its own buffer when that holds exactly them, else a copy's. */
-    static FloatBuffer read(INDArray a) {
-        return (isDense(a) ? a : a.dup('c')).data().asNioFloat();
+    /**
+     * An array whose buffer holds the values of {@code a} in c order from index 0: {@code a} itself when its buffer
+     * holds exactly them, else a copy. The caller keeps it reachable while it reads its buffer
+     * ({@link java.lang.ref.Reference#reachabilityFence}): a NIO view of ND4J's memory does not, and a copy that the
+     * garbage collector finds unreachable has its memory freed under the reader (a JVM crash, seen in
+     * MaxPooling2x2Test on a view).
+     */
+    static INDArray dense(INDArray a) {
+        return isDense(a) ? a : a.dup('c');
     }
 
     /**

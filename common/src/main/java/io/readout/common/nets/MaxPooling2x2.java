@@ -3,6 +3,7 @@ package io.readout.common.nets;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -88,7 +89,8 @@ final class MaxPooling2x2 {
         float[][] scratch = SCRATCH.get();
         float[] z = scratch[0] = atLeast(scratch[0], vector ? example + VectorMaxPooling.padding(w) : example);
         float[] out = scratch[1] = atLeast(scratch[1], pooled);
-        FloatBuffer in = DenseFloats.read(input);
+        INDArray source = DenseFloats.dense(input);
+        FloatBuffer in = source.data().asNioFloat();
         INDArray target = DenseFloats.writable(output);
         FloatBuffer outBuffer = target.data().asNioFloat();
         for (int e = 0; e < n; e++) {
@@ -115,6 +117,7 @@ final class MaxPooling2x2 {
             }
             outBuffer.put(e * pooled, out, 0, pooled);
         }
+        Reference.reachabilityFence(source);
         if (target != output) {
             output.assign(target);
         }
@@ -148,8 +151,10 @@ final class MaxPooling2x2 {
         float[] z = input == null ? null : (scratch[0] = atLeast(scratch[0], example));
         float[] eps = scratch[1] = atLeast(scratch[1], pooled);
         float[] grad = scratch[2] = atLeast(scratch[2], example);
-        FloatBuffer in = input == null ? null : DenseFloats.read(input);
-        FloatBuffer epsIn = DenseFloats.read(epsilon);
+        INDArray source = input == null ? null : DenseFloats.dense(input);
+        INDArray epsSource = DenseFloats.dense(epsilon);
+        FloatBuffer in = source == null ? null : source.data().asNioFloat();
+        FloatBuffer epsIn = epsSource.data().asNioFloat();
         INDArray target = DenseFloats.writable(gradient);
         FloatBuffer out = target.data().asNioFloat();
         for (int e = 0; e < n; e++) {
@@ -172,6 +177,8 @@ final class MaxPooling2x2 {
             }
             out.put(e * example, grad, 0, example);
         }
+        Reference.reachabilityFence(source);
+        Reference.reachabilityFence(epsSource);
         if (target != gradient) {
             gradient.assign(target);
         }
