@@ -67,11 +67,6 @@ final class MaxPooling2x2 {
         return VectorApi.enabled(VECTOR_PROPERTY);
     }
 
-    /** How the forward pass runs in this JVM, for logs and benchmark records. */
-    static String describe() {
-        return vectorized() ? "vector, " + VectorMaxPooling.lanes() + " floats" : "scalar";
-    }
-
     /**
      * Pools {@code input} into {@code output} (shapes as {@link #applies} checks) and returns each window's first
      * maximum, 0 top left to 3 bottom right, in {@code firstMaxima} if it is long enough, else in a new array.

@@ -28,11 +28,6 @@ final class VectorMaxPooling {
     private VectorMaxPooling() {
     }
 
-    /** The vector width in floats, for logs. */
-    static int lanes() {
-        return LANES;
-    }
-
     /** Floats past the example's end that {@link #forward} may read, for an input {@code width} wide. */
     static int padding(int width) {
         return roundUp(width) + 1;

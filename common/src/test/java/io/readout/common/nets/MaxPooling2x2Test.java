@@ -172,7 +172,7 @@ class MaxPooling2x2Test {
             }
         }
         byte[] maxima = MaxPooling2x2.forward(x, pooled, firstMaxima);
-        String what = "shape " + java.util.Arrays.toString(x.shape()) + ", " + MaxPooling2x2.describe();
+        String what = "shape " + java.util.Arrays.toString(x.shape()) + ", vector path " + MaxPooling2x2.vectorized();
         assertArrayEquals(bits(scalarOut), bits(pooled), what);
         int windows = (int) pooled.length();
         assertArrayEquals(java.util.Arrays.copyOf(scalar, windows), java.util.Arrays.copyOf(maxima, windows), what);

@@ -55,7 +55,8 @@ public record OneDnnDispatch(String isa, String source, String version, String r
     private static final Pattern RUNTIME = Pattern.compile("runtime:([^,]+)");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
     /** JVM flags the probe inherits: module openings, system properties, the heap's size. */
-    private static final List<String> INHERITED_FLAGS = List.of("--add-opens", "--add-exports", "--add-modules", "-D", "-Xmx");
+    private static final List<String> INHERITED_FLAGS =
+            List.of("--add-opens", "--add-exports", "--add-modules", "-D", "-Xmx");
 
     public OneDnnDispatch {
         implementations = List.copyOf(implementations);
