@@ -43,11 +43,13 @@ def main():
     ap.add_argument('--load-after')
     ap.add_argument('--note')
     ap.add_argument('--distinct', type=int, default=8, help='the probe\'s -Dreadout.probe.distinct')
+    ap.add_argument('--batch', type=int, default=64, help='the probe\'s -Dreadout.probe.batch')
     ap.add_argument('out')
     ap.add_argument('probe', nargs='?')
     ap.add_argument('--runs', nargs='+')
     a = ap.parse_args()
     harness = HARNESS if a.distinct == 8 else HARNESS.replace('(8 reused)', f'({a.distinct} reused)')
+    harness = harness.replace('random 64x1x56x28', f'random {a.batch}x1x56x28')
     doc = {'harness': harness, 'lever': a.lever, 'command': a.command}
     if a.note:
         doc['note'] = a.note

@@ -10,6 +10,7 @@ import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.common.nets.Architecture;
 import io.readout.common.nets.NativeKernels;
+import io.readout.common.nets.NativeMemoryLimits;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.TrainingFlops;
 import io.readout.jobs.bench.PytorchBaseline.TorchInfo;
@@ -111,8 +112,8 @@ public final class CompareBenchmark {
      * @param input         channels, height, width of the examples
      */
     public record Result(CompareBenchConfig config, MachineCpu cpu, CorePeak peak, String kernels,
-                         OneDnnDispatch onednn, TorchInfo torch, String pytorchAbsent, String master, String dataset,
-                         long examples, List<Integer> input, int classes, List<NetFigures> nets) {
+                         NativeMemoryLimits nativeMemory, OneDnnDispatch onednn, TorchInfo torch,
+                         String pytorchAbsent, String master, String dataset, long examples, List<Integer> input, int classes, List<NetFigures> nets) {
         /** The figures as the command prints them: the machine, then a row per mode and a line per pair. */
         public String format() {
             StringBuilder b = new StringBuilder();
@@ -120,6 +121,7 @@ public final class CompareBenchmark {
             line(b, "peak %s", peak.describe());
             line(b, "kernels %s; oneDNN isa %s (%s%s)", kernels, onednn.isa(), onednn.source(),
                     onednn.version() == null ? "" : "; " + onednn.version());
+            line(b, "native memory %s", nativeMemory.describe());
             line(b, "pytorch %s", torch != null ? torch.describe() : "not measured: " + pytorchAbsent);
             line(b, "dataset %s, %d training examples of %s, %d classes, batch %d, %d epoch(s), %d repeat(s); "
                     + "spark master %s", dataset, examples, shape(input), classes, config.batch(), config.epochs(),
@@ -174,15 +176,16 @@ public final class CompareBenchmark {
                                 w.activity().gcMillis())).toList()));
             }
             return new ResultsFile(config.describe(), JsonFiles.tree(cpu.toJson()), JsonFiles.tree(peak.toJson()),
-                    kernels, onednn, torch, pytorchAbsent, master, dataset, examples, input, classes, TARGET_RATIO,
-                    netJson);
+                    kernels, nativeMemory.toJson(), onednn, torch, pytorchAbsent, master, dataset, examples, input,
+                    classes, TARGET_RATIO, netJson);
         }
     }
 
     /** The results file ({@code --out}). */
-    @JsonPropertyOrder({"config", "cpu", "peak", "kernels", "onednn", "pytorch", "pytorch_absent", "spark_master",
-            "dataset", "examples", "input", "classes", "target_ratio", "nets"})
+    @JsonPropertyOrder({"config", "cpu", "peak", "kernels", "native_memory", "onednn", "pytorch", "pytorch_absent",
+            "spark_master", "dataset", "examples", "input", "classes", "target_ratio", "nets"})
     public record ResultsFile(CompareBenchConfig.Described config, ObjectNode cpu, ObjectNode peak, String kernels,
+                              @JsonProperty("native_memory") Map<String, Object> nativeMemory,
                               OneDnnDispatch onednn, TorchInfo pytorch,
                               @JsonProperty("pytorch_absent") String pytorchAbsent,
                               @JsonProperty("spark_master") String sparkMaster, String dataset, long examples,
@@ -250,7 +253,8 @@ public final class CompareBenchmark {
             for (Architecture arch : config.archs()) {
                 nets.add(measure(spark, rows, arch, averaging, pytorch, config, input));
             }
-            Result result = new Result(config, cpu, peak, NativeKernels.describe(), onednn,
+            Result result = new Result(config, cpu, peak, NativeKernels.describe(), NativeMemoryLimits.current(),
+                    onednn,
                     pytorch.map(PytorchBaseline::info).orElse(null), pytorch.isPresent() ? null : absent,
                     spark.sparkContext().master(), rows.table().name(), rows.examples(), input,
                     rows.table().numClasses(), nets);

@@ -5,6 +5,7 @@ import io.readout.common.CorePeak;
 import io.readout.common.Json;
 import io.readout.common.MachineCpu;
 import io.readout.common.nets.Architecture;
+import io.readout.common.nets.NativeMemoryLimits;
 import io.readout.common.nets.NetworkConfig;
 import io.readout.common.nets.TrainingFlops;
 import io.readout.jobs.bench.CompareBenchmark.ModeRun;
@@ -68,7 +69,7 @@ class CompareBenchmarkTest {
         TorchInfo torch = new TorchInfo("/usr/bin/python3", "1.13.0a0", "AVX2", "generic",
                 List.of("/usr/lib/libopenblas.so.0"), "v2.6.3", "OpenMP", CPU);
         return new CompareBenchmark.Result(config(List.of(TEACHER), 2, null), CPU, PEAK, "cpu-onednn",
-                new OneDnnDispatch("Intel AVX2", OneDnnDispatch.PROBED, "oneDNN v2.3.0", "OpenMP", List.of()), torch,
+                new NativeMemoryLimits(4L << 30, 0), new OneDnnDispatch("Intel AVX2", OneDnnDispatch.PROBED, "oneDNN v2.3.0", "OpenMP", List.of()), torch,
                 null, "local[2]", "dominoes", 10000, List.of(1, 56, 28), 2, List.of(teacher()));
     }
 
@@ -94,6 +95,8 @@ class CompareBenchmarkTest {
                 + "peak 80.0 GFLOP/s per core = 32 FLOP/cycle x 2500 MHz"), printed);
         assertTrue(printed.contains("kernels cpu-onednn; oneDNN isa Intel AVX2 (" + OneDnnDispatch.PROBED
                 + "; oneDNN v2.3.0)"), printed);
+        assertTrue(printed.contains("native memory JavaCPP maxbytes 4.0 GiB; maxphysicalbytes 0 (no resident-size "
+                + "check per allocation)"), printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches(
                 "teacher +single process, 1 thread\\(s\\) +1 +300 +290 300 310 +14\\.99 +0\\.187")), printed);
         assertTrue(printed.contains("teacher: 49.977 MFLOP per training example (forward 16.960)"), printed);
@@ -108,8 +111,11 @@ class CompareBenchmarkTest {
         Path results = Files.createDirectories(tmp.resolve("results"));
         Files.writeString(results.resolve("compare.json"), Json.write(result().toJson()));
         Map<String, Object> json = Json.readObject(Files.readString(results.resolve("compare.json")), "compare.json");
-        assertEquals(List.of("config", "cpu", "peak", "kernels", "onednn", "pytorch", "pytorch_absent", "spark_master",
-                "dataset", "examples", "input", "classes", "target_ratio", "nets"), List.copyOf(json.keySet()));
+        assertEquals(List.of("config", "cpu", "peak", "kernels", "native_memory", "onednn", "pytorch", "pytorch_absent",
+                "spark_master", "dataset", "examples", "input", "classes", "target_ratio", "nets"),
+                List.copyOf(json.keySet()));
+        assertEquals(Map.of("max_bytes", 4L << 30, "max_physical_bytes", 0, "checks_resident_size", false),
+                json.get("native_memory"));
         Path doc = Files.writeString(tmp.resolve("doc.md"), "<!-- table: compare files=compare.json -->\n<!-- /table -->\n");
         BenchTables.run(new BenchTables.Config(results, doc, false));
         String table = Files.readString(doc);
@@ -119,7 +125,8 @@ class CompareBenchmarkTest {
                 """), table);
         assertTrue(table.contains("; PyTorch 1.13.0a0, CPU capability AVX2, BLAS /usr/lib/libopenblas.so.0, oneDNN v2.6.3; "
                 + "dominoes, 10,000 examples of 1×56×28, batch 64, 1 epoch(s) a run, medians of 3 rounds after untimed rounds "
-                + "until the JIT was quiet: teacher 2 (JIT 3.0 % of the last)."), table);
+                + "until the JIT was quiet: teacher 2 (JIT 3.0 % of the last); JavaCPP's resident-size check per "
+                + "allocation off (maxphysicalbytes 0)."), table);
         @SuppressWarnings("unchecked")
         Map<String, Object> teacher = (Map<String, Object>) ((Map<String, Object>) json.get("nets")).get("teacher");
         assertEquals(List.of(Map.of("wall_ms", 4000.0, "jit_ms", 2600.0, "gc_ms", 40.0),

@@ -126,7 +126,22 @@ final class CompareTable implements TableRenderer {
                 + MarkdownTable.count(f.number(json, "", "examples")) + " examples of " + input.get(0).asInt() + "×"
                 + input.get(1).asInt() + "×" + input.get(2).asInt() + ", batch " + f.integer(config, "config", "batch")
                 + ", " + f.integer(config, "config", "epochs") + " epoch(s) a run, medians of "
-                + f.integer(config, "config", "repeats") + " rounds" + warmUp(json) + ".";
+                + f.integer(config, "config", "repeats") + " rounds" + warmUp(json) + nativeMemory(json) + ".";
+    }
+
+    /**
+     * JavaCPP's resident-size check, where the file records it ({@code native_memory}, since issue 17's ninth
+     * session): on, every native allocation reads {@code /proc/self/statm}, a few per cent of a small net's step.
+     */
+    private static String nativeMemory(JsonNode json) {
+        JsonNode memory = json.get("native_memory");
+        if (memory == null || memory.isNull()) {
+            return "";
+        }
+        long physical = memory.path("max_physical_bytes").asLong();
+        return physical > 0
+                ? "; JavaCPP's resident-size check per allocation on (maxphysicalbytes " + physical + ")"
+                : "; JavaCPP's resident-size check per allocation off (maxphysicalbytes 0)";
     }
 
     /**
