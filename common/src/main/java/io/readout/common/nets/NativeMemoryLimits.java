@@ -15,10 +15,10 @@ import java.util.Map;
  * enforce it JavaCPP reads {@code /proc/self/statm} (a system call) on <em>every</em> allocation it tracks,
  * inside a lock all threads share. ND4J makes such an allocation for every array it creates, views included
  * (the array's shape information): about 280 per training step of the student at batch 32 (counted with
- * {@code strace}), 5–10 % of the step (docs/bench/issue17-profile.md). {@code deploy/bin/readout} runs with
- * {@code maxphysicalbytes=0} (no resident-size check; {@code maxbytes} still applies); readout-submit keeps
- * the check on a cluster, where it turns a container about to be killed into an {@code OutOfMemoryError}
- * naming the limits.
+ * {@code strace}), about 0.5 ms or 4–6 % of that step (docs/bench/issue17-profile.md).
+ * {@code deploy/bin/readout} runs with {@code maxphysicalbytes=0} (no resident-size check; {@code maxbytes} still
+ * applies); readout-submit keeps the check on a cluster, where it turns a container about to be killed into an
+ * {@code OutOfMemoryError} naming the limits.
  *
  * @param maxBytes         JavaCPP's {@code maxbytes}: tracked native bytes before a collection is forced (0: none)
  * @param maxPhysicalBytes JavaCPP's {@code maxphysicalbytes}: the resident size checked on every allocation

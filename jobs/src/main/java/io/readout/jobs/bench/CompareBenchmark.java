@@ -113,7 +113,8 @@ public final class CompareBenchmark {
      */
     public record Result(CompareBenchConfig config, MachineCpu cpu, CorePeak peak, String kernels,
                          NativeMemoryLimits nativeMemory, OneDnnDispatch onednn, TorchInfo torch,
-                         String pytorchAbsent, String master, String dataset, long examples, List<Integer> input, int classes, List<NetFigures> nets) {
+                         String pytorchAbsent, String master, String dataset, long examples, List<Integer> input,
+                         int classes, List<NetFigures> nets) {
         /** The figures as the command prints them: the machine, then a row per mode and a line per pair. */
         public String format() {
             StringBuilder b = new StringBuilder();

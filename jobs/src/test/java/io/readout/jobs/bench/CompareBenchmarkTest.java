@@ -69,7 +69,8 @@ class CompareBenchmarkTest {
         TorchInfo torch = new TorchInfo("/usr/bin/python3", "1.13.0a0", "AVX2", "generic",
                 List.of("/usr/lib/libopenblas.so.0"), "v2.6.3", "OpenMP", CPU);
         return new CompareBenchmark.Result(config(List.of(TEACHER), 2, null), CPU, PEAK, "cpu-onednn",
-                new NativeMemoryLimits(4L << 30, 0), new OneDnnDispatch("Intel AVX2", OneDnnDispatch.PROBED, "oneDNN v2.3.0", "OpenMP", List.of()), torch,
+                new NativeMemoryLimits(4L << 30, 0),
+                new OneDnnDispatch("Intel AVX2", OneDnnDispatch.PROBED, "oneDNN v2.3.0", "OpenMP", List.of()), torch,
                 null, "local[2]", "dominoes", 10000, List.of(1, 56, 28), 2, List.of(teacher()));
     }
 
