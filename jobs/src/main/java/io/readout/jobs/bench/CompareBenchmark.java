@@ -255,8 +255,7 @@ public final class CompareBenchmark {
                 nets.add(measure(spark, rows, arch, averaging, pytorch, config, input));
             }
             Result result = new Result(config, cpu, peak, NativeKernels.describe(), NativeMemoryLimits.current(),
-                    onednn,
-                    pytorch.map(PytorchBaseline::info).orElse(null), pytorch.isPresent() ? null : absent,
+                    onednn, pytorch.map(PytorchBaseline::info).orElse(null), pytorch.isPresent() ? null : absent,
                     spark.sparkContext().master(), rows.table().name(), rows.examples(), input,
                     rows.table().numClasses(), nets);
             if (config.out() != null) {

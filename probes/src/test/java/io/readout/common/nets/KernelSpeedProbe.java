@@ -1,8 +1,5 @@
 package io.readout.common.nets;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.readout.common.Json;
-import io.readout.common.MachineCpu;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
@@ -32,8 +29,7 @@ class KernelSpeedProbe {
         int repeats = Integer.getInteger("readout.probe.repeats", 3);
         String nets = System.getProperty("readout.probe.nets", "student,teacher");
         // The line docs/bench/results/kernel-probes.txt and `readout bench tables` read the CPU from.
-        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(MachineCpu.current().toJson()));
+        System.out.println(ProbeLines.cpu());
         System.out.println("PROBE build: " + Nd4j.getExecutioner().getEnvironmentInformation());
         System.out.println("PROBE kernels: " + NativeKernels.describe());
         for (String n : nets.split(",")) {

@@ -1,8 +1,5 @@
 package io.readout.common.nets;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.readout.common.Json;
-import io.readout.common.MachineCpu;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,8 +19,7 @@ public class NativeAllocationProbe {
         int n = Integer.getInteger("readout.probe.calls", 200_000);
         long sink = 0;
         INDArray a = Nd4j.create(DataType.FLOAT, 64, 8, 28, 14);
-        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(MachineCpu.current().toJson()));
+        System.out.println(ProbeLines.cpu());
         System.out.println("PROBE native memory: " + NativeMemoryLimits.current().describe());
         for (int r = 0; r < Integer.getInteger("readout.probe.repeats", 5); r++) {
             long t0 = System.nanoTime();

@@ -1,8 +1,5 @@
 package io.readout.common.nets;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.readout.common.Json;
-import io.readout.common.MachineCpu;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -52,8 +49,7 @@ class TrainingStepProbe {
         int threads = Integer.getInteger("readout.probe.threads", 1);
         String nets = System.getProperty("readout.probe.nets", "student,teacher");
         List<String> variants = Arrays.asList(System.getProperty("readout.probe.variants", "default,pool-builtin").split(","));
-        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(MachineCpu.current().toJson()));
+        System.out.println(ProbeLines.cpu());
         System.out.println("PROBE kernels: " + NativeKernels.describe());
         NativeKernels.limitThreads(threads);
         for (String n : nets.split(",")) {

@@ -1,8 +1,5 @@
 package io.readout.common.nets;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.readout.common.Json;
-import io.readout.common.MachineCpu;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,8 +21,7 @@ import java.util.List;
  */
 public class WorkerProbe {
     public static void main(String[] args) throws Exception {
-        System.out.println("PROBE cpu: " + Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(MachineCpu.current().toJson()));
+        System.out.println(ProbeLines.cpu());
         NativeKernels.limitThreads(1);
         for (String n : System.getProperty("readout.probe.nets", "student,teacher").split(",")) {
             Architecture arch = Architecture.valueOf(n.toUpperCase());
