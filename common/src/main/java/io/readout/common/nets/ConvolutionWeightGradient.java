@@ -32,16 +32,21 @@ import java.util.Arrays;
 final class ConvolutionWeightGradient {
     /** System property: {@code true} computes every weight gradient by im2col (the path before the direct one). */
     static final String IM2COL_PROPERTY = "readout.conv.weightGradient.im2col";
+    /** System property: {@code false} keeps the direct path off the vector API ({@link VectorWeightGradient}). */
+    static final String VECTOR_PROPERTY = "readout.conv.weightGradient.vector";
     /**
-     * The most floats the direct path copies the input into (its taps, 64 MB); larger convolutions take im2col. The
-     * student's and the teacher's first convolution need 0.9 M at minibatch 64.
+     * The most floats the direct path copies the input into (its taps, 64 MB), or the delta; larger convolutions take
+     * im2col. The student's and the teacher's first convolution need 0.9 M taps at minibatch 64, and 0.8 M and 3.2 M
+     * floats of delta.
      */
     private static final long MAX_SCRATCH = 1L << 24;
     /**
-     * The most output channels the direct path takes. Its work grows with them (one pass over the taps per output
-     * channel, bound by the L2 cache), im2col's does not: side by side on the Intel Xeon of
+     * The most output channels the scalar direct path takes. Its work grows with them (one pass over the taps per
+     * output channel, bound by the L2 cache), im2col's does not: side by side on the Intel Xeon of
      * docs/bench/issue17-profile.md (fifth session) the student's first convolution (8 outputs) trained 1.12× as
-     * fast per step on the direct path, the teacher's (32) 0.95× (levers-java-kernels-intel.json).
+     * fast per step on the direct path, the teacher's (32) 0.95× (levers-java-kernels-intel.json). The vector path
+     * ({@link #vectorized()}) takes any number: on 1 to 128 output channels it was 1.7–13× as fast as im2col per
+     * call (WeightGradientProbe, docs/bench/issue17-profile.md, tenth session).
      */
     static final long DIRECT_MAX_OUTPUTS = 16;
     /** Each thread's scratch arrays, grown as needed and kept: a training thread calls this every step. */
@@ -75,24 +80,34 @@ final class ConvolutionWeightGradient {
 
     /**
      * Whether {@link #direct} takes this convolution: float, stride 1, at most {@link #DIRECT_MAX_OUTPUTS} output
-     * channels, its taps within {@link #MAX_SCRATCH}.
+     * channels unless {@link #vectorized()}, its taps, input and delta each within {@link #MAX_SCRATCH} floats.
      */
     static boolean directApplies(INDArray input, INDArray delta, int[] kernel, int[] stride) {
         long taps = (long) kernel[0] * kernel[1] * input.size(0) * input.size(1) * delta.size(2) * delta.size(3);
         return input.dataType() == DataType.FLOAT && delta.dataType() == DataType.FLOAT && stride[0] == 1
-                && stride[1] == 1 && !Boolean.getBoolean(IM2COL_PROPERTY) && delta.size(1) <= DIRECT_MAX_OUTPUTS
-                && taps <= MAX_SCRATCH && input.length() <= MAX_SCRATCH && delta.length() < Integer.MAX_VALUE;
+                && stride[1] == 1 && !Boolean.getBoolean(IM2COL_PROPERTY)
+                && (delta.size(1) <= DIRECT_MAX_OUTPUTS || vectorized())
+                && taps <= MAX_SCRATCH && input.length() <= MAX_SCRATCH && delta.length() <= MAX_SCRATCH;
     }
 
     /**
-     * The stride-1 float case without libnd4j's im2col. {@code taps[kh·kW + kw][e·C + c]} holds the input under
+     * Whether {@link #direct} runs on {@link VectorWeightGradient}: the JVM has the vector module and
+     * {@code -Dreadout.conv.weightGradient.vector=false} is not set ({@link VectorApi}).
+     */
+    static boolean vectorized() {
+        return VectorApi.enabled(VECTOR_PROPERTY);
+    }
+
+    /**
+     * The stride-1 float case without libnd4j's im2col, on {@link VectorWeightGradient} when {@link #vectorized()},
+     * else as follows. {@code taps[kh·kW + kw][e·C + c]} holds the input under
      * that tap for every output position of example e, channel c (zeros where the padding is), built from row copies;
      * then, for each output channel, input channel and tap, the examples' products add into one float lane per
      * output position, and the lanes are summed in double, in order. Every array in the product loop starts at
      * index 0: with an offset into a shared array, JDK 17's C2 does not vectorize the loop (0.37 against 0.07 ns per
      * multiply-add, measured on the Intel Xeon of docs/bench/issue17-profile.md).
      */
-    private static void direct(INDArray input, INDArray delta, int[] kernel, int[] pad, int[] dilation,
+    static void direct(INDArray input, INDArray delta, int[] kernel, int[] pad, int[] dilation,
             INDArray weightGrad, INDArray biasGrad) {
         int n = (int) input.size(0), c = (int) input.size(1), h = (int) input.size(2), w = (int) input.size(3);
         int o = (int) delta.size(1), oh = (int) delta.size(2), ow = (int) delta.size(3);
@@ -103,6 +118,18 @@ final class ConvolutionWeightGradient {
         INDArray denseInput = DenseFloats.dense(input);
         denseInput.data().asNioFloat().get(0, x, 0, n * c * h * w);
         Reference.reachabilityFence(denseInput);
+        float[] weights = new float[o * c * tapCount];
+        float[] bias = new float[o];
+        if (vectorized()) {
+            float[] deltas = s.deltas(n * o * plane);
+            INDArray denseDelta = DenseFloats.dense(delta);
+            denseDelta.data().asNioFloat().get(0, deltas, 0, n * o * plane);
+            Reference.reachabilityFence(denseDelta);
+            VectorWeightGradient.compute(x, deltas, n, c, h, w, o, oh, ow, kernel, pad, dilation, weights, bias);
+            weightGrad.assign(Nd4j.createFromArray(weights).reshape('c', weightGrad.shape()));
+            biasGrad.assign(Nd4j.createFromArray(bias).reshape('c', biasGrad.shape()));
+            return;
+        }
         float[][][] taps = s.taps(tapCount, n * c, plane);
         for (int i = 0; i < kernel[0]; i++) {
             for (int j = 0; j < kernel[1]; j++) {
@@ -125,8 +152,6 @@ final class ConvolutionWeightGradient {
         FloatBuffer deltas = denseDelta.data().asNioFloat();
         float[][] d = s.delta(n, plane);
         float[] lanes = s.lanes(plane);
-        float[] weights = new float[o * c * tapCount];
-        float[] bias = new float[o];
         for (int q = 0; q < o; q++) {
             Arrays.fill(lanes, 0, plane, 0f);
             for (int e = 0; e < n; e++) {
@@ -206,6 +231,11 @@ final class ConvolutionWeightGradient {
         private float[][][] taps = new float[0][0][0];
         private float[][] delta = new float[0][0];
         private float[] lanes = new float[0];
+        private float[] deltas = new float[0];
+
+        float[] deltas(int length) {
+            return deltas = deltas.length >= length ? deltas : new float[length];
+        }
 
         float[] input(int length) {
             return input = input.length >= length ? input : new float[length];

@@ -46,6 +46,22 @@ class ConvolutionWeightGradientTest {
 
     @Test
     void strideOneInJavaAgainstADoubleLoop() {
+        assertTrue(ConvolutionWeightGradient.vectorized(), "the tests' JVM has the vector module");
+        strideOneShapesAgainstADoubleLoop();
+    }
+
+    @Test
+    void strideOneOnTheScalarPathAgainstADoubleLoop() {
+        System.setProperty(ConvolutionWeightGradient.VECTOR_PROPERTY, "false");
+        try {
+            assertFalse(ConvolutionWeightGradient.vectorized());
+            strideOneShapesAgainstADoubleLoop();
+        } finally {
+            System.clearProperty(ConvolutionWeightGradient.VECTOR_PROPERTY);
+        }
+    }
+
+    private static void strideOneShapesAgainstADoubleLoop() {
         // padding and dilation in both dimensions, more channels, an asymmetric kernel: the direct path
         assertTrue(againstADoubleLoop(new Shape(3, 2, 4, 7, 6, 3, 2, 1, 1, 2, 1, 2, 1), false));
         // the student's first convolution (same padding), then a smaller one on the same thread's larger scratch
@@ -53,6 +69,15 @@ class ConvolutionWeightGradientTest {
         assertTrue(againstADoubleLoop(new Shape(2, 3, 5, 4, 5, 3, 3, 1, 1, 0, 2, 1, 1), false));
         // padding wider than the kernel reaches: rows and columns of zeros only
         assertTrue(againstADoubleLoop(new Shape(2, 1, 2, 3, 3, 2, 2, 1, 1, 3, 3, 1, 1), false));
+        // a plane of 17 × 9 = 153 positions (not a multiple of 8 or 16 lanes), 7 outputs (a block of 4 and one of
+        // 3), 2 · 5 · 5 = 50 taps (not a multiple of 3), dilation 2, no padding on the left
+        assertTrue(againstADoubleLoop(new Shape(3, 2, 7, 21, 13, 5, 5, 1, 1, 2, 0, 2, 1), false));
+    }
+
+    @Test
+    void theTeachersFirstConvolutionAgainstADoubleLoop() {
+        // 32 output channels: the vector path takes them, the scalar one leaves them to im2col
+        assertTrue(againstADoubleLoop(new Shape(4, 1, 32, 56, 28, 3, 3, 1, 1, 1, 1, 1, 1), false));
     }
 
     @Test
@@ -61,15 +86,23 @@ class ConvolutionWeightGradientTest {
     }
 
     @Test
-    void theDirectPathAndIm2colAgreeOnTheStudentsFirstConvolution() {
+    void theDirectPathsAndIm2colAgreeOnTheStudentsFirstConvolution() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 1, 56, 28).subi(0.5);
         INDArray delta = Nd4j.rand(DataType.FLOAT, 64, 8, 56, 28).subi(0.5);
         int[] k = {3, 3}, one = {1, 1};
         Views direct = Views.of(8, 1, 3, 3);
+        Views scalar = Views.of(8, 1, 3, 3);
         Views im2col = Views.of(8, 1, 3, 3);
         assertTrue(ConvolutionWeightGradient.directApplies(x, delta, k, one));
         assertTrue(ConvolutionWeightGradient.compute(x, delta, k, one, one, one, direct.weights(), direct.bias(),
                 NO_WORKSPACES));
+        System.setProperty(ConvolutionWeightGradient.VECTOR_PROPERTY, "false");
+        try {
+            assertTrue(ConvolutionWeightGradient.compute(x, delta, k, one, one, one, scalar.weights(), scalar.bias(),
+                    NO_WORKSPACES));
+        } finally {
+            System.clearProperty(ConvolutionWeightGradient.VECTOR_PROPERTY);
+        }
         System.setProperty(ConvolutionWeightGradient.IM2COL_PROPERTY, "true");
         try {
             assertFalse(ConvolutionWeightGradient.directApplies(x, delta, k, one));
@@ -78,9 +111,11 @@ class ConvolutionWeightGradientTest {
         } finally {
             System.clearProperty(ConvolutionWeightGradient.IM2COL_PROPERTY);
         }
-        // both are float sums of n·oh·ow products in different orders
+        // all three are float sums of n·oh·ow products in different orders
         assertClose(im2col.flat().toFloatVector(), direct.flat().toFloatVector(), 64 * 56 * 28 * FLOAT_EPSILON,
-                "direct against im2col");
+                "direct (vector API) against im2col");
+        assertClose(im2col.flat().toFloatVector(), scalar.flat().toFloatVector(), 64 * 56 * 28 * FLOAT_EPSILON,
+                "direct (scalar) against im2col");
     }
 
     @Test
@@ -92,9 +127,16 @@ class ConvolutionWeightGradientTest {
                 Nd4j.rand(DataType.DOUBLE, 2, 4, 8, 8), k, one));
         assertTrue(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
                 Nd4j.rand(DataType.FLOAT, 2, 16, 8, 8), k, one));
-        // the teacher's first convolution: 32 output channels
-        assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
+        // the teacher's first convolution, 32 output channels: only the vector path takes it
+        assertTrue(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
                 Nd4j.rand(DataType.FLOAT, 2, 32, 8, 8), k, one));
+        System.setProperty(ConvolutionWeightGradient.VECTOR_PROPERTY, "false");
+        try {
+            assertFalse(ConvolutionWeightGradient.directApplies(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8),
+                    Nd4j.rand(DataType.FLOAT, 2, 32, 8, 8), k, one));
+        } finally {
+            System.clearProperty(ConvolutionWeightGradient.VECTOR_PROPERTY);
+        }
     }
 
     /** A convolution's sizes: examples, channels in and out, input height and width, kernel, stride, padding, dilation. */

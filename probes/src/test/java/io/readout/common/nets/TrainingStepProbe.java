@@ -126,7 +126,7 @@ class TrainingStepProbe {
     static void apply(String variant, ComputationGraph net) throws ReflectiveOperationException {
         switch (variant) {
             case "default", "onednn-pooling", "dl4j-conv", "im2col-weight-gradient", "libnd4j-pooling",
-                    "im2col-weight-gradient+libnd4j-pooling", "scalar-pooling" -> { }
+                    "im2col-weight-gradient+libnd4j-pooling", "scalar-pooling", "scalar-weight-gradient" -> { }
             case "relu-in-conv" -> { // the convolutions keep their forward output but apply their own ReLU
                 for (Layer l : net.getLayers()) {
                     if (l instanceof LibNd4jMaxPoolingLayer || l instanceof OneDnnConvolutionLayer) {
@@ -181,29 +181,27 @@ class TrainingStepProbe {
      * fits only: {@code im2col-weight-gradient} (the first convolution's weight gradient by im2col, as before the
      * direct path) and {@code libnd4j-pooling} (max pooling on libnd4j's kernels, forward and backward);
      * {@code im2col-weight-gradient+libnd4j-pooling} sets both; {@code scalar-pooling} keeps the Java pooling's
-     * forward pass off the vector API.
+     * forward pass off the vector API, {@code scalar-weight-gradient} the first convolution's direct weight gradient.
      */
     private static void fitAs(String v, ComputationGraph net, List<DataSet> batches, int n) {
         List<String> properties = new ArrayList<>();
+        List<String> scalar = new ArrayList<>();
         for (String part : v.split("\\+")) {
             switch (part) {
                 case "im2col-weight-gradient" -> properties.add(ConvolutionWeightGradient.IM2COL_PROPERTY);
                 case "libnd4j-pooling" -> properties.add(MaxPooling2x2.LIBND4J_PROPERTY);
+                case "scalar-pooling" -> scalar.add(MaxPooling2x2.VECTOR_PROPERTY);
+                case "scalar-weight-gradient" -> scalar.add(ConvolutionWeightGradient.VECTOR_PROPERTY);
                 default -> { }
             }
         }
         properties.forEach(p -> System.setProperty(p, "true"));
-        boolean scalar = Arrays.asList(v.split("\\+")).contains("scalar-pooling");
-        if (scalar) {
-            System.setProperty(MaxPooling2x2.VECTOR_PROPERTY, "false");
-        }
+        scalar.forEach(p -> System.setProperty(p, "false"));
         try {
             fit(net, batches, n);
         } finally {
             properties.forEach(System::clearProperty);
-            if (scalar) {
-                System.clearProperty(MaxPooling2x2.VECTOR_PROPERTY);
-            }
+            scalar.forEach(System::clearProperty);
         }
     }
 
