@@ -17,10 +17,10 @@ import java.util.Arrays;
  * The weight and bias gradients of an NCHW convolution without its input gradient. For a convolution on the
  * network's input, whose input gradient nobody reads.
  *
- * <p>Two ways, the same sums in another order. A float convolution of stride 1 with few output channels
- * ({@link #DIRECT_MAX_OUTPUTS}) takes {@link #direct}: multiply-adds in Java, lane by lane over the output plane.
- * Any other takes {@link #viaIm2col}: libnd4j's im2col, one batched matrix product per example, a sum over the
- * minibatch. On the student's first convolution libnd4j's
+ * <p>Two ways, the same sums in another order. A float convolution of stride 1 takes {@link #direct}: multiply-adds
+ * in Java, on the JDK's vector API ({@link VectorWeightGradient}) when the JVM has it, else lane by lane over the
+ * output plane in a scalar loop, which takes few output channels only ({@link #DIRECT_MAX_OUTPUTS}). Any other takes
+ * {@link #viaIm2col}: libnd4j's im2col, one batched matrix product per example, a sum over the minibatch. On the student's first convolution libnd4j's
  * im2col alone took 2.9 ms of a 22 ms training step on an Intel Xeon (docs/bench/issue17-profile.md, fifth
  * session). {@value #IM2COL_PROPERTY}{@code =true} keeps every convolution on im2col, for measurements.
  *
@@ -45,7 +45,7 @@ final class ConvolutionWeightGradient {
      * output channel, bound by the L2 cache), im2col's does not: side by side on the Intel Xeon of
      * docs/bench/issue17-profile.md (fifth session) the student's first convolution (8 outputs) trained 1.12× as
      * fast per step on the direct path, the teacher's (32) 0.95× (levers-java-kernels-intel.json). The vector path
-     * ({@link #vectorized()}) takes any number: on 1 to 128 output channels it was 1.7–13× as fast as im2col per
+     * ({@link #vectorized()}) takes any number: on 8 to 64 output channels it was 4–18× as fast as im2col per
      * call (WeightGradientProbe, docs/bench/issue17-profile.md, tenth session).
      */
     static final long DIRECT_MAX_OUTPUTS = 16;
