@@ -20,8 +20,8 @@ import java.util.Arrays;
  * <p>Two ways, the same sums in another order. A float convolution of stride 1 takes {@link #direct}: multiply-adds
  * in Java, on the JDK's vector API ({@link VectorWeightGradient}) when the JVM has it, else lane by lane over the
  * output plane in a scalar loop, which takes few output channels only ({@link #DIRECT_MAX_OUTPUTS}). Any other takes
- * {@link #viaIm2col}: libnd4j's im2col, one batched matrix product per example, a sum over the minibatch. On the student's first convolution libnd4j's
- * im2col alone took 2.9 ms of a 22 ms training step on an Intel Xeon (docs/bench/issue17-profile.md, fifth
+ * {@link #viaIm2col}: libnd4j's im2col, one batched matrix product per example, a sum over the minibatch. On the
+ * student's first convolution libnd4j's im2col alone took 2.9 ms of a 22 ms training step on an Intel Xeon (docs/bench/issue17-profile.md, fifth
  * session). {@value #IM2COL_PROPERTY}{@code =true} keeps every convolution on im2col, for measurements.
  *
  * <p>libnd4j 1.0.0-M2.1 has no weight-gradient-only op: its oneDNN {@code conv2d_bp} always runs
@@ -99,37 +99,42 @@ final class ConvolutionWeightGradient {
     }
 
     /**
-     * The stride-1 float case without libnd4j's im2col, on {@link VectorWeightGradient} when {@link #vectorized()},
-     * else as follows. {@code taps[kh·kW + kw][e·C + c]} holds the input under
-     * that tap for every output position of example e, channel c (zeros where the padding is), built from row copies;
-     * then, for each output channel, input channel and tap, the examples' products add into one float lane per
-     * output position, and the lanes are summed in double, in order. Every array in the product loop starts at
-     * index 0: with an offset into a shared array, JDK 17's C2 does not vectorize the loop (0.37 against 0.07 ns per
-     * multiply-add, measured on the Intel Xeon of docs/bench/issue17-profile.md).
+     * The stride-1 float case without libnd4j's im2col: the input copied to a Java array, the gradients from
+     * {@link VectorWeightGradient} when {@link #vectorized()}, else from {@link #scalar}.
      */
     static void direct(INDArray input, INDArray delta, int[] kernel, int[] pad, int[] dilation,
             INDArray weightGrad, INDArray biasGrad) {
         int n = (int) input.size(0), c = (int) input.size(1), h = (int) input.size(2), w = (int) input.size(3);
         int o = (int) delta.size(1), oh = (int) delta.size(2), ow = (int) delta.size(3);
-        int plane = oh * ow;
-        int tapCount = kernel[0] * kernel[1];
         Scratch s = SCRATCH.get();
         float[] x = s.input(n * c * h * w);
-        INDArray denseInput = DenseFloats.dense(input);
-        denseInput.data().asNioFloat().get(0, x, 0, n * c * h * w);
-        Reference.reachabilityFence(denseInput);
-        float[] weights = new float[o * c * tapCount];
+        DenseFloats.read(input, x);
+        float[] weights = new float[o * c * kernel[0] * kernel[1]];
         float[] bias = new float[o];
         if (vectorized()) {
-            float[] deltas = s.deltas(n * o * plane);
-            INDArray denseDelta = DenseFloats.dense(delta);
-            denseDelta.data().asNioFloat().get(0, deltas, 0, n * o * plane);
-            Reference.reachabilityFence(denseDelta);
+            float[] deltas = s.deltas(n * o * oh * ow);
+            DenseFloats.read(delta, deltas);
             VectorWeightGradient.compute(x, deltas, n, c, h, w, o, oh, ow, kernel, pad, dilation, weights, bias);
-            weightGrad.assign(Nd4j.createFromArray(weights).reshape('c', weightGrad.shape()));
-            biasGrad.assign(Nd4j.createFromArray(bias).reshape('c', biasGrad.shape()));
-            return;
+        } else {
+            scalar(x, n, c, h, w, delta, kernel, pad, dilation, weights, bias, s);
         }
+        weightGrad.assign(Nd4j.createFromArray(weights).reshape('c', weightGrad.shape()));
+        biasGrad.assign(Nd4j.createFromArray(bias).reshape('c', biasGrad.shape()));
+    }
+
+    /**
+     * {@link #direct} in scalar loops. {@code taps[kh·kW + kw][e·C + c]} holds the input under that tap for every
+     * output position of example e, channel c (zeros where the padding is), built from row copies; then, for each
+     * output channel, input channel and tap, the examples' products add into one float lane per output position, and
+     * the lanes are summed in double, in order. Every array in the product loop starts at index 0: with an offset
+     * into a shared array, JDK 17's C2 does not vectorize the loop (0.37 against 0.07 ns per multiply-add, measured
+     * on the Intel Xeon of docs/bench/issue17-profile.md).
+     */
+    private static void scalar(float[] x, int n, int c, int h, int w, INDArray delta, int[] kernel, int[] pad,
+            int[] dilation, float[] weights, float[] bias, Scratch s) {
+        int o = (int) delta.size(1), oh = (int) delta.size(2), ow = (int) delta.size(3);
+        int plane = oh * ow;
+        int tapCount = kernel[0] * kernel[1];
         float[][][] taps = s.taps(tapCount, n * c, plane);
         for (int i = 0; i < kernel[0]; i++) {
             for (int j = 0; j < kernel[1]; j++) {
@@ -170,8 +175,6 @@ final class ConvolutionWeightGradient {
             }
         }
         Reference.reachabilityFence(denseDelta);
-        weightGrad.assign(Nd4j.createFromArray(weights).reshape('c', weightGrad.shape()));
-        biasGrad.assign(Nd4j.createFromArray(bias).reshape('c', biasGrad.shape()));
     }
 
     /** {@code lanes[p] += a[p]} for p below {@code length}. */
@@ -233,16 +236,16 @@ final class ConvolutionWeightGradient {
         private float[] lanes = new float[0];
         private float[] deltas = new float[0];
 
-        float[] deltas(int length) {
-            return deltas = deltas.length >= length ? deltas : new float[length];
-        }
-
         float[] input(int length) {
-            return input = input.length >= length ? input : new float[length];
+            return input = DenseFloats.atLeast(input, length);
         }
 
         float[] lanes(int length) {
-            return lanes = lanes.length >= length ? lanes : new float[length];
+            return lanes = DenseFloats.atLeast(lanes, length);
+        }
+
+        float[] deltas(int length) {
+            return deltas = DenseFloats.atLeast(deltas, length);
         }
 
         /** At least {@code count} arrays of at least {@code length} floats. */

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 
 /**
  * A float array's values as one c-order buffer, for the Java kernels that copy them to and from heap arrays
@@ -30,6 +31,21 @@ final class DenseFloats {
      */
     static INDArray writable(INDArray a) {
         return isDense(a) ? a : Nd4j.createUninitialized(DataType.FLOAT, a.shape(), 'c');
+    }
+
+    /**
+     * Copies the values of {@code a} (float, c order, within an int) into {@code into} from index 0, through
+     * {@link #dense} and with the copy kept reachable while its buffer is read.
+     */
+    static void read(INDArray a, float[] into) {
+        INDArray source = dense(a);
+        source.data().asNioFloat().get(0, into, 0, (int) a.length());
+        Reference.reachabilityFence(source);
+    }
+
+    /** {@code array} if it holds at least {@code length} floats, else a new (zeroed) array of that length: scratch. */
+    static float[] atLeast(float[] array, int length) {
+        return array.length >= length ? array : new float[length];
     }
 
     private static boolean isDense(INDArray a) {

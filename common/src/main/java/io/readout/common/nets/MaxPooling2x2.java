@@ -82,8 +82,8 @@ final class MaxPooling2x2 {
         }
         boolean vector = vectorized();
         float[][] scratch = SCRATCH.get();
-        float[] z = scratch[0] = atLeast(scratch[0], vector ? example + VectorMaxPooling.padding(w) : example);
-        float[] out = scratch[1] = atLeast(scratch[1], pooled);
+        float[] z = scratch[0] = DenseFloats.atLeast(scratch[0], vector ? example + VectorMaxPooling.padding(w) : example);
+        float[] out = scratch[1] = DenseFloats.atLeast(scratch[1], pooled);
         INDArray source = DenseFloats.dense(input);
         FloatBuffer in = source.data().asNioFloat();
         INDArray target = DenseFloats.writable(output);
@@ -143,9 +143,9 @@ final class MaxPooling2x2 {
             return;
         }
         float[][] scratch = SCRATCH.get();
-        float[] z = input == null ? null : (scratch[0] = atLeast(scratch[0], example));
-        float[] eps = scratch[1] = atLeast(scratch[1], pooled);
-        float[] grad = scratch[2] = atLeast(scratch[2], example);
+        float[] z = input == null ? null : (scratch[0] = DenseFloats.atLeast(scratch[0], example));
+        float[] eps = scratch[1] = DenseFloats.atLeast(scratch[1], pooled);
+        float[] grad = scratch[2] = DenseFloats.atLeast(scratch[2], example);
         INDArray source = input == null ? null : DenseFloats.dense(input);
         INDArray epsSource = DenseFloats.dense(epsilon);
         FloatBuffer in = source == null ? null : source.data().asNioFloat();
@@ -208,9 +208,5 @@ final class MaxPooling2x2 {
     /** 1 if {@code x > y}, else 0, without a branch. */
     private static int greater(int x, int y) {
         return (int) (((long) y - x) >>> 63);
-    }
-
-    private static float[] atLeast(float[] array, int length) {
-        return array.length >= length ? array : new float[length];
     }
 }

@@ -30,7 +30,11 @@ final class VectorWeightGradient {
     static final int OUTPUTS = 4;
     /** Taps per block: each block reads the input under this many taps in one pass. */
     static final int TAPS = 3;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Each thread's scratch: the shifted input copies, and a plane of zeros (never written) that a block reads as
+     * the delta of output channels past the last.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private VectorWeightGradient() {
     }
@@ -48,10 +52,10 @@ final class VectorWeightGradient {
         int copy = rows * ow; // one example's channel in one shifted copy
         int tapCount = c * kh * kw;
         int outputSlots = roundUp(o, OUTPUTS), tapSlots = roundUp(tapCount, TAPS);
-        Scratch s = SCRATCH.get();
-        float[] shifted = s.shifted(kw * n * c * copy);
+        float[][] scratch = SCRATCH.get();
+        float[] shifted = scratch[0] = DenseFloats.atLeast(scratch[0], kw * n * c * copy);
         shift(x, n * c, h, w, oh, ow, rows, kernel, pad, dilation, shifted);
-        float[] zeros = s.zeros(plane);
+        float[] zeros = scratch[1] = DenseFloats.atLeast(scratch[1], plane);
         float[] acc = new float[outputSlots * tapSlots * LANES]; // a few thousand: new, so zeroed, each call
         double[] tail = new double[outputSlots * tapSlots];
         float[] biasAcc = new float[o * LANES];
@@ -208,20 +212,5 @@ final class VectorWeightGradient {
 
     private static int roundUp(int value, int multiple) {
         return (value + multiple - 1) / multiple * multiple;
-    }
-
-    /** One thread's scratch arrays, each kept at the largest size asked so far. */
-    private static final class Scratch {
-        private float[] shifted = new float[0];
-        private float[] zeros = new float[0];
-
-        float[] shifted(int length) {
-            return shifted = shifted.length >= length ? shifted : new float[length];
-        }
-
-        /** Never written: the delta of output channels past the last, read in a block's empty slots. */
-        float[] zeros(int length) {
-            return zeros = zeros.length >= length ? zeros : new float[length];
-        }
     }
 }
