@@ -3,20 +3,18 @@ package io.readout.datasets.fetch;
 import io.readout.common.BadInputException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +39,8 @@ final class ResumableDownload {
     }
 
     /**
-     * Downloads {@code url} into {@code partial}, continuing what it holds.
+     * Downloads {@code url} into {@code partial}, continuing what it holds. The body is written as it arrives, so
+     * a connection cut short leaves every byte that came in the partial.
      *
      * @param file the file: a server that sends more than its largest accepted size is refused and the partial deleted
      * @throws FetchFailedException on a network error or an HTTP error status (the partial keeps what came); its
@@ -54,70 +53,60 @@ final class ResumableDownload {
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");
         }
-        HttpResponse<InputStream> response = send(client, request.build(), url);
-        int status = response.statusCode();
-        boolean append;
-        if (status == 206 && have > 0) {
-            long start = rangeStart(response, url);
-            if (start != have) {
-                closeQuietly(response);
-                throw new FetchFailedException(url + ": asked for bytes from " + have + ", the server sent from " + start);
+        AtomicReference<HttpResponse.ResponseInfo> answer = new AtomicReference<>();
+        AtomicReference<PartialFileSink> sink = new AtomicReference<>();
+        HttpResponse.BodyHandler<Void> handler = info -> {
+            answer.set(info);
+            boolean whole = info.statusCode() == 200;
+            boolean rest = info.statusCode() == 206 && have > 0 && rangeStart(info.headers()) == have;
+            if (!whole && !rest) {
+                return HttpResponse.BodySubscribers.discarding();
             }
-            append = true;
-        } else if (status == 200) {
-            append = false;
-        } else if (status == 416 && have > 0) {
-            // The partial is longer than the file the server has: not a prefix of it. Start again.
-            closeQuietly(response);
-            delete(partial);
-            return run(client, url, partial, file);
-        } else {
-            closeQuietly(response);
-            throw new FetchFailedException(url + ": HTTP " + status, false);
-        }
-        long maxBytes = file.maxBytes();
-        long written = append ? have : 0;
-        try (InputStream in = response.body();
-             OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                if (written + n > maxBytes) {
-                    out.close();
-                    delete(partial);
-                    throw new BadInputException(file.name() + " from " + url + ": the server sends more than " + maxBytes
-                            + " bytes, expected " + file.expected() + "; deleted the download");
-                }
-                out.write(buffer, 0, n);
-                written += n;
-            }
-        } catch (IOException e) {
-            throw new FetchFailedException(url + ": " + describe(e) + " after " + written + " bytes", e);
-        }
-        return new Outcome(append ? How.RESUMED : have > 0 ? How.RANGE_IGNORED : How.WHOLE, append ? have : 0);
-    }
-
-    private static HttpResponse<InputStream> send(HttpClient client, HttpRequest request, URI url) {
+            sink.set(new PartialFileSink(partial, rest, rest ? have : 0, file.maxBytes()));
+            return sink.get();
+        };
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            client.send(request.build(), handler);
         } catch (IOException e) {
-            throw new FetchFailedException(url + ": " + describe(e), false, e);
+            PartialFileSink s = sink.get();
+            if (s == null) {
+                throw new FetchFailedException(url + ": " + describe(e), answer.get() != null, e);
+            }
+            throw new FetchFailedException(url + ": " + describe(e) + " after " + s.written() + " bytes", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FetchFailedException(url + ": interrupted", e);
         }
+        PartialFileSink s = sink.get();
+        if (s != null && s.tooLarge()) {
+            delete(partial);
+            throw new BadInputException(file.name() + " from " + url + ": the server sends more than " + file.maxBytes()
+                    + " bytes, expected " + file.expected() + "; deleted the download");
+        }
+        if (s != null) {
+            return s.append() ? new Outcome(How.RESUMED, have)
+                    : new Outcome(have > 0 ? How.RANGE_IGNORED : How.WHOLE, 0);
+        }
+        int status = answer.get().statusCode();
+        if (status == 206 && have > 0) {
+            long start = rangeStart(answer.get().headers());
+            throw new FetchFailedException(url + (start < 0
+                    ? ": a 206 answer without a usable Content-Range ("
+                            + answer.get().headers().firstValue("Content-Range").orElse("none") + ")"
+                    : ": asked for bytes from " + have + ", the server sent from " + start));
+        }
+        if (status == 416 && have > 0) {
+            // The partial is longer than the file the server has: not a prefix of it. Start again.
+            delete(partial);
+            return run(client, url, partial, file);
+        }
+        throw new FetchFailedException(url + ": HTTP " + status, false);
     }
 
-    private static long rangeStart(HttpResponse<InputStream> response, URI url) {
-        Optional<String> range = response.headers().firstValue("Content-Range");
-        Matcher m = range.map(r -> CONTENT_RANGE.matcher(r.trim())).orElse(null);
-        if (m == null || !m.matches()) {
-            closeQuietly(response);
-            throw new FetchFailedException(url + ": a 206 answer without a usable Content-Range ("
-                    + range.orElse("none") + ")");
-        }
-        return Long.parseLong(m.group(1));
+    /** The first byte of a 206 answer's Content-Range, or -1 when it has none that can be read. */
+    private static long rangeStart(HttpHeaders headers) {
+        Matcher m = headers.firstValue("Content-Range").map(r -> CONTENT_RANGE.matcher(r.trim())).orElse(null);
+        return m != null && m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** A network error in a few words: the JDK's messages are often null or name only the class. */
@@ -156,14 +145,6 @@ final class ResumableDownload {
             Files.deleteIfExists(p);
         } catch (IOException e) {
             throw new BadInputException(p + ": cannot delete: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(HttpResponse<InputStream> response) {
-        try {
-            response.body().close();
-        } catch (IOException e) {
-            // The answer is discarded anyway.
         }
     }
 }
