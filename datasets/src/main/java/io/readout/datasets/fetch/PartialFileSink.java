@@ -28,17 +28,18 @@ final class PartialFileSink implements HttpResponse.BodySubscriber<Void> {
     private volatile boolean tooLarge;
 
     /**
-     * @param append whether the body continues the partial (a 206 answer) or replaces it
-     * @param have the bytes the partial holds and the body continues (0 when it replaces it)
+     * @param continuing the bytes the partial holds and the body continues (a 206 answer), or 0: the body replaces
+     *     the partial
      * @param maxBytes the most the partial may hold
      */
-    PartialFileSink(Path partial, boolean append, long have, long maxBytes) {
+    PartialFileSink(Path partial, long continuing, long maxBytes) {
         this.partial = partial;
-        this.append = append;
-        this.written = have;
+        this.append = continuing > 0;
+        this.written = continuing;
         this.maxBytes = maxBytes;
     }
 
+    /** Whether the body continues the partial. */
     boolean append() {
         return append;
     }

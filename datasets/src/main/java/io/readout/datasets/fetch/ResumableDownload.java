@@ -62,7 +62,7 @@ final class ResumableDownload {
             if (!whole && !rest) {
                 return HttpResponse.BodySubscribers.discarding();
             }
-            sink.set(new PartialFileSink(partial, rest, rest ? have : 0, file.maxBytes()));
+            sink.set(new PartialFileSink(partial, rest ? have : 0, file.maxBytes()));
             return sink.get();
         };
         try {
@@ -87,12 +87,13 @@ final class ResumableDownload {
             return s.append() ? new Outcome(How.RESUMED, have)
                     : new Outcome(have > 0 ? How.RANGE_IGNORED : How.WHOLE, 0);
         }
-        int status = answer.get().statusCode();
+        HttpResponse.ResponseInfo info = answer.get();
+        int status = info.statusCode();
         if (status == 206 && have > 0) {
-            long start = rangeStart(answer.get().headers());
+            long start = rangeStart(info.headers());
             throw new FetchFailedException(url + (start < 0
                     ? ": a 206 answer without a usable Content-Range ("
-                            + answer.get().headers().firstValue("Content-Range").orElse("none") + ")"
+                            + info.headers().firstValue("Content-Range").orElse("none") + ")"
                     : ": asked for bytes from " + have + ", the server sent from " + start));
         }
         if (status == 416 && have > 0) {

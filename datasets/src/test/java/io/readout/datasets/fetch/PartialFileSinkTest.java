@@ -47,7 +47,7 @@ class PartialFileSinkTest {
     @Test
     void everyBufferIsOnDiskWhenTheConnectionFailsAndTheFailureIsTheBodys() throws Exception {
         Path partial = tmp.resolve("f.gz");
-        PartialFileSink sink = new PartialFileSink(partial, false, 0, 100);
+        PartialFileSink sink = new PartialFileSink(partial, 0, 100);
         Counting s = new Counting();
         sink.onSubscribe(s);
         assertEquals(1, s.requested, "one list of buffers at a time");
@@ -68,7 +68,7 @@ class PartialFileSinkTest {
     /** A sink given one body that ends normally; the partial first holds {@code before}. */
     private PartialFileSink completed(String before, boolean append, String body) throws Exception {
         Path partial = Files.writeString(tmp.resolve("f.gz"), before);
-        PartialFileSink sink = new PartialFileSink(partial, append, append ? before.length() : 0, 100);
+        PartialFileSink sink = new PartialFileSink(partial, append ? before.length() : 0, 100);
         sink.onSubscribe(new Counting());
         sink.onNext(ascii(body));
         sink.onComplete();
@@ -92,7 +92,7 @@ class PartialFileSinkTest {
     @Test
     void aBodyPastTheLimitIsCancelledBeforeTheBufferThatPassesItIsWritten() throws Exception {
         Path partial = Files.writeString(tmp.resolve("f.gz"), "01");
-        PartialFileSink sink = new PartialFileSink(partial, true, 2, 6);
+        PartialFileSink sink = new PartialFileSink(partial, 2, 6);
         Counting s = new Counting();
         sink.onSubscribe(s);
         sink.onNext(ascii("234", "56"));
@@ -108,7 +108,7 @@ class PartialFileSinkTest {
     @Test
     void aPartialThatCannotBeOpenedFailsTheBodyAndCancels() {
         Path partial = tmp.resolve("no-such-folder").resolve("f.gz");
-        PartialFileSink sink = new PartialFileSink(partial, false, 0, 100);
+        PartialFileSink sink = new PartialFileSink(partial, 0, 100);
         Counting s = new Counting();
         sink.onSubscribe(s);
         assertTrue(s.cancelled);
